@@ -1,0 +1,35 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint bench db clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+data/niem.db: | $(STAMP)
+	$(BIN)/niem init
+
+db: data/niem.db
+
+run: install data/niem.db
+	$(BIN)/streamlit run app.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy niem
+
+test: install lint
+	$(BIN)/pytest
+
+bench: install
+	@echo "make bench: the benchmark is not built yet."
+
+clean:
+	rm -rf $(VENV) data/niem.db data/niem.db-wal data/niem.db-shm

@@ -1,0 +1,86 @@
+"""Writing figures out: selecting from the figures table, CSV and XLSX, formula-safe."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import IO
+
+import pandas as pd
+
+from niem.errors import UnknownChoice
+from niem.methodology import LEVELS
+
+EXPORT_COLUMNS = [
+    "round",
+    "country",
+    "level",
+    "code",
+    "dimension",
+    "step",
+    "score",
+    "coverage",
+    "covered",
+    "total",
+    "provenance",
+    "source",
+    "note",
+]
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+FORMATS = ("csv", "xlsx")
+
+
+def select_figures(
+    results: pd.DataFrame,
+    *,
+    round_year: int | None = None,
+    country: str | None = None,
+    level: str | None = None,
+    known_rounds: Sequence[int] = (),
+) -> pd.DataFrame:
+    """The rows of the figures table matching the filters, in export column order."""
+    if level is not None and level not in LEVELS:
+        raise UnknownChoice(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    if round_year is not None and known_rounds and round_year not in known_rounds:
+        choices = ", ".join(str(y) for y in known_rounds)
+        raise UnknownChoice(f"unknown round {round_year}; choose one of {choices}")
+    mask = pd.Series(True, index=results.index)
+    if round_year is not None:
+        mask &= results["round"] == round_year
+    if country is not None:
+        mask &= results["country"] == country
+    if level is not None:
+        mask &= results["level"] == level
+    return results.loc[mask, EXPORT_COLUMNS].reset_index(drop=True)
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as formulas with an apostrophe."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+            )
+    return safe
+
+
+def to_csv_bytes(frame: pd.DataFrame, *, for_excel: bool = False) -> bytes:
+    """UTF-8 CSV; `for_excel` adds a BOM so that Excel reads ā and š correctly."""
+    text = neutralise_formulas(frame).to_csv(index=False)
+    return text.encode("utf-8-sig" if for_excel else "utf-8")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "scores") -> bytes:
+    """An XLSX workbook with one sheet."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise_formulas(frame).to_excel(writer, index=False, sheet_name=sheet_name)
+    return buffer.getvalue()
+
+
+def write_table(frame: pd.DataFrame, fmt: str, target: IO[bytes]) -> None:
+    """Write the table as CSV or XLSX to a binary stream."""
+    if fmt not in FORMATS:
+        raise UnknownChoice(f"unknown format {fmt!r}; choose csv or xlsx")
+    target.write(to_csv_bytes(frame) if fmt == "csv" else to_xlsx_bytes(frame))

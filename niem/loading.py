@@ -1,0 +1,192 @@
+"""`niem init`: load the shipped framework, rounds, published figures and illustrative scores.
+
+Loading is idempotent: reference rows are upserted by their codes, published figures by
+(round, country, level, code), and the illustrative scores are loaded once, as one revision.
+Nothing a partner submitted is touched.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, func, select
+
+from niem.config import Settings
+from niem.countries import european_countries
+from niem.database import create_tables, open_session
+from niem.models import (
+    Area,
+    Country,
+    Dimension,
+    Indicator,
+    PublishedFigure,
+    Revision,
+    RevisionKind,
+    RevisionStatus,
+    Round,
+    RoundCountry,
+    Score,
+    Step,
+    utc_now,
+)
+
+ILLUSTRATIVE_AUTHOR = "niem init"
+
+
+@dataclass(frozen=True)
+class InitReport:
+    """What one `niem init` changed."""
+
+    reference_rows_added: int
+    published_figures_added: int
+    illustrative_scores_added: int
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a shipped UTF-8 CSV file."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _upsert(session: Session, row: SQLModel, key: Any) -> int:
+    existing = session.get(type(row), key)
+    if existing is None:
+        session.add(row)
+        return 1
+    for name, value in row.model_dump().items():
+        setattr(existing, name, value)
+    return 0
+
+
+def load_reference_data(session: Session, settings: Settings) -> int:
+    """Upsert countries, areas, dimensions, steps, indicators and rounds; return rows added."""
+    added = 0
+    for code, name in european_countries():
+        added += _upsert(session, Country(code=code, name=name), code)
+    framework = settings.framework_dir
+    for row in read_csv(framework / "areas.csv"):
+        area = Area(code=row["code"], name=row["name"], position=int(row["position"]))
+        added += _upsert(session, area, area.code)
+    for row in read_csv(framework / "steps.csv"):
+        step = Step(
+            code=row["code"],
+            name=row["name"],
+            position=int(row["position"]),
+            description=row["description"],
+        )
+        added += _upsert(session, step, step.code)
+    for row in read_csv(framework / "dimensions.csv"):
+        dimension = Dimension(
+            code=row["code"],
+            area_code=row["area"],
+            name=row["name"],
+            position=int(row["position"]),
+            description=row["description"],
+        )
+        added += _upsert(session, dimension, dimension.code)
+    session.flush()
+    for row in read_csv(framework / "indicators.csv"):
+        indicator = Indicator(
+            code=row["code"],
+            dimension_code=row["dimension"],
+            step_code=row["step"],
+            title=row["title"],
+            description=row["description"],
+            scored=row["scored"].strip().lower() == "true",
+            illustrative=True,
+        )
+        added += _upsert(session, indicator, indicator.code)
+    for row in read_csv(settings.rounds_file):
+        year = int(row["year"])
+        round_ = Round(
+            year=year, situation=row["situation"], label=row["label"], published=row["published"]
+        )
+        added += _upsert(session, round_, year)
+        session.flush()
+        for code in row["countries"].split():
+            added += _upsert(
+                session, RoundCountry(round_year=year, country_code=code), (year, code)
+            )
+    return added
+
+
+def load_published_figures(session: Session, settings: Settings) -> int:
+    """Upsert the published figures; return how many were new."""
+    added = 0
+    for row in read_csv(settings.published_file):
+        key = (int(row["round"]), row["country"], row["level"], row["step"])
+        existing = session.exec(
+            select(PublishedFigure).where(
+                PublishedFigure.round_year == key[0],
+                PublishedFigure.country_code == key[1],
+                PublishedFigure.level == key[2],
+                PublishedFigure.code == key[3],
+            )
+        ).first()
+        figure = existing or PublishedFigure(
+            round_year=key[0],
+            country_code=key[1],
+            level=key[2],
+            code=key[3],
+            value=0.0,
+            source_url="",
+        )
+        figure.value = float(row["score"])
+        figure.source_url = row["source_url"]
+        figure.note = row["note"]
+        if existing is None:
+            session.add(figure)
+            added += 1
+    return added
+
+
+def load_illustrative_scores(session: Session, settings: Settings) -> int:
+    """Load the shipped illustrative scores as one published revision, once."""
+    already = session.exec(
+        select(func.count()).select_from(Revision).where(Revision.kind == RevisionKind.ILLUSTRATIVE)
+    ).one()
+    if already:
+        return 0
+    now = utc_now()
+    revision = Revision(
+        author=ILLUSTRATIVE_AUTHOR,
+        created_at=now,
+        comment="Illustrative indicator scores generated for demonstration; not expert data.",
+        kind=RevisionKind.ILLUSTRATIVE,
+        status=RevisionStatus.PUBLISHED,
+        file_name=settings.illustrative_file.name,
+        published_at=now,
+    )
+    session.add(revision)
+    session.flush()
+    assert revision.id is not None
+    rows = read_csv(settings.illustrative_file)
+    session.add_all(
+        Score(
+            revision_id=revision.id,
+            round_year=int(row["round"]),
+            country_code=row["country"],
+            indicator_code=row["indicator"],
+            value=float(row["score"]) if row["score"] else None,
+            note=row["note"],
+            source=row["source"],
+        )
+        for row in rows
+    )
+    return len(rows)
+
+
+def initialise(engine: Engine, settings: Settings, *, demo: bool = True) -> InitReport:
+    """Create or upgrade the database and load the shipped data; safe to run again."""
+    create_tables(engine)
+    with open_session(engine) as session:
+        reference = load_reference_data(session, settings)
+        session.flush()
+        published = load_published_figures(session, settings)
+        illustrative = load_illustrative_scores(session, settings) if demo else 0
+        session.commit()
+    return InitReport(reference, published, illustrative)

@@ -1,0 +1,138 @@
+"""Every table of the store.
+
+Scores are append-only: each value is a row tied to the revision that brought it, and a
+score's current value is derived from the published revisions (see `niem.store`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, the only clock the store uses."""
+    return datetime.now(UTC)
+
+
+class RevisionStatus(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class RevisionKind(StrEnum):
+    ILLUSTRATIVE = "illustrative"
+    UPLOAD = "upload"
+    EDIT = "edit"
+    ROLLBACK = "rollback"
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    PARTNER = "partner"
+    COORDINATOR = "coordinator"
+
+
+class Country(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=2)
+    name: str
+
+
+class Area(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    name: str
+    position: int
+
+
+class Dimension(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    area_code: str = Field(foreign_key="area.code", index=True)
+    name: str
+    position: int
+    description: str = ""
+
+
+class Step(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    name: str
+    position: int
+    description: str = ""
+
+
+class Indicator(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    dimension_code: str = Field(foreign_key="dimension.code", index=True)
+    step_code: str = Field(foreign_key="step.code", index=True)
+    title: str
+    description: str = ""
+    scored: bool = True
+    illustrative: bool = True
+
+
+class Round(SQLModel, table=True):
+    year: int = Field(primary_key=True)
+    situation: str
+    label: str
+    published: str = ""
+
+
+class RoundCountry(SQLModel, table=True):
+    round_year: int = Field(foreign_key="round.year", primary_key=True)
+    country_code: str = Field(foreign_key="country.code", primary_key=True)
+
+
+class Revision(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    author: str
+    created_at: datetime = Field(default_factory=utc_now)
+    comment: str = ""
+    kind: str = RevisionKind.UPLOAD
+    status: str = Field(default=RevisionStatus.PENDING, index=True)
+    file_name: str | None = None
+    file_hash: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    review_reason: str | None = None
+    published_at: datetime | None = Field(default=None, index=True)
+    rolls_back_id: int | None = Field(default=None, foreign_key="revision.id")
+
+
+class Score(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    revision_id: int = Field(foreign_key="revision.id", index=True)
+    round_year: int = Field(foreign_key="round.year", index=True)
+    country_code: str = Field(foreign_key="country.code", index=True)
+    indicator_code: str = Field(foreign_key="indicator.code", index=True)
+    value: float | None = None
+    note: str = ""
+    source: str = ""
+
+
+class PublishedFigure(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    round_year: int = Field(foreign_key="round.year", index=True)
+    country_code: str = Field(foreign_key="country.code", index=True)
+    level: str
+    code: str = ""
+    value: float
+    source_url: str
+    note: str = ""
+
+
+class User(SQLModel, table=True):
+    name: str = Field(primary_key=True)
+    role: str
+    password_hash: str
+    disabled: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class UserCountry(SQLModel, table=True):
+    user_name: str = Field(foreign_key="user.name", primary_key=True)
+    country_code: str = Field(foreign_key="country.code", primary_key=True)

@@ -1,0 +1,162 @@
+"""Reading the store: the framework, rounds, published figures and current score values.
+
+A score's current value is the value in the most recently published revision that set it;
+pending, rejected and withdrawn revisions never count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from niem.methodology import Framework, IndicatorRef
+from niem.models import (
+    Area,
+    Country,
+    Dimension,
+    Indicator,
+    PublishedFigure,
+    Revision,
+    RevisionKind,
+    RevisionStatus,
+    Round,
+    RoundCountry,
+    Score,
+    Step,
+)
+
+ILLUSTRATIVE = "illustrative"
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    year: int
+    situation: str
+    label: str
+    published: str
+    countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CurrentScore:
+    """The value of one indicator for one round and country, as it stands now."""
+
+    round_year: int
+    country: str
+    indicator: str
+    value: float | None
+    note: str
+    source: str
+    revision_id: int
+    provenance: str
+    author: str
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Names and descriptions of everything the framework contains, for display."""
+
+    countries: dict[str, str]
+    areas: dict[str, str]
+    dimensions: dict[str, str]
+    dimension_area: dict[str, str]
+    dimension_descriptions: dict[str, str]
+    steps: dict[str, str]
+    step_descriptions: dict[str, str]
+    indicators: dict[str, Indicator]
+
+
+def revision_provenance(revision_id: int, kind: str) -> str:
+    """How a value from this revision is labelled: illustrative, or the partner revision."""
+    return ILLUSTRATIVE if kind == RevisionKind.ILLUSTRATIVE else f"revision:{revision_id}"
+
+
+def load_framework(session: Session) -> Framework:
+    """The framework as plain data for the scoring method."""
+    dimensions = session.exec(select(Dimension).order_by(col(Dimension.position))).all()
+    steps = session.exec(select(Step).order_by(col(Step.position))).all()
+    indicators = session.exec(select(Indicator).order_by(col(Indicator.code))).all()
+    return Framework(
+        dimension_area={d.code: d.area_code for d in dimensions},
+        steps=tuple(s.code for s in steps),
+        indicators=tuple(
+            IndicatorRef(i.code, i.dimension_code, i.step_code, i.scored) for i in indicators
+        ),
+    )
+
+
+def load_catalogue(session: Session) -> Catalogue:
+    """Every display name, in framework order."""
+    areas = session.exec(select(Area).order_by(col(Area.position))).all()
+    dimensions = session.exec(select(Dimension).order_by(col(Dimension.position))).all()
+    steps = session.exec(select(Step).order_by(col(Step.position))).all()
+    indicators = session.exec(select(Indicator).order_by(col(Indicator.code))).all()
+    countries = session.exec(select(Country).order_by(col(Country.name))).all()
+    return Catalogue(
+        countries={c.code: c.name for c in countries},
+        areas={a.code: a.name for a in areas},
+        dimensions={d.code: d.name for d in dimensions},
+        dimension_area={d.code: d.area_code for d in dimensions},
+        dimension_descriptions={d.code: d.description for d in dimensions},
+        steps={s.code: s.name for s in steps},
+        step_descriptions={s.code: s.description for s in steps},
+        indicators={i.code: i for i in indicators},
+    )
+
+
+def load_rounds(session: Session) -> list[RoundInfo]:
+    """Every round, oldest first, with its participating countries."""
+    rounds = session.exec(select(Round).order_by(col(Round.year))).all()
+    members = session.exec(select(RoundCountry)).all()
+    by_round: dict[int, list[str]] = {}
+    for member in members:
+        by_round.setdefault(member.round_year, []).append(member.country_code)
+    return [
+        RoundInfo(
+            r.year, r.situation, r.label, r.published, tuple(sorted(by_round.get(r.year, [])))
+        )
+        for r in rounds
+    ]
+
+
+def load_published_figures(session: Session) -> list[PublishedFigure]:
+    """Every published aggregate figure."""
+    return list(session.exec(select(PublishedFigure)).all())
+
+
+def load_current_scores(session: Session) -> list[CurrentScore]:
+    """The current value of every score that has one, from published revisions only."""
+    rows = session.exec(
+        select(Score, Revision)
+        .join(Revision, col(Score.revision_id) == col(Revision.id))
+        .where(Revision.status == RevisionStatus.PUBLISHED)
+        .order_by(col(Revision.published_at), col(Revision.id), col(Score.id))
+    ).all()
+    current: dict[tuple[int, str, str], CurrentScore] = {}
+    for score, revision in rows:
+        key = (score.round_year, score.country_code, score.indicator_code)
+        current[key] = CurrentScore(
+            round_year=score.round_year,
+            country=score.country_code,
+            indicator=score.indicator_code,
+            value=score.value,
+            note=score.note,
+            source=score.source,
+            revision_id=score.revision_id,
+            provenance=revision_provenance(score.revision_id, revision.kind),
+            author=revision.author,
+            published_at=revision.published_at,
+        )
+    return list(current.values())
+
+
+def data_version(session: Session) -> tuple[int, int, str]:
+    """A cheap fingerprint that changes whenever published data change; keys the caches."""
+    revisions = session.exec(select(func.count()).select_from(Revision)).one()
+    figures = session.exec(select(func.count()).select_from(PublishedFigure)).one()
+    latest = session.exec(select(func.max(Revision.published_at))).one()
+    reviewed = session.exec(select(func.max(Revision.reviewed_at))).one()
+    return revisions, figures, f"{latest}|{reviewed}"

@@ -1,0 +1,57 @@
+"""Upload templates: one country and round, prefilled with the current values."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from niem.errors import UnknownChoice
+from niem.store import Catalogue, CurrentScore, RoundInfo
+
+TEMPLATE_COLUMNS = ["round", "country", "indicator", "score", "note", "source"]
+ORIENTATION_COLUMNS = ["title", "dimension", "step"]
+
+
+def check_round_country(rounds: list[RoundInfo], round_year: int, country: str) -> RoundInfo:
+    """The round, if it exists and the country took part in it."""
+    by_year = {r.year: r for r in rounds}
+    if round_year not in by_year:
+        choices = ", ".join(str(y) for y in by_year)
+        raise UnknownChoice(f"unknown round {round_year}; choose one of {choices}")
+    round_info = by_year[round_year]
+    if country not in round_info.countries:
+        raise UnknownChoice(
+            f"country {country} is not in round {round_year}; "
+            f"its countries are {' '.join(round_info.countries)}"
+        )
+    return round_info
+
+
+def build_template(
+    catalogue: Catalogue,
+    scores: list[CurrentScore],
+    round_year: int,
+    country: str,
+) -> pd.DataFrame:
+    """One row per scored indicator, with current values and titles for orientation."""
+    current = {
+        s.indicator: s for s in scores if s.round_year == round_year and s.country == country
+    }
+    rows = []
+    for code, indicator in catalogue.indicators.items():
+        if not indicator.scored:
+            continue
+        score = current.get(code)
+        rows.append(
+            {
+                "round": round_year,
+                "country": country,
+                "indicator": code,
+                "score": score.value if score else None,
+                "note": score.note if score else "",
+                "source": score.source if score else "",
+                "title": indicator.title,
+                "dimension": catalogue.dimensions[indicator.dimension_code],
+                "step": catalogue.steps[indicator.step_code],
+            }
+        )
+    return pd.DataFrame(rows, columns=TEMPLATE_COLUMNS + ORIENTATION_COLUMNS)
