@@ -67,7 +67,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame, *, for_excel: bool = False) -> bytes:
     """UTF-8 CSV; `for_excel` adds a BOM so that Excel reads ā and š correctly."""
-    text = neutralise_formulas(frame).to_csv(index=False)
+    text = neutralise_formulas(frame).to_csv(index=False, float_format="%.10g")
     return text.encode("utf-8-sig" if for_excel else "utf-8")
 
 

@@ -8,7 +8,9 @@ from niem.errors import UnknownChoice
 from niem.store import Catalogue, CurrentScore, RoundInfo
 
 TEMPLATE_COLUMNS = ["round", "country", "indicator", "score", "note", "source"]
-ORIENTATION_COLUMNS = ["title", "dimension", "step"]
+# Read back but never stored: titles orient the expert; `revision` (where the prefilled value
+# came from) lets an upload notice that someone else changed the value in the meantime.
+ORIENTATION_COLUMNS = ["title", "dimension", "step", "revision"]
 
 
 def check_round_country(rounds: list[RoundInfo], round_year: int, country: str) -> RoundInfo:
@@ -36,10 +38,17 @@ def build_template(
     current = {
         s.indicator: s for s in scores if s.round_year == round_year and s.country == country
     }
+    dimension_order = list(catalogue.dimensions)
+    step_order = list(catalogue.steps)
+    ordered = sorted(
+        (i for i in catalogue.indicators.values() if i.scored),
+        key=lambda i: (
+            dimension_order.index(i.dimension_code), step_order.index(i.step_code), i.code
+        ),
+    )
     rows = []
-    for code, indicator in catalogue.indicators.items():
-        if not indicator.scored:
-            continue
+    for indicator in ordered:
+        code = indicator.code
         score = current.get(code)
         rows.append(
             {
@@ -52,6 +61,8 @@ def build_template(
                 "title": indicator.title,
                 "dimension": catalogue.dimensions[indicator.dimension_code],
                 "step": catalogue.steps[indicator.step_code],
+                "revision": score.revision_id if score else None,
             }
         )
-    return pd.DataFrame(rows, columns=TEMPLATE_COLUMNS + ORIENTATION_COLUMNS)
+    frame = pd.DataFrame(rows, columns=TEMPLATE_COLUMNS + ORIENTATION_COLUMNS)
+    return frame.astype({"revision": "Int64"})
