@@ -19,7 +19,7 @@ data/niem.db: | $(STAMP)
 db: data/niem.db
 
 run: install data/niem.db
-	$(BIN)/streamlit run app.py
+	$(BIN)/niem-app
 
 lint: install
 	$(BIN)/ruff check .

@@ -23,7 +23,8 @@ the Canaries and Svalbard. Islets below a minimum area are dropped (each country
 keeps its largest part), coordinates are snapped to a grid and rings are oriented
 counter-clockwise as RFC 7946 recommends.
 Each feature carries ``iso_a2`` (ISO 3166-1 alpha-2; ``XK`` for Kosovo) and ``name``
-(English short name from pycountry). Northern Cyprus is merged into ``CY``.
+(English short name from pycountry). Northern Cyprus is merged into ``CY``, and
+Crimea (with Sevastopol), which Natural Earth draws as Russian, is moved to ``UA``.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ EUROPE: frozenset[str] = frozenset(
 )  # fmt: skip
 
 UNNUMBERED: dict[str, str] = {"Kosovo": "XK", "N. Cyprus": "CY"}
+# Natural Earth draws Crimea as Russian; the EU and the UN recognise it as Ukrainian.
+CRIMEA = Polygon(
+    [(32.4, 44.3), (36.52, 44.3), (36.52, 45.2), (36.66, 45.32), (36.66, 46.25), (32.4, 46.25)]
+)  # the peninsula with Sevastopol, stopping short of the Taman peninsula (Kerch strait)
 EXTRA_NAMES: dict[str, str] = {"XK": "Kosovo"}
 
 
@@ -178,6 +183,20 @@ def country_name(code: str) -> str:
     return str(getattr(country, "common_name", None) or country.name)
 
 
+def transfer_region(
+    grouped: dict[str, list[Polygon]], source: str, target: str, region: Polygon
+) -> None:
+    """Move the part of ``source``'s polygons inside ``region`` to ``target``."""
+    kept: list[Polygon] = []
+    for polygon in grouped.get(source, []):
+        if not polygon.intersects(region):
+            kept.append(polygon)
+            continue
+        grouped.setdefault(target, []).extend(polygon_parts(polygon.intersection(region)))
+        kept.extend(polygon_parts(polygon.difference(region)))
+    grouped[source] = kept
+
+
 def finish_geometry(
     polygons: Iterable[Polygon],
     clip: Polygon,
@@ -222,6 +241,7 @@ def build_features(
         code = country_code(geometry)
         if code in EUROPE:
             grouped.setdefault(code, []).extend(build_polygons(geometry, arcs))
+    transfer_region(grouped, "RU", "UA", CRIMEA)
     clip = box(*bbox)
     features: list[dict[str, Any]] = []
     for code in sorted(grouped):

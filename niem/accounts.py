@@ -1,0 +1,354 @@
+"""Accounts, logins and the one permission check every page and command goes through.
+
+Viewers have no account (the user is `None`); partners are bound to countries; the
+coordinator may do everything. Passwords are stored only as salted scrypt hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import math
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from niem.config import Settings
+from niem.countries import resolve_country
+from niem.database import with_lock_retry
+from niem.errors import NiemError, PermissionDenied, UnknownChoice
+from niem.models import Country, Role, User, UserCountry, utc_now
+
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+SALT_BYTES = 16
+HASH_BYTES = 32
+MIN_PASSWORD_LENGTH = 8
+LOGIN_FAILED = "wrong user name or password"
+DEFAULTS = Settings()
+
+T = TypeVar("T")
+
+
+class LoginFailed(NiemError):
+    """The name and password do not match an account that may log in now."""
+
+
+class AccountLocked(LoginFailed):
+    """Too many failed logins; the account is locked for a while."""
+
+
+class AccountDisabled(LoginFailed):
+    """The coordinator disabled the account."""
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    APPROVE = "approve"
+    REJECT = "reject"
+    ROLLBACK = "rollback"
+    PUBLISH_DIRECTLY = "publish_directly"
+    MANAGE_USERS = "manage_users"
+    VIEW_PENDING = "view_pending"
+
+
+ACTION_WORDS = {
+    Action.VIEW: "view scores",
+    Action.SUBMIT: "submit scores",
+    Action.WITHDRAW: "withdraw revisions",
+    Action.APPROVE: "approve revisions",
+    Action.REJECT: "reject revisions",
+    Action.ROLLBACK: "roll back revisions",
+    Action.PUBLISH_DIRECTLY: "publish scores without review",
+    Action.MANAGE_USERS: "manage accounts",
+    Action.VIEW_PENDING: "see unpublished revisions",
+}
+COORDINATOR_ONLY = frozenset(
+    {Action.APPROVE, Action.REJECT, Action.ROLLBACK, Action.PUBLISH_DIRECTLY, Action.MANAGE_USERS}
+)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A logged-in user as plain data: safe to keep in a page's session state."""
+
+    name: str
+    role: str
+    countries: tuple[str, ...] = ()
+    disabled: bool = False
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+
+def authorize(
+    user: Account | None,
+    action: Action,
+    *,
+    country: str | None = None,
+    author: str | None = None,
+) -> None:
+    """Raise PermissionDenied unless the user may do the action (for a country or author)."""
+    if action == Action.VIEW:
+        return
+    if user is None:
+        raise PermissionDenied(
+            f"log in to {ACTION_WORDS[action]}; without an account you may only view scores"
+        )
+    if user.disabled:
+        raise PermissionDenied(f"the account {user.name!r} is disabled; ask the coordinator")
+    if user.is_coordinator:
+        return
+    if action in COORDINATOR_ONLY or user.role != Role.PARTNER:
+        raise PermissionDenied(f"only a coordinator may {ACTION_WORDS[action]}")
+    if action == Action.SUBMIT and country is not None and country not in user.countries:
+        raise PermissionDenied(
+            f"{user.name!r} may not submit scores for {country}; "
+            f"its countries are {' '.join(user.countries)}"
+        )
+    if action in (Action.WITHDRAW, Action.VIEW_PENDING) and author not in (None, user.name):
+        verb = "withdraw" if action == Action.WITHDRAW else "see"
+        raise PermissionDenied(
+            f"{user.name!r} may only {verb} its own unpublished revisions; "
+            f"this one is by {author!r}"
+        )
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """A salted scrypt hash as `scrypt$n$r$p$salt$hash` (base64 parts)."""
+    salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
+    digest = hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=HASH_BYTES
+    )
+    encoded = [base64.b64encode(part).decode("ascii") for part in (salt, digest)]
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encoded[0]}${encoded[1]}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether the password matches a hash made by `hash_password`."""
+    try:
+        scheme, n, r, p, salt, expected = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        want = base64.b64decode(expected)
+        digest = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(want),
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(digest, want)
+
+
+# Checked against when the user name is unknown, so that a miss takes as long as a hit.
+_DUMMY_HASH = hash_password("not a password of anyone")
+
+
+def write_transaction(session: Session, work: Callable[[], T]) -> T:
+    """Run `work` as one committed write transaction, retried while SQLite is locked.
+
+    Shared with niem.revisions. On SQLite the transaction starts with BEGIN IMMEDIATE, so
+    what `work` reads cannot change under it before it writes; on any error nothing is kept.
+    """
+
+    def attempt() -> T:
+        try:
+            _begin_immediate(session)
+            result = work()
+            session.commit()
+            return result
+        except BaseException:
+            session.rollback()
+            raise
+
+    return with_lock_retry(attempt)
+
+
+def _begin_immediate(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """The moment with its UTC zone: SQLite hands datetimes back without it."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _account(user: User, countries: Iterable[str]) -> Account:
+    return Account(user.name, user.role, tuple(sorted(countries)), user.disabled)
+
+
+def _countries_of(session: Session, name: str) -> list[str]:
+    return list(
+        session.exec(select(UserCountry.country_code).where(UserCountry.user_name == name)).all()
+    )
+
+
+def add_user(
+    session: Session,
+    name: str,
+    role: str,
+    password: str,
+    countries: Iterable[str] = (),
+) -> Account:
+    """Create an account; partners need at least one country (the caller checks MANAGE_USERS)."""
+    name = name.strip()
+    if not name:
+        raise NiemError("a user name cannot be empty")
+    if role not in (Role.PARTNER, Role.COORDINATOR):
+        raise UnknownChoice(
+            f"unknown role {role!r}; choose partner or coordinator (viewers need no account)"
+        )
+    codes: list[str] = []
+    for text in countries:
+        code = resolve_country(text)
+        if code is None or session.get(Country, code) is None:
+            raise UnknownChoice(f"unknown country {text!r}; use an ISO code such as LV")
+        if code not in codes:
+            codes.append(code)
+    if role == Role.PARTNER and not codes:
+        raise NiemError("a partner account needs at least one country")
+    if role == Role.COORDINATOR and codes:
+        raise NiemError("a coordinator may edit every country; give no countries")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise NiemError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if session.get(User, name) is not None:
+        raise NiemError(f"user {name!r} already exists")
+    user = User(name=name, role=role, password_hash=hash_password(password))
+
+    def write() -> None:
+        session.add(user)
+        session.flush()
+        session.add_all(UserCountry(user_name=name, country_code=code) for code in codes)
+
+    write_transaction(session, write)
+    return _account(user, codes)
+
+
+def list_users(session: Session) -> list[Account]:
+    """Every account, by name, with its countries."""
+    users = session.exec(select(User).order_by(col(User.name))).all()
+    links = session.exec(select(UserCountry)).all()
+    countries: dict[str, list[str]] = {}
+    for link in links:
+        countries.setdefault(link.user_name, []).append(link.country_code)
+    return [_account(user, countries.get(user.name, [])) for user in users]
+
+
+def load_account(session: Session, name: str) -> Account:
+    """The account of that name, for the command line, which has no login."""
+    user = session.get(User, name)
+    if user is None:
+        raise UnknownChoice(f"unknown user {name!r}; `niem user list` shows the accounts")
+    return _account(user, _countries_of(session, name))
+
+
+def current_account(session: Session, user: Account | None) -> Account | None:
+    """The user as the database has it now, so a disabled account or a lost country counts."""
+    if user is None:
+        return None
+    stored = session.get(User, user.name)
+    if stored is None:
+        raise PermissionDenied(f"the account {user.name!r} no longer exists")
+    session.refresh(stored)
+    account = _account(stored, _countries_of(session, user.name))
+    if account.disabled:
+        raise PermissionDenied(f"the account {user.name!r} is disabled; ask the coordinator")
+    return account
+
+
+def disable_user(session: Session, name: str) -> Account:
+    """Stop an account from logging in or acting; its revisions stay."""
+    account = load_account(session, name)
+
+    write_transaction(
+        session,
+        lambda: session.execute(update(User).where(col(User.name) == name).values(disabled=True)),
+    )
+    return Account(account.name, account.role, account.countries, True)
+
+
+def authenticate(
+    session: Session,
+    name: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    attempts_before_lock: int = DEFAULTS.login_attempts_before_lock,
+    lock_minutes: int = DEFAULTS.login_lock_minutes,
+) -> Account:
+    """The account if the password is right; failures are counted and lock the account."""
+    now = now or utc_now()
+    name = name.strip()
+    user = session.get(User, name)
+    if user is None:
+        verify_password(password, _DUMMY_HASH)
+        raise LoginFailed(LOGIN_FAILED)
+    session.refresh(user)
+    locked_until = as_utc(user.locked_until)
+    if locked_until is not None and now < locked_until:
+        raise AccountLocked(_lock_message(locked_until - now))
+    if not verify_password(password, user.password_hash):
+        locked = _record_failure(session, name, now, attempts_before_lock, lock_minutes)
+        if locked:
+            raise AccountLocked(_lock_message(timedelta(minutes=lock_minutes)))
+        raise LoginFailed(LOGIN_FAILED)
+    if user.disabled:
+        raise AccountDisabled(f"the account {user.name!r} is disabled; ask the coordinator")
+
+    write_transaction(
+        session,
+        lambda: session.execute(
+            update(User).where(col(User.name) == name).values(failed_logins=0, locked_until=None)
+        ),
+    )
+    return _account(user, _countries_of(session, name))
+
+
+def _lock_message(remaining: timedelta) -> str:
+    minutes = max(1, math.ceil(remaining.total_seconds() / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"too many failed attempts; try again in {minutes} {unit}"
+
+
+def _record_failure(
+    session: Session, name: str, now: datetime, attempts_before_lock: int, lock_minutes: int
+) -> bool:
+    """Count a failed login in the database; lock the account at the limit. True if locked."""
+
+    def write() -> bool:
+        # Counted inside one write transaction, so failures from two app processes both count.
+        failures = session.exec(select(User.failed_logins).where(User.name == name)).one() + 1
+        locked = failures >= attempts_before_lock
+        session.execute(
+            update(User)
+            .where(col(User.name) == name)
+            .values(
+                failed_logins=0 if locked else failures,
+                locked_until=now + timedelta(minutes=lock_minutes) if locked else None,
+            )
+        )
+        return locked
+
+    return write_transaction(session, write)

@@ -1,0 +1,225 @@
+"""Altair chart builders; pages display them, tests read their specs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+from niem.maps import NO_DATA_COLOUR, NOT_IN_ROUND_COLOUR, VIRIDIS
+
+FONT_SIZE = 16
+SCORE_SCALE = alt.Scale(domain=[0, 100])
+PROVENANCE_COLOURS = {
+    "published": "#1f4e79",
+    "computed": "#3b8bc2",
+    "partner data": "#3b8bc2",
+    "illustrative": "#9db9d3",
+}
+DIRECTION_COLOURS = {"up": "#0072b2", "down": "#d55e00", "flat": "#6b7280"}
+
+
+def _configured(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320)
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320)
+        .configure_title(fontSize=FONT_SIZE + 4)
+        .configure_view(strokeWidth=0)
+    )
+
+
+def provenance_kind(provenance: str) -> str:
+    """Published, computed, partner data or illustrative, for colouring."""
+    if provenance.startswith("revision:"):
+        return "partner data"
+    return provenance or "no data"
+
+
+def ranking_chart(
+    figures: pd.DataFrame,
+    names: Mapping[str, str],
+    *,
+    focus: str | None = None,
+    reference: float | None = None,
+    reference_label: str = "average",
+) -> alt.TopLevelMixin:
+    """Horizontal bars, highest first, coloured by where each figure comes from."""
+    data = figures.dropna(subset=["score"]).assign(
+        name=lambda f: [names.get(c, c) for c in f["country"]],
+        kind=lambda f: [provenance_kind(p) for p in f["provenance"]],
+        focus=lambda f: f["country"] == focus,
+    )[["country", "name", "score", "kind", "focus", "rank"]]
+    order = alt.EncodingSortField(field="score", order="descending")
+    base = alt.Chart(data).encode(
+        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("score:Q", scale=SCORE_SCALE, title="Score (0-100)"),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "kind:N",
+            title="Figure",
+            scale=alt.Scale(
+                domain=list(PROVENANCE_COLOURS), range=list(PROVENANCE_COLOURS.values())
+            ),
+        ),
+        stroke=alt.condition("datum.focus", alt.value("#d55e00"), alt.value(None)),
+        strokeWidth=alt.condition("datum.focus", alt.value(3), alt.value(0)),
+        tooltip=["name", alt.Tooltip("score:Q", format=".1f"), "rank", "kind"],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(
+        text=alt.Text("score:Q", format=".1f")
+    )
+    layers: list[alt.Chart] = [bars, labels]
+    if reference is not None:
+        rule = alt.Chart(pd.DataFrame({"x": [reference], "label": [reference_label]}))
+        layers.append(
+            rule.mark_rule(color="#d55e00", strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
+        )
+    height = max(160, 34 * len(data))
+    return _configured(alt.layer(*layers).properties(height=height))
+
+
+def heatmap(
+    matrix: pd.DataFrame, row_names: Mapping[str, str], column_names: Mapping[str, str]
+) -> alt.TopLevelMixin:
+    """Codes (rows) by country (columns), coloured by score, with the numbers written in."""
+    data = matrix.assign(
+        row=lambda f: [row_names.get(c, c) for c in f["code"]],
+        column=lambda f: [column_names.get(c, c) for c in f["country"]],
+        label=lambda f: ["n/a" if pd.isna(s) else f"{s:.0f}" for s in f["score"]],
+        dark=lambda f: f["score"].fillna(100) < 55,
+    )
+    row_order = list(dict.fromkeys(row_names[c] for c in matrix["code"] if c in row_names))
+    base = alt.Chart(data).encode(
+        x=alt.X("column:N", title=None, axis=alt.Axis(orient="top", labelAngle=-40)),
+        y=alt.Y("row:N", title=None, sort=row_order),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("score:Q", scale=alt.Scale(domain=[0, 100], range=VIRIDIS), title="Score"),
+        tooltip=["row", "column", alt.Tooltip("score:Q", format=".1f")],
+    )
+    text = base.mark_text(fontSize=FONT_SIZE - 1).encode(
+        text="label:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("#111827")),
+    )
+    height = 38 * max(1, len(row_order))
+    return _configured(alt.layer(cells, text).properties(height=height))
+
+
+def profile_chart(
+    own: pd.DataFrame, others: pd.DataFrame, names: Mapping[str, str], country_name: str
+) -> alt.TopLevelMixin:
+    """A country's score per code as dots, the average of the others as ticks."""
+    data = pd.concat(
+        [
+            own[["code", "score"]].assign(series=country_name),
+            others.rename(columns={"average of others": "score"})[["code", "score"]].assign(
+                series="Average of the other countries"
+            ),
+        ]
+    ).assign(name=lambda f: [names.get(c, c) for c in f["code"]])
+    order = [names[c] for c in own["code"] if c in names]
+    base = alt.Chart(data).encode(
+        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("score:Q", scale=SCORE_SCALE, title="Score (0-100)"),
+        tooltip=["name", "series", alt.Tooltip("score:Q", format=".1f")],
+    )
+    series = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(
+            domain=[country_name, "Average of the other countries"], range=["#1f4e79", "#d55e00"]
+        ),
+        legend=alt.Legend(orient="top"),
+    )
+    dots = base.mark_point(size=220, filled=True, opacity=1).encode(
+        color=series, shape=alt.Shape("series:N", legend=None)
+    )
+    return _configured(dots.properties(height=36 * max(1, len(order))))
+
+
+def slope_chart(
+    changes: pd.DataFrame, names: Mapping[str, str], before: int, after: int
+) -> alt.TopLevelMixin:
+    """Each country's score in two rounds joined by a line, coloured by direction."""
+    long = pd.concat(
+        [
+            changes.assign(round=str(before), score=changes["before"]),
+            changes.assign(round=str(after), score=changes["after"]),
+        ]
+    ).assign(name=lambda f: [names.get(c, c) for c in f["country"]])
+    long = long[["country", "name", "round", "score", "change", "direction"]]
+    colour = alt.Color(
+        "direction:N",
+        title="Change",
+        scale=alt.Scale(domain=list(DIRECTION_COLOURS), range=list(DIRECTION_COLOURS.values())),
+    )
+    base = alt.Chart(long).encode(
+        x=alt.X("round:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("score:Q", scale=SCORE_SCALE, title="Score (0-100)"),
+        color=colour,
+        detail="country:N",
+        tooltip=["name", "round", alt.Tooltip("score:Q", format=".1f"), "change"],
+    )
+    lines = base.mark_line(strokeWidth=3) + base.mark_point(size=90, filled=True)
+    ends = (
+        alt.Chart(long[long["round"] == str(after)])
+        .mark_text(align="left", dx=8, fontSize=FONT_SIZE - 2)
+        .encode(
+            x=alt.X("round:O"),
+            y="score:Q",
+            color=colour,
+            text=alt.Text("label:N"),
+        )
+        .transform_calculate(
+            label="datum.name + ' ' + (datum.change >= 0 ? '+' : '') + format(datum.change, '.1f')"
+        )
+    )
+    return _configured((lines + ends).properties(height=520))
+
+
+def map_legend() -> alt.TopLevelMixin:
+    """The map's colour key: the score gradient, insufficient data and not in this round."""
+    stops = pd.DataFrame({"score": list(range(0, 101, 2))})
+    gradient = (
+        alt.Chart(stops)
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "score:Q",
+                scale=SCORE_SCALE,
+                title="Score (0 = least, 100 = most favourable)",
+                axis=alt.Axis(values=[0, 25, 50, 75, 100]),
+            ),
+            x2="end:Q",
+            color=alt.Color(
+                "score:Q", scale=alt.Scale(domain=[0, 100], range=VIRIDIS), legend=None
+            ),
+        )
+        .transform_calculate(end="datum.score + 2")
+        .properties(height=26)
+    )
+    swatches = pd.DataFrame(
+        {
+            "label": ["insufficient data", "not in this round"],
+            "colour": [
+                "#{:02x}{:02x}{:02x}".format(*NO_DATA_COLOUR[:3]),
+                "#{:02x}{:02x}{:02x}".format(*NOT_IN_ROUND_COLOUR[:3]),
+            ],
+        }
+    )
+    keys = (
+        alt.Chart(swatches)
+        .mark_square(size=400, stroke="#6b7280")
+        .encode(
+            y=alt.Y(
+                "label:N",
+                title=None,
+                axis=alt.Axis(labelFontSize=FONT_SIZE, domain=False, ticks=False),
+            ),
+            color=alt.Color("colour:N", scale=None),
+        )
+        .properties(height=60, width=30)
+    )
+    return _configured(alt.vconcat(gradient, keys))
