@@ -11,6 +11,7 @@ from niem.maps import NO_DATA_COLOUR, NOT_IN_ROUND_COLOUR, VIRIDIS
 
 FONT_SIZE = 16
 SCORE_SCALE = alt.Scale(domain=[0, 100])
+SCORE_AXIS = alt.Axis(values=[0, 25, 50, 75, 100])
 PROVENANCE_COLOURS = {
     "published": "#1f4e79",
     "computed": "#3b8bc2",
@@ -50,18 +51,18 @@ def ranking_chart(
         kind=lambda f: [provenance_kind(p) for p in f["provenance"]],
         focus=lambda f: f["country"] == focus,
     )[["country", "name", "score", "kind", "focus", "rank"]]
-    order = alt.EncodingSortField(field="score", order="descending")
+    order = list(data.sort_values(["score", "name"], ascending=[False, True])["name"])
+    kinds = [k for k in PROVENANCE_COLOURS if k in set(data["kind"])]
     base = alt.Chart(data).encode(
         y=alt.Y("name:N", sort=order, title=None),
-        x=alt.X("score:Q", scale=SCORE_SCALE, title="Score (0-100)"),
+        x=alt.X("score:Q", scale=SCORE_SCALE, title="Score (0-100)", axis=SCORE_AXIS),
     )
     bars = base.mark_bar().encode(
         color=alt.Color(
             "kind:N",
             title="Figure",
-            scale=alt.Scale(
-                domain=list(PROVENANCE_COLOURS), range=list(PROVENANCE_COLOURS.values())
-            ),
+            scale=alt.Scale(domain=kinds, range=[PROVENANCE_COLOURS[k] for k in kinds]),
+            legend=alt.Legend(orient="top"),
         ),
         stroke=alt.condition("datum.focus", alt.value("#d55e00"), alt.value(None)),
         strokeWidth=alt.condition("datum.focus", alt.value(3), alt.value(0)),
@@ -76,7 +77,7 @@ def ranking_chart(
         layers.append(
             rule.mark_rule(color="#d55e00", strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
         )
-    height = max(160, 34 * len(data))
+    height = 34 * len(data) + 90
     return _configured(alt.layer(*layers).properties(height=height))
 
 
@@ -92,7 +93,10 @@ def heatmap(
     )
     row_order = list(dict.fromkeys(row_names[c] for c in matrix["code"] if c in row_names))
     base = alt.Chart(data).encode(
-        x=alt.X("column:N", title=None, axis=alt.Axis(orient="top", labelAngle=-40)),
+        x=alt.X(
+            "column:N", title=None,
+            axis=alt.Axis(orient="top", labelAngle=-40, labelOverlap=False),
+        ),
         y=alt.Y("row:N", title=None, sort=row_order),
     )
     cells = base.mark_rect(stroke="white").encode(
@@ -103,7 +107,8 @@ def heatmap(
         text="label:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value("#111827")),
     )
-    height = 38 * max(1, len(row_order))
+    # Streamlit fits the whole chart, top axis labels included, into the height.
+    height = 40 * max(1, len(row_order)) + 110
     return _configured(alt.layer(cells, text).properties(height=height))
 
 
@@ -122,7 +127,7 @@ def profile_chart(
     order = [names[c] for c in own["code"] if c in names]
     base = alt.Chart(data).encode(
         y=alt.Y("name:N", sort=order, title=None),
-        x=alt.X("score:Q", scale=SCORE_SCALE, title="Score (0-100)"),
+        x=alt.X("score:Q", scale=SCORE_SCALE, title="Score (0-100)", axis=SCORE_AXIS),
         tooltip=["name", "series", alt.Tooltip("score:Q", format=".1f")],
     )
     series = alt.Color(
@@ -136,7 +141,7 @@ def profile_chart(
     dots = base.mark_point(size=220, filled=True, opacity=1).encode(
         color=series, shape=alt.Shape("series:N", legend=None)
     )
-    return _configured(dots.properties(height=36 * max(1, len(order))))
+    return _configured(dots.properties(height=36 * max(1, len(order)) + 90))
 
 
 def slope_chart(

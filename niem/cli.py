@@ -206,7 +206,9 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice([Role.PARTNER.value, Role.COORDINATOR.value]), required=True)
+@click.option(
+    "--role", type=click.Choice([Role.PARTNER.value, Role.COORDINATOR.value]), required=True
+)
 @click.option("--country", "countries", multiple=True, help="A country a partner may edit.")
 def user_add(name: str, role: str, countries: tuple[str, ...]) -> None:
     """Add an account; the password is read from a prompt or standard input."""
@@ -359,22 +361,28 @@ def history(country: str | None, round_year: int | None, indicator: str | None) 
             f"{e.round_year} {e.country} {e.indicator}",
             _value(e.value),
             e.comment,
-            _review(e.status, e.reviewed_by, e.review_reason),
+            _review(e.status, e.author, e.reviewed_by, e.review_reason),
         ]
         for e in entries
     ]
     _table(["when (UTC)", "who", "revision", "status", "score", "value", "comment", "review"], rows)
 
 
-def _review(status: str, reviewer: str | None, reason: str | None) -> str:
-    if reviewer is None:
+REVIEW_VERBS = {"published": "approved", "rejected": "rejected", "withdrawn": "withdrawn"}
+
+
+def _review(status: str, author: str, reviewer: str | None, reason: str | None) -> str:
+    """Who approved, rejected or withdrew it, and why; empty if the author published it."""
+    if reviewer is None or (status == RevisionStatus.PUBLISHED and reviewer == author):
         return ""
-    text = f"{status} by {reviewer}"
+    text = f"{REVIEW_VERBS.get(status, status)} by {reviewer}"
     return f"{text}: {reason}" if reason else text
 
 
 @cli.command("revisions")
-@click.option("--status", type=click.Choice([s.value for s in RevisionStatus]), help="Only this status.")
+@click.option(
+    "--status", type=click.Choice([s.value for s in RevisionStatus]), help="Only this status."
+)
 def list_revisions(status: str | None) -> None:
     """List revisions, newest first, with who, when, what and why."""
     settings = load_settings()
@@ -391,7 +399,12 @@ def list_revisions(status: str | None) -> None:
             " ".join(s.countries),
             " ".join(str(y) for y in s.rounds),
             s.revision.comment,
-            _review(s.revision.status, s.revision.reviewed_by, s.revision.review_reason),
+            _review(
+                s.revision.status,
+                s.revision.author,
+                s.revision.reviewed_by,
+                s.revision.review_reason,
+            ),
         ]
         for s in summaries
     ]

@@ -249,7 +249,12 @@ def indicator_table(
         mask &= results["step"] == step
     if countries is not None:
         mask &= results["country"].isin(countries)
-    frame = results.loc[mask].copy()
+    order = {code: position for position, code in enumerate(catalogue.indicators)}
+    frame = (
+        results.loc[mask]
+        .assign(position=lambda f: f["code"].map(order))
+        .sort_values(["position", "country"], kind="stable")
+    )
     frame["indicator"] = [catalogue.indicators[c].title for c in frame["code"]]
     frame["scored"] = [catalogue.indicators[c].scored for c in frame["code"]]
     frame["country name"] = [catalogue.countries.get(c, c) for c in frame["country"]]

@@ -38,6 +38,7 @@ KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + ORIENTATION_COLUMNS
 ENCODING_NAMES = {"cp1257": "Windows-1257", "cp1250": "Windows-1250", "cp1252": "Windows-1252"}
 # A zip that unpacks to far more than its size is a zip bomb, not a score sheet.
 MAX_UNZIPPED_RATIO = 100
+SEPARATOR_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab"}
 SAVE_AS = "save the scores from Excel as CSV or XLSX and upload that"
 SCORE_HINT = "enter a score from 0 to 100, or leave it empty for no data"
 
@@ -155,6 +156,7 @@ def read_upload(data: bytes, filename: str, context: UploadContext) -> UploadRes
             "split it into smaller files or remove rows you did not change"
         )
     notices: list[Problem] = []
+    table: _Table | None
     try:
         if data[:4] == b"PK\x03\x04":
             table = _read_workbook(data, filename, context.max_bytes, notices)
@@ -223,9 +225,7 @@ def _zip_kind(archive: zipfile.ZipFile) -> str:
     return "a ZIP archive"
 
 
-def _read_workbook(
-    data: bytes, filename: str, max_bytes: int, notices: list[Problem]
-) -> _Table | None:
+def _read_workbook(data: bytes, filename: str, max_bytes: int, notices: list[Problem]) -> _Table:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
@@ -270,7 +270,13 @@ def _read_workbook(
             else:
                 values.append(cell.value)
         rows.append((cells[0].row, values))
-    return _split_header(rows)
+    table = _split_header(rows)
+    if table is None:
+        raise _Unreadable(
+            f'the sheet "{sheet.title}" is empty; put the scores on the first sheet '
+            'or on a sheet named "scores"'
+        )
+    return table
 
 
 def _read_text(data: bytes, filename: str, notices: list[Problem]) -> _Table | None:
@@ -283,7 +289,7 @@ def _read_text(data: bytes, filename: str, notices: list[Problem]) -> _Table | N
             Problem(
                 None,
                 "",
-                f"read the file as {ENCODING_NAMES[encoding]} text; if letters such as ā or š "
+                f"read the file as {ENCODING_NAMES[encoding]} text; if letters such as ā or é "
                 'look wrong, save it from Excel as "CSV UTF-8" and upload that',
             )
         )
@@ -334,7 +340,7 @@ def _plausibility(text: str, alphabets: Sequence[str]) -> int:
 
 def _delimiter(text: str) -> str:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    counts = {d: first_line.count(d) for d in SEPARATOR_NAMES}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
@@ -379,16 +385,11 @@ def _check_table(table: _Table, context: UploadContext, notices: list[Problem]) 
         problems.append(
             Problem(None, "", "the file has a header but no scores; add one row per score")
         )
-    rows: list[UploadRow] = []
-    if all(name in columns for name in REQUIRED_COLUMNS):
-        checker = _RowChecker(table, columns, context)
-        for number, cells in table.rows:
-            row = checker.check(number, cells)
-            if row is not None:
-                rows.append(row)
-        problems.extend(checker.problems)
-    else:
-        problems.extend(_extra_cell_problems(table))
+    checker = _RowChecker(table, columns, context)
+    rows = [row for number, cells in table.rows if (row := checker.check(number, cells))]
+    problems.extend(checker.problems)
+    if not all(name in columns for name in REQUIRED_COLUMNS):
+        rows = []
 
     def position(problem: Problem) -> tuple[int, int]:
         return (problem.row or 0, order.get(problem.column, -1))
@@ -452,27 +453,6 @@ def _read_header(table: _Table, problems: list[Problem], notices: list[Problem])
     return columns
 
 
-def _extra_cell_problems(table: _Table) -> list[Problem]:
-    """Rows with more filled cells than the header has columns: misaligned data."""
-    problems = []
-    width = len(table.header)
-    for number, cells in table.rows:
-        if any(_text(cell) for cell in cells[width:]):
-            hint = (
-                f'put notes and sources that contain "{table.delimiter}" in quotes'
-                if table.delimiter != "\t"
-                else "remove the cells beyond the header"
-            )
-            problems.append(
-                Problem(
-                    number,
-                    "",
-                    f"has values beyond the header's {width} columns; {hint}",
-                )
-            )
-    return problems
-
-
 class _RowChecker:
     """Checks data rows one by one, remembering what it saw to find duplicates."""
 
@@ -480,7 +460,7 @@ class _RowChecker:
         self.table = table
         self.columns = columns
         self.context = context
-        self.problems: list[Problem] = _extra_cell_problems(table)
+        self.problems: list[Problem] = []
         self.first_rows: dict[tuple[int, str, str], int] = {}
         self.rounds = ", ".join(str(year) for year in sorted(context.rounds))
         self.indicators = {code.upper(): code for code in context.indicators}
@@ -497,6 +477,10 @@ class _RowChecker:
         index = self.columns.get(key)
         return cells[index] if index is not None and index < len(cells) else None
 
+    def skipped(self, cells: list[object], key: str) -> bool:
+        """True when the column is missing or the cell holds a formula: reported elsewhere."""
+        return key not in self.columns or isinstance(self.cell(cells, key), _Formula)
+
     def report(self, number: int, key: str, message: str) -> None:
         self.problems.append(Problem(number, self.name(key), message))
 
@@ -505,13 +489,23 @@ class _RowChecker:
         if _is_blank(cells):
             return None
         before = len(self.problems)
+        width = len(self.table.header)
+        if any(_text(cell) for cell in cells[width:]):
+            self.problems.append(
+                Problem(
+                    number,
+                    "",
+                    f"has values beyond the header's {width} columns; put any note, source or "
+                    f"score that contains {SEPARATOR_NAMES[self.table.delimiter]} in double quotes",
+                )
+            )
         for key in self.columns:
-            value = self.cell(cells, key)
-            if isinstance(value, _Formula) and key not in ("title", "dimension", "step"):
+            content = self.cell(cells, key)
+            if isinstance(content, _Formula) and key not in ("title", "dimension", "step"):
                 self.report(
                     number,
                     key,
-                    f"contains a formula ({value.text}); paste values only "
+                    f"contains a formula ({content.text}); paste values only "
                     "(Paste Special → Values)",
                 )
         round_year = self.round_year(number, cells)
@@ -519,20 +513,19 @@ class _RowChecker:
         indicator = self.indicator(number, cells)
         value = self.score(number, cells)
         revision = self.revision(number, cells)
-        if round_year is not None and country is not None and indicator is not None:
-            identity = (round_year, country, indicator)
-            if identity in self.first_rows:
-                self.report(
-                    number,
-                    "indicator",
-                    f"repeats row {self.first_rows[identity]} (round {round_year}, {country}, "
-                    f"{indicator}); keep only one of the two rows",
-                )
-            else:
-                self.first_rows[identity] = number
-        if len(self.problems) > before or round_year is None or country is None:
+        if round_year is None or country is None or indicator is None:
             return None
-        if indicator is None:
+        identity = (round_year, country, indicator)
+        if identity in self.first_rows:
+            self.report(
+                number,
+                "indicator",
+                f"repeats row {self.first_rows[identity]} (round {round_year}, {country}, "
+                f"{indicator}); keep only one of the two rows",
+            )
+        else:
+            self.first_rows[identity] = number
+        if len(self.problems) > before:
             return None
         return UploadRow(
             row=number,
@@ -546,9 +539,9 @@ class _RowChecker:
         )
 
     def round_year(self, number: int, cells: list[object]) -> int | None:
-        raw = self.cell(cells, "round")
-        if isinstance(raw, _Formula):
+        if self.skipped(cells, "round"):
             return None
+        raw = self.cell(cells, "round")
         text = _text(raw)
         if not text:
             self.report(number, "round", f"is empty; enter the round year, one of {self.rounds}")
@@ -567,9 +560,9 @@ class _RowChecker:
         return year
 
     def country(self, number: int, cells: list[object], round_year: int | None) -> str | None:
-        raw = self.cell(cells, "country")
-        if isinstance(raw, _Formula):
+        if self.skipped(cells, "country"):
             return None
+        raw = self.cell(cells, "country")
         text = _text(raw)
         hint = f"enter an ISO code such as {self.example_country}, or the English name"
         if not text:
@@ -608,17 +601,17 @@ class _RowChecker:
         return code if known else None
 
     def indicator(self, number: int, cells: list[object]) -> str | None:
-        raw = self.cell(cells, "indicator")
-        if isinstance(raw, _Formula):
+        if self.skipped(cells, "indicator"):
             return None
+        raw = self.cell(cells, "indicator")
         text = _text(raw)
-        hint = f"use the codes in the template, such as {self.example_indicator}"
+        hint = f"a code from the template, such as {self.example_indicator}"
         if not text:
-            self.report(number, "indicator", f"is empty; enter an indicator code; {hint}")
+            self.report(number, "indicator", f"is empty; enter {hint}")
             return None
         code = self.indicators.get("".join(text.split()).upper())
         if code is None:
-            self.report(number, "indicator", f'"{text}" is not a known indicator code; {hint}')
+            self.report(number, "indicator", f'"{text}" is not a known indicator code; use {hint}')
             return None
         if not self.context.indicators[code]:
             self.report(
@@ -630,9 +623,9 @@ class _RowChecker:
         return code
 
     def score(self, number: int, cells: list[object]) -> float | None:
-        raw = self.cell(cells, "score")
-        if isinstance(raw, _Formula):
+        if self.skipped(cells, "score"):
             return None
+        raw = self.cell(cells, "score")
         text = _text(raw)
         if not text:
             return None
@@ -646,11 +639,9 @@ class _RowChecker:
         return value + 0.0
 
     def revision(self, number: int, cells: list[object]) -> int | None:
-        if "revision" not in self.columns:
+        if self.skipped(cells, "revision"):
             return None
         raw = self.cell(cells, "revision")
-        if isinstance(raw, _Formula):
-            return None
         text = _text(raw)
         if not text:
             return None

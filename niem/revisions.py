@@ -345,13 +345,13 @@ def submit(
         if preview.conflicts and not confirm_conflicts:
             keys = [(r.round_year, r.country, r.indicator) for r in preview.conflicts]
             raise ConflictingChanges(
-                f"{len(keys)} scores were changed by another revision after your template was "
-                f"made: {_describe(keys)}; check them and confirm to overwrite them"
+                "another revision changed these scores after your template was made: "
+                f"{_describe(keys)}; check them and confirm to overwrite them"
             )
         if not preview.changes:
             raise NothingToSubmit("nothing to submit: every value equals the current one")
         if account.role == Role.PARTNER and not comment:
-            raise NiemError(
+            raise CommentRequired(
                 "add a comment saying why these scores change; the coordinator reads it"
             )
         direct = account.is_coordinator

@@ -66,7 +66,7 @@ class Catalogue:
     dimension_descriptions: dict[str, str]
     steps: dict[str, str]
     step_descriptions: dict[str, str]
-    indicators: dict[str, Indicator]
+    indicators: dict[str, Indicator]  # in framework order: dimension, step, code
 
 
 def revision_provenance(revision_id: int, kind: str) -> str:
@@ -93,7 +93,12 @@ def load_catalogue(session: Session) -> Catalogue:
     areas = session.exec(select(Area).order_by(col(Area.position))).all()
     dimensions = session.exec(select(Dimension).order_by(col(Dimension.position))).all()
     steps = session.exec(select(Step).order_by(col(Step.position))).all()
-    indicators = session.exec(select(Indicator).order_by(col(Indicator.code))).all()
+    dimension_order = {d.code: d.position for d in dimensions}
+    step_order = {s.code: s.position for s in steps}
+    indicators = sorted(
+        session.exec(select(Indicator)).all(),
+        key=lambda i: (dimension_order[i.dimension_code], step_order[i.step_code], i.code),
+    )
     countries = session.exec(select(Country).order_by(col(Country.name))).all()
     return Catalogue(
         countries={c.code: c.name for c in countries},

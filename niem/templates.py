@@ -38,17 +38,10 @@ def build_template(
     current = {
         s.indicator: s for s in scores if s.round_year == round_year and s.country == country
     }
-    dimension_order = list(catalogue.dimensions)
-    step_order = list(catalogue.steps)
-    ordered = sorted(
-        (i for i in catalogue.indicators.values() if i.scored),
-        key=lambda i: (
-            dimension_order.index(i.dimension_code), step_order.index(i.step_code), i.code
-        ),
-    )
     rows = []
-    for indicator in ordered:
-        code = indicator.code
+    for code, indicator in catalogue.indicators.items():
+        if not indicator.scored:
+            continue
         score = current.get(code)
         rows.append(
             {

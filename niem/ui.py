@@ -182,7 +182,7 @@ def ranking_table(figures: pd.DataFrame, catalogue_: Catalogue) -> pd.DataFrame:
                 f"{c} of {t}" for c, t in zip(figures["covered"], figures["total"], strict=True)
             ],
             "Where it comes from": [o.split(": http")[0] for o in figures["origin"]],
-            "Source": figures["source"].where(figures["source"] != "", None),
+            "Source": figures["source"],
         }
     )
 
@@ -394,7 +394,11 @@ def st_movers(change: RoundChange, catalogue_: Catalogue) -> None:
                 drivers,
                 hide_index=True,
                 key=f"movers_{mover.country}",
-                column_config={"Indicator": st.column_config.TextColumn(width="large")},
+                column_config={
+                    "Indicator": st.column_config.TextColumn(width="medium"),
+                    **{c: st.column_config.NumberColumn(width="small", format="%.0f")
+                       for c in ("Before", "After", "Change")},
+                },
             )
 
 

@@ -10,6 +10,7 @@ ui.st_print_styles()
 years = [r.year for r in rounds]
 labels = {r.year: r.label for r in rounds}
 
+title = st.container()
 left, right = st.columns(2)
 default_year = ui.url_choice("round", years, years[-1], "round")
 round_info = next(r for r in rounds if r.year == default_year)
@@ -27,8 +28,8 @@ ui.keep_in_url(round=year, country=country)
 
 profile = explorer.country_profile(results, rounds, year, country)
 name = catalogue.countries.get(country, country)
-st.title(f"{name}: {labels[year]}")
-st.caption(f"Situation as of {round_info.situation}; published {round_info.published}.")
+title.title(f"{name}: {labels[year]}")
+title.caption(f"Situation as of {round_info.situation}; published {round_info.published}.")
 ui.st_illustrative_notice(profile.figures)
 
 ui.st_profile_headline(profile, catalogue)

@@ -1,0 +1,673 @@
+"""Submitting, reviewing, rolling back, and the history of scores."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, func, select
+
+from niem.accounts import Account, add_user, disable_user
+from niem.config import load_settings
+from niem.database import make_engine, open_session
+from niem.errors import NiemError, PermissionDenied, UnknownChoice
+from niem.importing import UploadRow
+from niem.loading import initialise
+from niem.models import Revision, RevisionKind, Score, utc_now
+from niem.results import load_results
+from niem.revisions import (
+    ChangeKind,
+    CommentRequired,
+    ConflictingChanges,
+    NothingToSubmit,
+    WrongStatus,
+    approve,
+    list_revisions,
+    preview_changes,
+    reject,
+    revision_diff,
+    rollback,
+    score_history,
+    submit,
+    visible_to,
+    withdraw,
+)
+from niem.store import load_current_scores
+
+PASSWORD = "correct horse"
+ILLUSTRATIVE = "illustrative (generated, not an expert score)"
+INIT_COMMENT = "Illustrative indicator scores generated for demonstration; not expert data."
+
+
+def row(
+    indicator: str,
+    value: float | None,
+    *,
+    note: str = "",
+    source: str = ILLUSTRATIVE,
+    based_on: int | None = 1,
+    number: int = 2,
+    country: str = "LV",
+    year: int = 2021,
+) -> UploadRow:
+    return UploadRow(number, year, country, indicator, value, note, source, based_on)
+
+
+def current(session: Session, country: str = "LV", year: int = 2021) -> dict[str, Any]:
+    return {
+        s.indicator: (s.value, s.note, s.source, s.revision_id)
+        for s in load_current_scores(session)
+        if (s.round_year, s.country) == (year, country)
+    }
+
+
+def figure(session: Session, level: str, code: str = "", column: str = "score") -> Any:
+    results = load_results(session)
+    match = results[
+        (results["round"] == 2021)
+        & (results["country"] == "LV")
+        & (results["level"] == level)
+        & (results["code"] == code)
+    ]
+    return match.iloc[0][column]
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to show that a refused action wrote nothing."""
+    with engine.connect() as connection:
+        return {
+            table.name: [tuple(r) for r in connection.execute(sa_select(table)).all()]
+            for table in SQLModel.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with open_session(engine) as opened:
+        yield opened
+
+
+@pytest.fixture
+def lv(session: Session) -> Account:
+    return add_user(session, "lv", "partner", PASSWORD, ["LV"])
+
+
+@pytest.fixture
+def lt(session: Session) -> Account:
+    return add_user(session, "lt", "partner", PASSWORD, ["LT"])
+
+
+@pytest.fixture
+def coord(session: Session) -> Account:
+    return add_user(session, "coord", "coordinator", PASSWORD)
+
+
+@pytest.fixture
+def base() -> datetime:
+    """A moment after the shipped data were loaded, so that later revisions count later."""
+    return utc_now() + timedelta(minutes=1)
+
+
+def test_preview_sorts_rows_into_new_changed_unchanged_and_to_no_data(session: Session) -> None:
+    rows = [
+        row("FAM-L-01", 40, number=2),  # no data now
+        row("BRI-I-01", 80, number=3),
+        row("BRI-I-02", 7, number=4),
+        row("BRI-I-03", None, number=5),
+        row("BRI-L-01", 60, note="Pašvaldību atbalsts ārā", number=6),
+        row("LAN-P-01", None, number=7),  # no data now, none submitted
+    ]
+    preview = preview_changes(session, rows)
+    assert [(r.row, r.kind, r.before, r.after) for r in preview.rows] == [
+        (2, ChangeKind.NEW, None, 40),
+        (3, ChangeKind.CHANGED, 29, 80),
+        (4, ChangeKind.UNCHANGED, 7, 7),
+        (5, ChangeKind.TO_NO_DATA, 11, None),
+        (6, ChangeKind.CHANGED, 60, 60),
+        (7, ChangeKind.UNCHANGED, None, None),
+    ]
+    assert preview.counts == {
+        ChangeKind.NEW: 1,
+        ChangeKind.CHANGED: 2,
+        ChangeKind.UNCHANGED: 2,
+        ChangeKind.TO_NO_DATA: 1,
+    }
+    assert preview.conflicts == []
+    assert preview.rows[4].before_note == ""
+    assert preview.rows[4].after_note == "Pašvaldību atbalsts ārā"
+
+
+def test_a_score_with_no_value_anywhere_is_new(empty_engine: Engine) -> None:
+    with open_session(empty_engine) as session:
+        preview = preview_changes(session, [row("BRI-I-01", 50, based_on=None)])
+    assert [(r.kind, r.current_revision) for r in preview.rows] == [(ChangeKind.NEW, None)]
+
+
+def test_a_partner_submission_waits_for_approval_then_moves_the_scores(
+    session: Session, lv: Account, coord: Account
+) -> None:
+    assert figure(session, "dimension", "building_bridges") == 34.2
+    assert figure(session, "overall", column="computed") == 50.7
+    rows = [
+        row("BRI-I-01", 80, number=2),
+        row("BRI-I-02", 20, note="Pašvaldību atbalsts ārā", number=3),
+        row("BRI-I-03", 11, number=4),
+    ]
+    revision = submit(
+        session,
+        rows,
+        user=lv,
+        comment="New municipal data",
+        file_name="lv.csv",
+        file_bytes=b"abc",
+    )
+    assert (revision.id, revision.status, revision.author, revision.kind) == (
+        2,
+        "pending",
+        "lv",
+        "upload",
+    )
+    assert revision.file_hash == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert revision.published_at is None
+    stored = session.exec(select(Score).where(Score.revision_id == 2)).all()
+    assert [(s.indicator_code, s.value, s.note) for s in stored] == [
+        ("BRI-I-01", 80, ""),
+        ("BRI-I-02", 20, "Pašvaldību atbalsts ārā"),
+    ]
+    assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 1)
+
+    approved = approve(session, 2, user=coord)
+    assert (approved.status, approved.reviewed_by) == ("published", "coord")
+    assert approved.published_at is not None
+    now = current(session)
+    assert now["BRI-I-01"] == (80, "", ILLUSTRATIVE, 2)
+    assert now["BRI-I-02"] == (20, "Pašvaldību atbalsts ārā", ILLUSTRATIVE, 2)
+    assert now["BRI-I-03"] == (11, "", ILLUSTRATIVE, 1)
+    # Implementation cell (80 + 20 + 11) / 3 = 37; with legal 51 and policy 36 the dimension
+    # is 124 / 3 = 41.3 (was 34.2), and the overall mean of twelve dimensions rises by
+    # (41.333 - 34.222) / 12 = 0.593, from 50.715 to 51.308.
+    assert figure(session, "cell", "building_bridges.implementation") == 37.0
+    assert figure(session, "dimension", "building_bridges") == 41.3
+    assert figure(session, "overall", column="computed") == 51.3
+    assert figure(session, "overall") == 50.7  # the published figure is shown as published
+    assert figure(session, "indicator", "BRI-I-01", "provenance") == "revision:2"
+
+
+def test_a_coordinator_submission_is_published_directly(
+    session: Session, coord: Account, base: datetime
+) -> None:
+    revision = submit(
+        session, [row("BRI-I-01", 55.5)], user=coord, comment="", kind=RevisionKind.EDIT, now=base
+    )
+    assert (revision.status, revision.kind, revision.reviewed_by) == ("published", "edit", "coord")
+    assert revision.published_at == base
+    assert current(session)["BRI-I-01"] == (55.5, "", ILLUSTRATIVE, 2)
+
+
+def test_a_rejected_revision_keeps_its_reason_and_changes_nothing(
+    session: Session, lv: Account, coord: Account
+) -> None:
+    submit(session, [row("BRI-I-01", 80)], user=lv, comment="New data")
+    rejected = reject(session, 2, user=coord, reason="  No source given  ")
+    assert (rejected.status, rejected.reviewed_by, rejected.review_reason) == (
+        "rejected",
+        "coord",
+        "No source given",
+    )
+    assert rejected.published_at is None
+    assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 1)
+
+
+def test_a_partner_withdraws_its_own_pending_revision(
+    session: Session, lv: Account, lt: Account
+) -> None:
+    submit(session, [row("BRI-I-01", 80)], user=lv, comment="New data")
+    with pytest.raises(PermissionDenied) as refused:
+        withdraw(session, 2, user=lt)
+    assert str(refused.value) == (
+        "'lt' may only withdraw its own unpublished revisions; this one is by 'lv'"
+    )
+    assert withdraw(session, 2, user=lv).status == "withdrawn"
+    assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 1)
+
+
+def test_rollback_publishes_a_new_revision_restoring_the_values_before(
+    session: Session, lv: Account, coord: Account
+) -> None:
+    submit(
+        session,
+        [row("BRI-I-01", 80, number=2), row("FAM-L-01", 40, note="ā", source="law", number=3)],
+        user=lv,
+        comment="New data",
+    )
+    approve(session, 2, user=coord)
+    scores_before = snapshot_scores(session)
+
+    restoring = rollback(session, 2, user=coord)
+    assert (restoring.id, restoring.kind, restoring.status, restoring.rolls_back_id) == (
+        3,
+        "rollback",
+        "published",
+        2,
+    )
+    assert (restoring.comment, restoring.author) == ("Rollback of revision 2", "coord")
+    now = current(session)
+    assert now["BRI-I-01"] == (29, "", ILLUSTRATIVE, 3)
+    assert now["FAM-L-01"] == (None, "", ILLUSTRATIVE, 3)
+    assert figure(session, "dimension", "building_bridges") == 34.2
+    # Nothing was deleted or changed: the old rows are all still there, two were added.
+    after = snapshot_scores(session)
+    assert after[: len(scores_before)] == scores_before
+    assert len(after) == len(scores_before) + 2
+
+    with pytest.raises(NothingToSubmit) as again:
+        rollback(session, 2, user=coord)
+    assert str(again.value) == (
+        "nothing to roll back: the scores of revision 2 already have the values they had before it"
+    )
+
+
+def snapshot_scores(session: Session) -> list[tuple[Any, ...]]:
+    scores = session.exec(select(Score).order_by(Score.id)).all()  # type: ignore[arg-type]
+    return [(s.id, s.revision_id, s.indicator_code, s.value, s.note, s.source) for s in scores]
+
+
+def test_rollback_restores_the_value_before_even_after_later_changes(
+    session: Session, coord: Account, base: datetime
+) -> None:
+    submit(session, [row("BRI-I-01", 80)], user=coord, comment="", now=base)
+    submit(
+        session, [row("BRI-I-01", 90, based_on=2)], user=coord, comment="", now=base + timedelta(1)
+    )
+    rollback(session, 2, user=coord, now=base + timedelta(2))
+    assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 4)
+
+
+def test_rolling_back_a_first_value_leaves_no_data(empty_engine: Engine) -> None:
+    with open_session(empty_engine) as session:
+        coord = add_user(session, "coord", "coordinator", PASSWORD)
+        submit(session, [row("BRI-I-01", 50, based_on=None)], user=coord, comment="first")
+        rollback(session, 1, user=coord)
+        assert current(session) == {"BRI-I-01": (None, "", "", 2)}
+
+
+def test_a_late_approval_wins_over_a_revision_published_in_between(
+    session: Session, lv: Account, coord: Account, base: datetime
+) -> None:
+    submit(session, [row("BRI-I-01", 80)], user=lv, comment="Partner data", now=base)
+    submit(
+        session,
+        [row("BRI-I-01", 90)],
+        user=coord,
+        comment="Correction",
+        now=base + timedelta(minutes=1),
+    )
+    assert current(session)["BRI-I-01"][0] == 90
+    # The pending revision was based on revision 1; its diff compares with the value now.
+    assert [(c.before, c.after) for c in revision_diff(session, 2)] == [(90, 80)]
+
+    approve(session, 2, user=coord, now=base + timedelta(minutes=2))
+    assert current(session)["BRI-I-01"][0] == 80
+    assert [(c.before, c.after) for c in revision_diff(session, 2)] == [(90, 80)]
+    assert [(c.before, c.after) for c in revision_diff(session, 3)] == [(29, 90)]
+    history = score_history(session, round_year=2021, country="LV", indicator="BRI-I-01")
+    assert [(e.revision_id, e.value, e.author, e.current) for e in history] == [
+        (2, 80, "lv", True),
+        (3, 90, "coord", False),
+        (1, 29, "niem init", False),
+    ]
+
+
+def test_conflicts_are_refused_until_confirmed(
+    session: Session, lv: Account, coord: Account, base: datetime
+) -> None:
+    # The partner downloaded the template when revision 1 held every value; then the
+    # coordinator changed BRI-I-01.
+    submit(session, [row("BRI-I-01", 50)], user=coord, comment="Fix", now=base)
+    rows = [row("BRI-I-01", 80, number=2), row("BRI-I-02", 20, number=3)]
+    preview = preview_changes(session, rows)
+    assert [(r.row, r.current_revision, r.based_on_revision) for r in preview.conflicts] == [
+        (2, 2, 1)
+    ]
+    before = snapshot(session.get_bind())  # type: ignore[arg-type]
+    with pytest.raises(ConflictingChanges) as refused:
+        submit(session, rows, user=lv, comment="New data")
+    assert str(refused.value) == (
+        "another revision changed these scores after your template was made: "
+        "2021 LV BRI-I-01; check them and confirm to overwrite them"
+    )
+    assert snapshot(session.get_bind()) == before  # type: ignore[arg-type]
+    revision = submit(session, rows, user=lv, comment="New data", confirm_conflicts=True)
+    assert revision.status == "pending"
+
+
+def test_an_unchanged_row_from_an_old_template_is_no_conflict(
+    session: Session, coord: Account, base: datetime
+) -> None:
+    submit(session, [row("BRI-I-01", 50)], user=coord, comment="Fix", now=base)
+    assert preview_changes(session, [row("BRI-I-01", 50)]).conflicts == []
+
+
+@pytest.mark.parametrize(
+    ("who", "rows", "comment", "error", "message"),
+    [
+        (
+            "viewer",
+            [row("BRI-I-01", 80)],
+            "x",
+            PermissionDenied,
+            "log in to submit scores; without an account you may only view scores",
+        ),
+        (
+            "lv",
+            [row("BRI-I-01", 80), row("BRI-I-01", 80, country="LT", number=3)],
+            "x",
+            PermissionDenied,
+            "'lv' may not submit scores for LT; its countries are LV",
+        ),
+        (
+            "disabled",
+            [row("BRI-I-01", 80)],
+            "x",
+            PermissionDenied,
+            "the account 'lv' is disabled; ask the coordinator",
+        ),
+        ("lv", [], "x", NothingToSubmit, "nothing to submit: there are no rows"),
+        (
+            "lv",
+            [row("BRI-I-01", 29), row("BRI-I-02", 7, number=3)],
+            "x",
+            NothingToSubmit,
+            "nothing to submit: every value equals the current one",
+        ),
+        (
+            "lv",
+            [row("BRI-I-01", 80)],
+            "  ",
+            CommentRequired,
+            "add a comment saying why these scores change; the coordinator reads it",
+        ),
+        (
+            "lv",
+            [row("BRI-I-01", 80, number=2), row("BRI-I-01", 70, number=3)],
+            "x",
+            NiemError,
+            "row 3 repeats 2021 LV BRI-I-01 of row 2; keep one row per round, country and "
+            "indicator",
+        ),
+        ("lv", [row("BRI-I-01", 101)], "x", NiemError, "row 2: score 101 is outside 0–100"),
+        (
+            "coord",
+            [row("BRI-I-01", 80, country="PT"), row("BRI-I-01", 80, year=2020, number=3)],
+            "",
+            UnknownChoice,
+            "these countries are not in these rounds: 2020 LV BRI-I-01, 2021 PT BRI-I-01",
+        ),
+        (
+            "coord",
+            [row("FAM-S-01", 80)],
+            "",
+            UnknownChoice,
+            "these are not scored indicators: 2021 LV FAM-S-01",
+        ),
+    ],
+)
+def test_a_refused_submission_writes_nothing(
+    engine: Engine,
+    session: Session,
+    lv: Account,
+    coord: Account,
+    who: str,
+    rows: list[UploadRow],
+    comment: str,
+    error: type[Exception],
+    message: str,
+) -> None:
+    if who == "disabled":
+        disable_user(session, "lv")
+    user = {"viewer": None, "lv": lv, "disabled": lv, "coord": coord}[who]
+    before = snapshot(engine)
+    with pytest.raises(error) as refused:
+        submit(session, rows, user=user, comment=comment)
+    assert str(refused.value) == message
+    assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize(
+    ("action", "who", "revision_id", "error", "message"),
+    [
+        ("approve", "coord", 99, UnknownChoice, "there is no revision 99"),
+        (
+            "approve",
+            "coord",
+            1,
+            WrongStatus,
+            "revision 1 is published; only pending revisions can be approved",
+        ),
+        ("approve", "lv", 2, PermissionDenied, "only a coordinator may approve revisions"),
+        (
+            "approve",
+            "viewer",
+            2,
+            PermissionDenied,
+            "log in to approve revisions; without an account you may only view scores",
+        ),
+        ("reject", "lv", 2, PermissionDenied, "only a coordinator may reject revisions"),
+        (
+            "reject blank",
+            "coord",
+            2,
+            NiemError,
+            "give a reason for rejecting; the partner reads it",
+        ),
+        (
+            "reject",
+            "coord",
+            1,
+            WrongStatus,
+            "revision 1 is published; only pending revisions can be rejected",
+        ),
+        (
+            "withdraw",
+            "lt",
+            2,
+            PermissionDenied,
+            "'lt' may only withdraw its own unpublished revisions; this one is by 'lv'",
+        ),
+        (
+            "withdraw",
+            "coord",
+            1,
+            WrongStatus,
+            "revision 1 is published; only pending revisions can be withdrawn",
+        ),
+        ("rollback", "lv", 1, PermissionDenied, "only a coordinator may roll back revisions"),
+        (
+            "rollback",
+            "coord",
+            2,
+            WrongStatus,
+            "revision 2 is pending; only published revisions can be rolled back "
+            "(a pending one can be rejected or withdrawn)",
+        ),
+        ("rollback", "coord", 99, UnknownChoice, "there is no revision 99"),
+    ],
+)
+def test_a_refused_review_writes_nothing(
+    engine: Engine,
+    session: Session,
+    lv: Account,
+    lt: Account,
+    coord: Account,
+    action: str,
+    who: str,
+    revision_id: int,
+    error: type[Exception],
+    message: str,
+) -> None:
+    submit(session, [row("BRI-I-01", 80)], user=lv, comment="New data")
+    user = {"viewer": None, "lv": lv, "lt": lt, "coord": coord}[who]
+    before = snapshot(engine)
+    with pytest.raises(error) as refused:
+        if action == "approve":
+            approve(session, revision_id, user=user)
+        elif action.startswith("reject"):
+            reason = " " if action == "reject blank" else "No source"
+            reject(session, revision_id, user=user, reason=reason)
+        elif action == "withdraw":
+            withdraw(session, revision_id, user=user)
+        else:
+            rollback(session, revision_id, user=user)
+    assert str(refused.value) == message
+    assert snapshot(engine) == before
+
+
+def test_only_a_pending_revision_can_be_reviewed_twice_over(
+    session: Session, lv: Account, coord: Account
+) -> None:
+    submit(session, [row("BRI-I-01", 80)], user=lv, comment="New data")
+    withdraw(session, 2, user=lv)
+    with pytest.raises(WrongStatus) as refused:
+        approve(session, 2, user=coord)
+    assert str(refused.value) == "revision 2 is withdrawn; only pending revisions can be approved"
+
+
+def test_history_shows_who_when_and_why_newest_first(
+    session: Session, lv: Account, coord: Account, base: datetime
+) -> None:
+    submit(session, [row("BRI-I-01", 80)], user=lv, comment="Municipal data", now=base)
+    reject(session, 2, user=coord, reason="No source", now=base + timedelta(minutes=1))
+    submit(
+        session,
+        [row("BRI-I-01", 75, source="Ministry report 2021")],
+        user=lv,
+        comment="With source",
+        now=base + timedelta(minutes=2),
+    )
+    approve(session, 3, user=coord, now=base + timedelta(minutes=3))
+    history = score_history(session, country="LV", indicator="BRI-I-01")
+    assert [
+        (e.round_year, e.revision_id, e.value, e.status, e.author, e.comment, e.current)
+        for e in history
+        if e.round_year == 2021
+    ] == [
+        (2021, 3, 75, "published", "lv", "With source", True),
+        (2021, 2, 80, "rejected", "lv", "Municipal data", False),
+        (2021, 1, 29, "published", "niem init", INIT_COMMENT, False),
+    ]
+    assert [e.round_year for e in history] == [2021, 2021, 2021, 2019, 2017]
+    newest, rejected = history[0], history[1]
+    assert (newest.when, newest.created_at) == (
+        base + timedelta(minutes=3),
+        base + timedelta(2 / 1440),
+    )
+    assert (newest.reviewed_by, newest.source) == ("coord", "Ministry report 2021")
+    assert (rejected.when, rejected.review_reason) == (base, "No source")
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"round_year": 2020}, "unknown round 2020; choose one of 2017, 2019, 2021"),
+        ({"country": "XX"}, "unknown country 'XX'; use an ISO code such as LV"),
+        ({"indicator": "NOPE"}, "unknown indicator 'NOPE'; the template lists the codes"),
+    ],
+)
+def test_history_names_an_unknown_filter(
+    session: Session, filters: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(UnknownChoice) as unknown:
+        score_history(session, **filters)
+    assert str(unknown.value) == message
+
+
+def test_list_revisions_counts_scores_and_filters_by_status(
+    session: Session, lv: Account, lt: Account, coord: Account
+) -> None:
+    submit(session, [row("BRI-I-01", 80), row("BRI-I-02", 8, number=3)], user=lv, comment="a")
+    submit(session, [row("BRI-I-01", 80, country="LT")], user=lt, comment="b")
+    summaries = list_revisions(session)
+    assert [
+        (s.revision.id, s.revision.status, s.scores, s.countries, s.rounds) for s in summaries
+    ] == [
+        (3, "pending", 1, ("LT",), (2021,)),
+        (2, "pending", 2, ("LV",), (2021,)),
+        (
+            1,
+            "published",
+            5040,
+            (
+                "BG",
+                "CZ",
+                "ES",
+                "FR",
+                "GR",
+                "HU",
+                "IT",
+                "LT",
+                "LV",
+                "NL",
+                "PL",
+                "PT",
+                "RO",
+                "SE",
+                "SI",
+            ),
+            (2017, 2019, 2021),
+        ),
+    ]
+    assert [s.revision.id for s in list_revisions(session, "pending")] == [3, 2]
+    assert [s.revision.id for s in visible_to(summaries, lv)] == [2, 1]
+    assert [s.revision.id for s in visible_to(summaries, None)] == [1]
+    assert [s.revision.id for s in visible_to(summaries, coord)] == [3, 2, 1]
+    with pytest.raises(UnknownChoice) as unknown:
+        list_revisions(session, "draft")
+    assert str(unknown.value) == (
+        "unknown status 'draft'; choose one of pending, published, rejected, withdrawn"
+    )
+
+
+def _submit_in_another_process(url: str, worker: int, count: int) -> list[int]:
+    engine = make_engine(url)
+    ids = []
+    with open_session(engine) as session:
+        coordinator = Account("coord", "coordinator")
+        for attempt in range(count):
+            indicator = f"BRI-L-0{attempt + 1}"
+            revision = submit(
+                session,
+                [row(indicator, float(worker * 10 + attempt), based_on=None)],
+                user=coordinator,
+                comment=f"worker {worker} attempt {attempt}",
+            )
+            assert revision.id is not None
+            ids.append(revision.id)
+    return ids
+
+
+def test_imports_from_several_processes_at_once_all_land(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'niem.db'}"
+    engine = make_engine(url)
+    initialise(engine, load_settings())
+    with open_session(engine) as session:
+        add_user(session, "coord", "coordinator", PASSWORD)
+    workers, count = 4, 3
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers) as pool:
+        results = pool.starmap(
+            _submit_in_another_process, [(url, w, count) for w in range(1, workers + 1)]
+        )
+    ids = sorted(i for ids in results for i in ids)
+    assert ids == list(range(2, 2 + workers * count))
+    with open_session(engine) as session:
+        comments = session.exec(select(Revision.comment).where(Revision.id > 1)).all()
+        assert sorted(comments) == sorted(
+            f"worker {w} attempt {a}" for w in range(1, workers + 1) for a in range(count)
+        )
+        assert session.exec(select(func.count()).select_from(Score)).one() == 5040 + 12
