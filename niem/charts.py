@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -21,7 +22,10 @@ PROVENANCE_COLOURS = {
 DIRECTION_COLOURS = {"up": "#0072b2", "down": "#d55e00", "flat": "#6b7280"}
 
 
-def _configured(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+Chart = TypeVar("Chart", alt.Chart, alt.LayerChart, alt.VConcatChart)
+
+
+def _configured(chart: Chart) -> Chart:
     return (
         chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320)
         .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320)
@@ -44,7 +48,7 @@ def ranking_chart(
     focus: str | None = None,
     reference: float | None = None,
     reference_label: str = "average",
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """Horizontal bars, highest first, coloured by where each figure comes from."""
     data = figures.dropna(subset=["score"]).assign(
         name=lambda f: [names.get(c, c) for c in f["country"]],
@@ -78,12 +82,12 @@ def ranking_chart(
             rule.mark_rule(color="#d55e00", strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
         )
     height = 34 * len(data) + 90
-    return _configured(alt.layer(*layers).properties(height=height))
+    return _configured(alt.LayerChart(layer=layers, height=height))
 
 
 def heatmap(
     matrix: pd.DataFrame, row_names: Mapping[str, str], column_names: Mapping[str, str]
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """Codes (rows) by country (columns), coloured by score, with the numbers written in."""
     data = matrix.assign(
         row=lambda f: [row_names.get(c, c) for c in f["code"]],
@@ -94,7 +98,8 @@ def heatmap(
     row_order = list(dict.fromkeys(row_names[c] for c in matrix["code"] if c in row_names))
     base = alt.Chart(data).encode(
         x=alt.X(
-            "column:N", title=None,
+            "column:N",
+            title=None,
             axis=alt.Axis(orient="top", labelAngle=-40, labelOverlap=False),
         ),
         y=alt.Y("row:N", title=None, sort=row_order),
@@ -109,12 +114,12 @@ def heatmap(
     )
     # Streamlit fits the whole chart, top axis labels included, into the height.
     height = 40 * max(1, len(row_order)) + 110
-    return _configured(alt.layer(cells, text).properties(height=height))
+    return _configured(alt.LayerChart(layer=[cells, text], height=height))
 
 
 def profile_chart(
     own: pd.DataFrame, others: pd.DataFrame, names: Mapping[str, str], country_name: str
-) -> alt.TopLevelMixin:
+) -> alt.Chart:
     """A country's score per code as dots, the average of the others as ticks."""
     data = pd.concat(
         [
@@ -146,7 +151,7 @@ def profile_chart(
 
 def slope_chart(
     changes: pd.DataFrame, names: Mapping[str, str], before: int, after: int
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """Each country's score in two rounds joined by a line, coloured by direction."""
     long = pd.concat(
         [
@@ -184,47 +189,33 @@ def slope_chart(
     return _configured((lines + ends).properties(height=520))
 
 
-def map_legend() -> alt.TopLevelMixin:
-    """The map's colour key: the score gradient, insufficient data and not in this round."""
-    stops = pd.DataFrame({"score": list(range(0, 101, 2))})
-    gradient = (
-        alt.Chart(stops)
-        .mark_rect()
-        .encode(
-            x=alt.X(
-                "score:Q",
-                scale=SCORE_SCALE,
-                title="Score (0 = least, 100 = most favourable)",
-                axis=alt.Axis(values=[0, 25, 50, 75, 100]),
-            ),
-            x2="end:Q",
-            color=alt.Color(
-                "score:Q", scale=alt.Scale(domain=[0, 100], range=VIRIDIS), legend=None
-            ),
-        )
-        .transform_calculate(end="datum.score + 2")
-        .properties(height=26)
+def map_legend() -> alt.LayerChart:
+    """The map's colour key: the score gradient, then insufficient data and not in this round."""
+    gradient = pd.DataFrame({"start": list(range(0, 100, 2))}).assign(
+        end=lambda f: f["start"] + 2, colour=lambda f: f["start"] + 1, row="Score"
     )
+    no_data = "#{:02x}{:02x}{:02x}".format(*NO_DATA_COLOUR[:3])
+    not_in_round = "#{:02x}{:02x}{:02x}".format(*NOT_IN_ROUND_COLOUR[:3])
     swatches = pd.DataFrame(
         {
-            "label": ["insufficient data", "not in this round"],
-            "colour": [
-                "#{:02x}{:02x}{:02x}".format(*NO_DATA_COLOUR[:3]),
-                "#{:02x}{:02x}{:02x}".format(*NOT_IN_ROUND_COLOUR[:3]),
-            ],
+            "start": [0, 50], "end": [6, 56], "fill": [no_data, not_in_round],
+            "label": ["insufficient data", "not in this round"], "row": ["Other", "Other"],
         }
     )
-    keys = (
-        alt.Chart(swatches)
-        .mark_square(size=400, stroke="#6b7280")
-        .encode(
-            y=alt.Y(
-                "label:N",
-                title=None,
-                axis=alt.Axis(labelFontSize=FONT_SIZE, domain=False, ticks=False),
-            ),
-            color=alt.Color("colour:N", scale=None),
-        )
-        .properties(height=60, width=30)
+    y = alt.Y("row:N", title=None, sort=["Score", "Other"], axis=None)
+    x_axis = alt.Axis(values=[0, 25, 50, 75, 100], title="0 = least, 100 = most favourable")
+    scale = alt.Chart(gradient).mark_rect().encode(
+        x=alt.X("start:Q", scale=SCORE_SCALE, axis=x_axis),
+        x2="end:Q",
+        y=y,
+        color=alt.Color(
+            "colour:Q", scale=alt.Scale(domain=[0, 100], range=VIRIDIS), legend=None
+        ),
     )
-    return _configured(alt.vconcat(gradient, keys))
+    keys = alt.Chart(swatches).mark_rect(stroke="#6b7280").encode(
+        x="start:Q", x2="end:Q", y=y, color=alt.Color("fill:N", scale=None)
+    )
+    labels = alt.Chart(swatches).mark_text(align="left", dx=8, fontSize=FONT_SIZE).encode(
+        x="end:Q", y=y, text="label:N"
+    )
+    return _configured(alt.LayerChart(layer=[scale, keys, labels], height=150))

@@ -34,7 +34,8 @@ class NiemGroup(click.Group):
             click.echo("Error: aborted.", err=True)
             sys.exit(1)
         except click.ClickException as error:
-            click.echo(f"Error: {error.format_message()}", err=True)
+            # Some of click's messages span lines ("Choose from:\n\t..."); keep one line.
+            click.echo(f"Error: {' '.join(error.format_message().split())}", err=True)
             sys.exit(1)
         except NiemError as error:
             click.echo(f"Error: {error}", err=True)

@@ -239,7 +239,7 @@ def indicator_table(
     step: str | None = None,
     countries: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Every indicator of the chosen dimensions (and step) for every country, with note and source."""
+    """Every indicator of the chosen dimensions (and step) per country, with note and source."""
     mask = (
         (results["round"] == round_year)
         & (results["level"] == "indicator")
@@ -326,8 +326,9 @@ def country_profile(
     overall_change = None
     if previous is not None:
         by_dimension = [
-            _only(round_changes(results, previous, round_year, Measure("dimension", code)), country)
-            .assign(code=code)
+            _only(
+                round_changes(results, previous, round_year, Measure("dimension", code)), country
+            ).assign(code=code)
             for code in dimensions["code"]
         ]
         changes = pd.concat(by_dimension, ignore_index=True)

@@ -147,12 +147,19 @@ class _Table:
 class _Unreadable(Exception):
     """The bytes are not a table we can read; the message says what to do instead."""
 
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+
 
 def read_upload(data: bytes, filename: str, context: UploadContext) -> UploadResult:
     """Read a CSV or XLSX upload and check every row against the context."""
     if len(data) > context.max_bytes:
+        size, limit = _size(len(data)), _size(context.max_bytes)
+        # A caller may pass only the first limit + 1 bytes; then the size is not known.
+        over = f"the file is {size}, over" if size != limit else "the file is over"
         return _file_problem(
-            f"the file is {_size(len(data))}, over the limit of {_size(context.max_bytes)}; "
+            f"{over} the limit of {limit}; "
             "split it into smaller files or remove rows you did not change"
         )
     notices: list[Problem] = []
@@ -163,7 +170,7 @@ def read_upload(data: bytes, filename: str, context: UploadContext) -> UploadRes
         else:
             table = _read_text(data, filename, notices)
     except _Unreadable as error:
-        return _file_problem(str(error))
+        return UploadResult(rows=[], problems=[Problem(error.row, "", str(error))], notices=[])
     if table is None:
         return _file_problem("the file is empty; fill in the template and upload it again")
     return _check_table(table, context, notices)
@@ -296,10 +303,22 @@ def _read_text(data: bytes, filename: str, notices: list[Problem]) -> _Table | N
     if re.match(r"\s*<(?:!doctype|html|\?xml)", text, re.IGNORECASE):
         raise _not_a_table(filename, "a web page or XML document")
     delimiter = _delimiter(text)
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        records.extend(reader)
     except csv.Error as error:
-        raise _Unreadable(f"the file could not be read as CSV ({error}); {SAVE_AS}") from error
+        if "field limit" in str(error):
+            raise _Unreadable(
+                f"a cell is longer than {csv.field_size_limit():,} characters; shorten it",
+                row=len(records) + 1,
+            ) from error
+        # Lenient parsing would swallow the rest of the file into one cell; say where instead.
+        raise _Unreadable(
+            'a double quote (") is not closed or is followed by more text in the same cell; '
+            'put the whole cell in double quotes and write a quote inside it as ""',
+            row=len(records) + 1,
+        ) from error
     table = _split_header([(number, list(cells)) for number, cells in enumerate(records, 1)])
     if table is not None:
         table.delimiter = delimiter
@@ -360,6 +379,8 @@ def _is_blank(cells: Sequence[object]) -> bool:
 
 def _text(value: object) -> str:
     """A cell's content as text, stripped; formulas as written."""
+    if isinstance(value, str):
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, _Formula):
@@ -462,6 +483,7 @@ class _RowChecker:
         self.context = context
         self.problems: list[Problem] = []
         self.first_rows: dict[tuple[int, str, str], int] = {}
+        self.country_codes: dict[str, str | None] = {}
         self.rounds = ", ".join(str(year) for year in sorted(context.rounds))
         self.indicators = {code.upper(): code for code in context.indicators}
         self.example_indicator = next(
@@ -568,7 +590,9 @@ class _RowChecker:
         if not text:
             self.report(number, "country", f"is empty; {hint}")
             return None
-        code = resolve_country(text)
+        if text not in self.country_codes:
+            self.country_codes[text] = resolve_country(text)
+        code = self.country_codes[text]
         if code is None:
             self.report(number, "country", f'"{text}" is not a known country; {hint}')
             return None

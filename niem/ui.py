@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 
 from niem import charts, exporting, store
 from niem.config import load_settings
-from niem.database import open_session
 from niem.database import make_engine as _make_engine
+from niem.database import open_session
 from niem.explorer import CountryProfile, Headline, RoundChange, provenance_label
 from niem.results import load_results
 from niem.store import Catalogue, RoundInfo
@@ -396,8 +396,10 @@ def st_movers(change: RoundChange, catalogue_: Catalogue) -> None:
                 key=f"movers_{mover.country}",
                 column_config={
                     "Indicator": st.column_config.TextColumn(width="medium"),
-                    **{c: st.column_config.NumberColumn(width="small", format="%.0f")
-                       for c in ("Before", "After", "Change")},
+                    **{
+                        c: st.column_config.NumberColumn(width="small", format="%.0f")
+                        for c in ("Before", "After", "Change")
+                    },
                 },
             )
 

@@ -18,20 +18,24 @@ year = first.selectbox(
 participants = list(next(r for r in rounds if r.year == year).countries)
 chosen_default = ui.url_choices("countries", participants, participants, "countries")
 chosen = second.multiselect(
-    "Countries", participants, default=chosen_default,
-    format_func=lambda c: ui.country_label(catalogue, c), key="countries",
+    "Countries",
+    participants,
+    default=chosen_default,
+    format_func=lambda c: ui.country_label(catalogue, c),
+    key="countries",
 )
 if not chosen:
     st.info("Pick at least one country to compare.")
     st.stop()
 focus_default = ui.url_choice("focus", chosen, chosen[0], "focus country")
 focus = third.selectbox(
-    "Focus country", chosen, index=chosen.index(focus_default),
-    format_func=lambda c: catalogue.countries.get(c, c), key="focus",
+    "Focus country",
+    chosen,
+    index=chosen.index(focus_default),
+    format_func=lambda c: catalogue.countries.get(c, c),
+    key="focus",
 )
-ui.keep_in_url(
-    round=year, countries=None if chosen == participants else chosen, focus=focus
-)
+ui.keep_in_url(round=year, countries=None if chosen == participants else chosen, focus=focus)
 
 comparison = explorer.compare_countries(results, year, chosen, focus)
 ui.st_illustrative_notice(comparison.overall)
@@ -44,8 +48,11 @@ st.caption(
 if comparison.overall["score"].notna().any():
     st.altair_chart(
         charts.ranking_chart(
-            comparison.overall, catalogue.countries, focus=focus,
-            reference=comparison.reference, reference_label="average of others",
+            comparison.overall,
+            catalogue.countries,
+            focus=focus,
+            reference=comparison.reference,
+            reference_label="average of others",
         ),
         width="stretch",
     )

@@ -21,8 +21,11 @@ round_info = next(r for r in rounds if r.year == year)
 countries = list(round_info.countries)
 default_country = ui.url_choice("country", countries, countries[0], "country")
 country = right.selectbox(
-    "Country", countries, index=countries.index(default_country),
-    format_func=lambda c: ui.country_label(catalogue, c), key="country",
+    "Country",
+    countries,
+    index=countries.index(default_country),
+    format_func=lambda c: ui.country_label(catalogue, c),
+    key="country",
 )
 ui.keep_in_url(round=year, country=country)
 

@@ -11,7 +11,10 @@ labels = {r.year: r.label for r in rounds}
 options = explorer.measure_options(catalogue)
 
 st.title("Refugee integration in Europe")
-st.caption("National Integration Evaluation Mechanism (NIEM): scores from 0 (least) to 100 (most favourable).")
+st.caption(
+    "National Integration Evaluation Mechanism (NIEM): "
+    "scores from 0 (least) to 100 (most favourable)."
+)
 
 left, right = st.columns(2)
 default_year = ui.url_choice("round", years, years[-1], "round")
@@ -20,8 +23,11 @@ year = left.selectbox(
     "Round", years, index=years.index(default_year), format_func=labels.get, key="round"
 )
 measure_key = right.selectbox(
-    "Show", list(options), index=list(options).index(default_measure),
-    format_func=options.get, key="measure",
+    "Show",
+    list(options),
+    index=list(options).index(default_measure),
+    format_func=options.get,
+    key="measure",
 )
 ui.keep_in_url(round=year, measure=measure_key)
 

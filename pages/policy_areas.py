@@ -9,7 +9,8 @@ catalogue, rounds, results = ui.catalogue(), ui.rounds(), ui.results()
 years = [r.year for r in rounds]
 labels = {r.year: r.label for r in rounds}
 options = {
-    k: v for k, v in explorer.measure_options(catalogue).items()
+    k: v
+    for k, v in explorer.measure_options(catalogue).items()
     if k.startswith(("dimension:", "area:"))
 }
 steps = {"": "All three steps", **catalogue.steps}
@@ -22,8 +23,11 @@ year = first.selectbox(
 )
 default_area = ui.url_choice("measure", list(options), "dimension:family_reunification", "area")
 measure_key = second.selectbox(
-    "Area or dimension", list(options), index=list(options).index(default_area),
-    format_func=options.get, key="measure",
+    "Area or dimension",
+    list(options),
+    index=list(options).index(default_area),
+    format_func=options.get,
+    key="measure",
 )
 default_step = ui.url_choice("step", list(steps), "", "step")
 step = third.selectbox(

@@ -25,28 +25,38 @@ after = second.selectbox(
 )
 default_measure = ui.url_choice("measure", list(options), "overall", "measure")
 measure_key = third.selectbox(
-    "Show", list(options), index=list(options).index(default_measure),
-    format_func=options.get, key="measure",
+    "Show",
+    list(options),
+    index=list(options).index(default_measure),
+    format_func=options.get,
+    key="measure",
 )
 ui.keep_in_url(**{"from": before, "to": after, "measure": measure_key})
 if before >= after:
     st.info("Pick an earlier round in “From round” than in “To round”.")
     st.stop()
 
-change = explorer.compare_rounds(results, rounds, before, after, explorer.Measure.from_key(measure_key))
-st.caption(
-    f"A change of less than {explorer.FLAT_THRESHOLD:g} points either way counts as flat."
+change = explorer.compare_rounds(
+    results, rounds, before, after, explorer.Measure.from_key(measure_key)
 )
+st.caption(f"A change of less than {explorer.FLAT_THRESHOLD:g} points either way counts as flat.")
 if change.joined:
     st.info(
-        "Joined in " + str(after) + ": "
+        "Joined in "
+        + str(after)
+        + ": "
         + ", ".join(ui.country_label(catalogue, c) for c in change.joined)
         + " (no earlier score to compare)."
     )
 if change.left:
     st.info(
-        "Took part in " + str(before) + " but not in " + str(after) + ": "
-        + ", ".join(ui.country_label(catalogue, c) for c in change.left) + "."
+        "Took part in "
+        + str(before)
+        + " but not in "
+        + str(after)
+        + ": "
+        + ", ".join(ui.country_label(catalogue, c) for c in change.left)
+        + "."
     )
 ui.st_illustrative_notice(change.figures)
 

@@ -223,7 +223,7 @@ def test_an_unknown_user_and_a_wrong_password_get_the_same_message(session: Sess
 
 def test_failed_logins_lock_the_account_until_the_lock_time_passes(session: Session) -> None:
     add_user(session, "lv", "partner", PASSWORD, ["LV"])
-    for attempt in range(2):
+    for _ in range(2):
         with pytest.raises(LoginFailed) as failed:
             authenticate(session, "lv", "guess", now=T0, attempts_before_lock=3, lock_minutes=10)
         assert str(failed.value) == "wrong user name or password"

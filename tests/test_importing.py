@@ -277,6 +277,20 @@ def test_upload_rejects_an_unquoted_decimal_comma_in_a_comma_file() -> None:
     ]
 
 
+def test_upload_rejects_an_unclosed_quote_instead_of_swallowing_the_rows_after_it() -> None:
+    assert corpus_problems("unclosed-quote.csv") == [
+        'row 3: a double quote (") is not closed or is followed by more text in the same cell; '
+        'put the whole cell in double quotes and write a quote inside it as ""',
+    ]
+
+
+def test_upload_rejects_a_cell_longer_than_csv_allows() -> None:
+    data = f'{HEADER}2021,LV,MAI-L-01,50,"{"x" * 200_000}",\n'.encode()
+    assert problems(data, "long.csv") == [
+        "row 2: a cell is longer than 131,072 characters; shorten it",
+    ]
+
+
 def test_upload_rejects_a_repeated_column() -> None:
     assert corpus_problems("duplicate-header.csv") == [
         'row 1, column Score: the column "score" appears twice; keep only one of them',
@@ -383,6 +397,7 @@ def test_upload_rejects_text_in_no_known_encoding() -> None:
         (6 * 1024 * 1024, 5 * 1024 * 1024, "the file is 6 MB, over the limit of 5 MB"),
         (1536, 1024, "the file is 1.5 KB, over the limit of 1 KB"),
         (1001, 1000, "the file is 1001 bytes, over the limit of 1000 bytes"),
+        (5 * 1024 * 1024 + 1, 5 * 1024 * 1024, "the file is over the limit of 5 MB"),
     ],
 )
 def test_upload_rejects_a_file_over_the_size_limit(size: int, limit: int, message: str) -> None:
@@ -596,6 +611,12 @@ def test_headers_in_any_case_are_read_and_unknown_columns_are_noticed() -> None:
         "row 1, column Comment: unknown column, ignored; "
         "the columns read are round, country, indicator, score, note, source",
     ]
+
+
+def test_values_in_a_column_without_header_are_noticed() -> None:
+    result = read_upload(f"{HEADER.strip()},\n2021,LV,MAI-L-01,5,,,x\n".encode(), "s.csv", PARTNER)
+    assert result.valid
+    assert notices(result) == ["row 1: column 7 has values but no header; they are ignored"]
 
 
 def test_missing_note_and_source_columns_are_noticed_not_fatal() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from niem.accounts import Account, add_user, disable_user
 from niem.config import load_settings
@@ -274,7 +274,7 @@ def test_rollback_publishes_a_new_revision_restoring_the_values_before(
 
 
 def snapshot_scores(session: Session) -> list[tuple[Any, ...]]:
-    scores = session.exec(select(Score).order_by(Score.id)).all()  # type: ignore[arg-type]
+    scores = session.exec(select(Score).order_by(col(Score.id))).all()
     return [(s.id, s.revision_id, s.indicator_code, s.value, s.note, s.source) for s in scores]
 
 
@@ -283,9 +283,13 @@ def test_rollback_restores_the_value_before_even_after_later_changes(
 ) -> None:
     submit(session, [row("BRI-I-01", 80)], user=coord, comment="", now=base)
     submit(
-        session, [row("BRI-I-01", 90, based_on=2)], user=coord, comment="", now=base + timedelta(1)
+        session,
+        [row("BRI-I-01", 90, based_on=2)],
+        user=coord,
+        comment="",
+        now=base + timedelta(minutes=1),
     )
-    rollback(session, 2, user=coord, now=base + timedelta(2))
+    rollback(session, 2, user=coord, now=base + timedelta(minutes=2))
     assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 4)
 
 
@@ -325,7 +329,7 @@ def test_a_late_approval_wins_over_a_revision_published_in_between(
 
 
 def test_conflicts_are_refused_until_confirmed(
-    session: Session, lv: Account, coord: Account, base: datetime
+    engine: Engine, session: Session, lv: Account, coord: Account, base: datetime
 ) -> None:
     # The partner downloaded the template when revision 1 held every value; then the
     # coordinator changed BRI-I-01.
@@ -335,7 +339,7 @@ def test_conflicts_are_refused_until_confirmed(
     assert [(r.row, r.current_revision, r.based_on_revision) for r in preview.conflicts] == [
         (2, 2, 1)
     ]
-    before = snapshot(session.get_bind())  # type: ignore[arg-type]
+    before = snapshot(engine)
     with pytest.raises(ConflictingChanges) as refused:
         submit(session, rows, user=lv, comment="New data")
     assert str(refused.value) == (
@@ -565,7 +569,7 @@ def test_history_shows_who_when_and_why_newest_first(
     newest, rejected = history[0], history[1]
     assert (newest.when, newest.created_at) == (
         base + timedelta(minutes=3),
-        base + timedelta(2 / 1440),
+        base + timedelta(minutes=2),
     )
     assert (newest.reviewed_by, newest.source) == ("coord", "Ministry report 2021")
     assert (rejected.when, rejected.review_reason) == (base, "No source")
@@ -633,9 +637,10 @@ def test_list_revisions_counts_scores_and_filters_by_status(
     )
 
 
-def _submit_in_another_process(url: str, worker: int, count: int) -> list[int]:
+def _submit_in_another_process(url: str, worker: int, count: int, start: Any) -> list[int]:
     engine = make_engine(url)
     ids = []
+    start.wait()  # every process writes at the same moment
     with open_session(engine) as session:
         coordinator = Account("coord", "coordinator")
         for attempt in range(count):
@@ -659,14 +664,15 @@ def test_imports_from_several_processes_at_once_all_land(tmp_path: Path) -> None
         add_user(session, "coord", "coordinator", PASSWORD)
     workers, count = 4, 3
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers) as pool:
+    with context.Manager() as manager, context.Pool(workers) as pool:
+        start = manager.Barrier(workers)
         results = pool.starmap(
-            _submit_in_another_process, [(url, w, count) for w in range(1, workers + 1)]
+            _submit_in_another_process, [(url, w, count, start) for w in range(1, workers + 1)]
         )
     ids = sorted(i for ids in results for i in ids)
     assert ids == list(range(2, 2 + workers * count))
     with open_session(engine) as session:
-        comments = session.exec(select(Revision.comment).where(Revision.id > 1)).all()
+        comments = session.exec(select(Revision.comment).where(col(Revision.id) > 1)).all()
         assert sorted(comments) == sorted(
             f"worker {w} attempt {a}" for w in range(1, workers + 1) for a in range(count)
         )

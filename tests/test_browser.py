@@ -1,0 +1,148 @@
+"""The explorer in a real browser: Debian's Chromium driven by Playwright against a live server.
+
+Screenshots land in tests/screenshots/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from niem.config import load_settings
+from niem.database import make_engine
+from niem.loading import initialise
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PAGES = {
+    "overview": "",
+    "compare": "compare",
+    "policy-areas": "policy-areas",
+    "rounds": "rounds",
+    "country": "country",
+    "methodology": "methodology",
+}
+RENDER_TIMEOUT_MS = 30_000
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the app did not start within 60 seconds")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    database = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'niem.db'}"
+    initialise(make_engine(database), load_settings())
+    port = _free_port()
+    environment = {**os.environ, "NIEM_DATABASE_URL": database}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from niem.ui import serve; serve()",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1800})
+    yield context.new_page()
+    context.close()
+
+
+SETTLED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.dataset.testScriptState === "notRunning"
+        && !document.querySelector('[data-testid^="stSkeleton"], [data-testid="stAppSkeleton"]');
+}"""
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_function(SETTLED, timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # charts and the map draw after the script settles
+
+
+def _errors(page: Page) -> list[str]:
+    return [e.inner_text() for e in page.query_selector_all('[data-testid="stException"]')]
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_opens_without_an_error_box(server: str, page: Page, name: str) -> None:
+    _open(page, f"{server}/{PAGES[name]}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    assert _errors(page) == []
+    assert page.locator("h1").first.inner_text() != ""
+
+
+def test_overview_draws_the_map_canvas(server: str, page: Page) -> None:
+    _open(page, server)
+    canvas = page.locator("canvas").first
+    canvas.wait_for(timeout=RENDER_TIMEOUT_MS)
+    box = canvas.bounding_box()
+    assert box is not None
+    assert box["width"] > 400 and box["height"] > 400
+
+
+def test_a_shared_link_reopens_the_same_view(server: str, page: Page) -> None:
+    _open(page, f"{server}/?round=2019&measure=dimension:housing")
+    page.get_by_text("Ranking: Dimension: Housing, Evaluation 1 (2019)").wait_for(
+        timeout=RENDER_TIMEOUT_MS
+    )
+    page.screenshot(path=str(SCREENSHOTS / "shared-link-housing-2019.png"))
+    assert _errors(page) == []
+    assert page.get_by_role("combobox", name="Round").input_value() == "Evaluation 1 (2019)"
+    assert page.get_by_role("combobox", name="Show").input_value() == "Dimension: Housing"
+
+
+def test_a_shared_country_link_opens_that_profile(server: str, page: Page) -> None:
+    _open(page, f"{server}/country?country=LV&round=2021")
+    page.get_by_text("Latvia: Evaluation 2 (2021)").wait_for(timeout=RENDER_TIMEOUT_MS)
+    assert _errors(page) == []
+    assert page.get_by_text("Page not found").count() == 0

@@ -1,0 +1,482 @@
+"""The command line of accounts, validation, import, review and history."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from niem.accounts import add_user
+from niem.cli import cli
+from niem.config import load_settings
+from niem.database import make_engine, open_session
+from niem.loading import initialise
+
+PASSWORD = "correct horse"
+ILLUSTRATIVE = "illustrative (generated, not an expert score)"
+NOTE = "Pašvaldību atbalsts ārā"
+TABLES = [
+    "country",
+    "area",
+    "dimension",
+    "step",
+    "indicator",
+    "round",
+    "roundcountry",
+    "revision",
+    "score",
+    "publishedfigure",
+    "user",
+    "usercountry",
+]
+WHEN = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def rows_of(output: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(output)))
+
+
+def database_content(url: str) -> dict[str, list[tuple[object, ...]]]:
+    with make_engine(url).connect() as connection:
+        return {
+            t: [tuple(r) for r in connection.execute(text(f'SELECT * FROM "{t}"')).all()]
+            for t in TABLES
+        }
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the shipped data, a partner for LV and a coordinator, built once."""
+    path = tmp_path_factory.mktemp("prepared") / "niem.db"
+    engine = make_engine(f"sqlite:///{path}")
+    initialise(engine, load_settings())
+    with open_session(engine) as session:
+        add_user(session, "partner", "partner", PASSWORD, ["LV"])
+        add_user(session, "coord", "coordinator", PASSWORD)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def initialised(database_url: str, prepared: Path) -> str:
+    """A copy of the prepared database where the command line will look for it."""
+    with (
+        sqlite3.connect(prepared) as source,
+        sqlite3.connect(database_url.removeprefix("sqlite:///")) as target,
+    ):
+        source.backup(target)
+    return database_url
+
+
+def template_rows() -> list[dict[str, str]]:
+    code, out, _ = run("template", "--country", "LV", "--round", "2021")
+    assert code == 0
+    return rows_of(out)
+
+
+def write_latvian(path: Path, rows: list[dict[str, str]], encoding: str) -> Path:
+    """Write rows as a spreadsheet with Latvian settings saves them: `;` and decimal commas."""
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "score": row["score"].replace(".", ",")})
+    return path
+
+
+def edited(changes: dict[str, tuple[str, str]]) -> list[dict[str, str]]:
+    """The LV 2021 template with some scores (and notes) changed."""
+    rows = template_rows()
+    for row in rows:
+        if row["indicator"] in changes:
+            row["score"], row["note"] = changes[row["indicator"]]
+    return rows
+
+
+def test_user_add_reads_the_password_from_standard_input(database_url: str) -> None:
+    assert run("init")[0] == 0
+    code, out, err = run(
+        "user", "add", "lv", "--role", "partner", "--country", "Latvia", "--country", "EL",
+        input="correct horse\n",
+    )  # fmt: skip
+    assert (code, out, err) == (0, "Added partner 'lv' for GR LV.\n", "")
+    code, out, _ = run("user", "add", "boss", "--role", "coordinator", input=PASSWORD)
+    assert out == "Added coordinator 'boss'.\n"
+    assert run("user", "disable", "boss") == (0, "Disabled user 'boss'.\n", "")
+    assert run("user", "list")[1] == (
+        "name  role         countries  disabled\n"
+        "boss  coordinator             yes\n"
+        "lv    partner      GR LV      no\n"
+    )
+    with make_engine(database_url).connect() as connection:
+        stored = connection.execute(text("SELECT password_hash FROM user")).scalars().all()
+    assert all(h.startswith("scrypt$16384$8$1$") and PASSWORD not in h for h in stored)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--role", "partner"], PASSWORD, "Error: a partner account needs at least one country\n"),
+        (
+            ["--role", "partner", "--country", "Atlantis"],
+            PASSWORD,
+            "Error: unknown country 'Atlantis'; use an ISO code such as LV\n",
+        ),
+        (
+            ["--role", "partner", "--country", "LV"],
+            "short\n",
+            "Error: the password needs at least 8 characters\n",
+        ),
+        (
+            ["--role", "partner", "--country", "LV"],
+            "",
+            "Error: no password given; type it at the prompt or pipe it on standard input\n",
+        ),
+        (
+            ["--role", "viewer"],
+            PASSWORD,
+            "Error: Invalid value for '--role': 'viewer' is not one of 'partner', 'coordinator'.\n",
+        ),
+        (
+            ["--country", "LV"],
+            PASSWORD,
+            "Error: Missing option '--role'. Choose from: partner, coordinator\n",
+        ),
+        (
+            ["--role", "coordinator", "--password", "x"],
+            PASSWORD,
+            "Error: No such option '--password'.\n",
+        ),
+    ],
+)
+def test_user_add_mistakes_print_one_error_line(
+    initialised: str, args: list[str], stdin: str, message: str
+) -> None:
+    before = database_content(initialised)
+    assert run("user", "add", "x", *args, input=stdin) == (1, "", message)
+    assert database_content(initialised) == before
+
+
+def test_validate_accepts_the_template_as_downloaded(initialised: str, tmp_path: Path) -> None:
+    target = tmp_path / "lv.csv"
+    assert run("template", "--country", "LV", "--round", "2021", "-o", str(target))[0] == 0
+    code, out, err = run("validate", str(target))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"{target} is valid: 120 rows\n"
+        "Against the current values: 0 changed, 0 new, 0 to no data, 120 unchanged.\n"
+    )
+
+
+def test_validate_lists_every_problem_and_exits_1(initialised: str, tmp_path: Path) -> None:
+    target = tmp_path / "bad.csv"
+    target.write_text(
+        "round,country,indicator,score,note,source\n"
+        "2021,LV,BRI-I-01,120,,\n"
+        "2020,LV,BRI-I-02,50,,\n"
+        "2021,LV,BRI-I-03,abc,,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("validate", str(target))
+    assert code == 1
+    assert out == (
+        'row 2, column score: "120" is outside 0 to 100; enter a score from 0 to 100, or leave '
+        "it empty for no data\n"
+        'row 3, column round: "2020" is not a known round; enter one of 2017, 2019, 2021\n'
+        'row 4, column score: "abc" is not a number; enter a score from 0 to 100, or leave it '
+        "empty for no data\n"
+    )
+    assert err == f"Error: {target} has 3 problems\n"
+
+
+def test_validate_reports_a_whole_file_problem(initialised: str, tmp_path: Path) -> None:
+    target = tmp_path / "empty.csv"
+    target.write_bytes(b"")
+    code, out, err = run("validate", str(target))
+    assert (code, out, err) == (
+        1,
+        "file: the file is empty; fill in the template and upload it again\n",
+        f"Error: {target} has 1 problem\n",
+    )
+
+
+def test_an_invalid_import_writes_nothing(initialised: str, tmp_path: Path) -> None:
+    rows = edited({"BRI-I-01": ("55,5", ""), "BRI-I-02": ("12", "")})
+    rows[5]["country"] = "LT"
+    target = write_latvian(tmp_path / "lv.csv", rows, "utf-8-sig")
+    before = database_content(initialised)
+    code, out, err = run("import", str(target), "--user", "partner", "--comment", "x")
+    assert code == 1
+    assert out == (
+        "row 7, column country: you may submit only for LV; remove the rows for LT or ask the "
+        "coordinator for access to LT\n"
+    )
+    assert err == "Error: 1 problem; nothing was imported\n"
+    assert database_content(initialised) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--user", "nobody"],
+            "Error: unknown user 'nobody'; `niem user list` shows the accounts\n",
+        ),
+        (
+            ["--user", "partner"],
+            "Error: add a comment saying why these scores change; the coordinator reads it: "
+            "add --comment TEXT\n",
+        ),
+        ([], "Error: Missing option '--user'.\n"),
+    ],
+)
+def test_import_mistakes_write_nothing(
+    initialised: str, tmp_path: Path, args: list[str], message: str
+) -> None:
+    target = write_latvian(tmp_path / "lv.csv", edited({"BRI-I-01": ("60", "")}), "utf-8")
+    before = database_content(initialised)
+    code, _, err = run("import", str(target), *args)
+    assert (code, err) == (1, message)
+    assert database_content(initialised) == before
+
+
+def test_a_disabled_user_cannot_import(initialised: str, tmp_path: Path) -> None:
+    target = write_latvian(tmp_path / "lv.csv", edited({"BRI-I-01": ("60", "")}), "utf-8")
+    run("user", "disable", "partner")
+    code, _, err = run("import", str(target), "--user", "partner", "--comment", "x")
+    assert (code, err) == (1, "Error: the account 'partner' is disabled; ask the coordinator\n")
+
+
+@pytest.mark.parametrize("encoding", ["cp1257", "utf-8-sig"])
+def test_the_latvian_round_trip_lands_pending_and_is_published_on_approval(
+    initialised: str, tmp_path: Path, encoding: str
+) -> None:
+    rows = edited({"BRI-I-01": ("55.5", NOTE), "BRI-I-02": ("12", "")})
+    target = write_latvian(tmp_path / "lv.csv", rows, encoding)
+    assert b";55,5;" in target.read_bytes()
+
+    code, out, _ = run("validate", str(target))
+    assert (code, out.splitlines()[-1]) == (
+        0,
+        "Against the current values: 2 changed, 0 new, 0 to no data, 118 unchanged.",
+    )
+    code, out, _ = run(
+        "import", str(target), "--user", "partner", "--comment", "Pašvaldību dati 2021"
+    )
+    assert (code, out) == (
+        0,
+        "Revision 2 pending: 2 changed, 0 new, 0 to no data, 118 unchanged.\n",
+    )
+    pending = run("revisions", "--status", "pending")[1].splitlines()
+    assert len(pending) == 2
+    assert re.fullmatch(
+        rf"2         pending  upload  partner  {WHEN}  2       LV         2021    "
+        r"Pašvaldību dati 2021",
+        pending[1],
+    )
+    exported = {
+        r["code"]: (r["score"], r["note"], r["provenance"])
+        for r in rows_of(
+            run("export", "--level", "indicator", "--round", "2021", "--country", "LV")[1]
+        )
+    }
+    assert exported["BRI-I-01"] == ("29", "", "illustrative")
+
+    assert run("diff", "2")[1] == (
+        "score             before  after  new note\n"
+        f"2021 LV BRI-I-01  29      55.5   {NOTE}\n"
+        "2021 LV BRI-I-02  7       12\n"
+    )
+    assert run("approve", "2", "--user", "coord") == (
+        0,
+        "Approved revision 2; its values are now current.\n",
+        "",
+    )
+    exported = {
+        r["code"]: (r["score"], r["note"], r["provenance"])
+        for r in rows_of(
+            run("export", "--level", "indicator", "--round", "2021", "--country", "LV")[1]
+        )
+    }
+    assert exported["BRI-I-01"] == ("55.5", NOTE, "revision:2")
+    assert exported["BRI-I-02"] == ("12", "", "revision:2")
+    assert exported["BRI-I-03"] == ("11", "", "illustrative")
+
+    code, out, _ = run("history", "--country", "LV", "--round", "2021", "--indicator", "bri-i-01")
+    lines = out.splitlines()
+    assert lines[0].split("  ")[0] == "when (UTC)"
+    assert re.fullmatch(
+        rf"{WHEN}  partner    2         published, current  2021 LV BRI-I-01  55\.5   "
+        r"Pašvaldību dati 2021 +approved by coord",
+        lines[1],
+    )
+    assert re.fullmatch(
+        rf"{WHEN}  niem init  1         published           2021 LV BRI-I-01  29     "
+        r"Illustrative indicator scores generated for demonstration; not expert data\.",
+        lines[2],
+    )
+    assert len(lines) == 3
+
+
+def test_history_of_a_round_and_country_lists_every_change(
+    initialised: str, tmp_path: Path
+) -> None:
+    target = write_latvian(
+        tmp_path / "lv.csv", edited({"BRI-I-01": ("60", ""), "BRI-I-02": ("", "")}), "utf-8"
+    )
+    run("import", str(target), "--user", "partner", "--comment", "Two fixes")
+    run("reject", "2", "--user", "coord", "--reason", "No source for the new value")
+    code, out, _ = run("history", "--country", "LV", "--round", "2021")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 1 + 120 + 2
+    assert re.fullmatch(
+        rf"{WHEN}  partner    2         rejected            2021 LV BRI-I-02  no data  Two fixes"
+        r" +rejected by coord: No source for the new value",
+        lines[1],
+    )
+    assert lines[2].split()[2:9] == [
+        "partner", "2", "rejected", "2021", "LV", "BRI-I-01", "60",
+    ]  # fmt: skip
+
+
+def test_a_coordinator_import_is_published_at_once_and_can_be_rolled_back(
+    initialised: str, tmp_path: Path
+) -> None:
+    target = write_latvian(tmp_path / "lv.csv", edited({"BRI-I-01": ("70", "")}), "cp1257")
+    code, out, _ = run("import", str(target), "--user", "coord")
+    assert (code, out) == (
+        0,
+        "Revision 2 published: 1 changed, 0 new, 0 to no data, 119 unchanged.\n",
+    )
+    assert run("rollback", "2", "--user", "coord") == (
+        0,
+        "Revision 3 rolls back revision 2: 1 score restored.\n",
+        "",
+    )
+    exported = rows_of(
+        run("export", "--level", "indicator", "--round", "2021", "--country", "LV")[1]
+    )
+    assert {r["code"]: r["score"] for r in exported}["BRI-I-01"] == "29"
+    code, out, _ = run("revisions")
+    assert [line.split()[:4] for line in out.splitlines()] == [
+        ["revision", "status", "kind", "author"],
+        ["3", "published", "rollback", "coord"],
+        ["2", "published", "upload", "coord"],
+        ["1", "published", "illustrative", "niem"],
+    ]
+
+
+def test_a_conflicting_import_asks_for_confirmation(initialised: str, tmp_path: Path) -> None:
+    partner_file = write_latvian(tmp_path / "lv.csv", edited({"BRI-I-01": ("60", "")}), "utf-8")
+    coordinator_file = write_latvian(
+        tmp_path / "coord.csv", edited({"BRI-I-01": ("40", "")}), "utf-8"
+    )
+    assert run("import", str(coordinator_file), "--user", "coord")[0] == 0
+    code, _, err = run("import", str(partner_file), "--user", "partner", "--comment", "x")
+    assert (code, err) == (
+        1,
+        "Error: another revision changed these scores after your template was made: "
+        "2021 LV BRI-I-01; check them and confirm to overwrite them: run again with "
+        "--confirm-conflicts\n",
+    )
+    code, out, _ = run(
+        "import", str(partner_file), "--user", "partner", "--comment", "x", "--confirm-conflicts"
+    )
+    assert (code, out) == (
+        0,
+        "Revision 3 pending: 1 changed, 0 new, 0 to no data, 119 unchanged.\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["approve", "2", "--user", "partner"],
+            "Error: only a coordinator may approve revisions\n",
+        ),
+        (["approve", "9", "--user", "coord"], "Error: there is no revision 9\n"),
+        (["reject", "2", "--user", "coord"], "Error: Missing option '--reason'.\n"),
+        (
+            ["reject", "2", "--user", "coord", "--reason", " "],
+            "Error: give a reason for rejecting; the partner reads it\n",
+        ),
+        (
+            ["rollback", "2", "--user", "coord"],
+            "Error: revision 2 is pending; only published revisions can be rolled back "
+            "(a pending one can be rejected or withdrawn)\n",
+        ),
+        (
+            ["withdraw", "1", "--user", "partner"],
+            "Error: 'partner' may only withdraw its own unpublished revisions; this one is by "
+            "'niem init'\n",
+        ),
+        (
+            ["history", "--round", "2020"],
+            "Error: unknown round 2020; choose one of 2017, 2019, 2021\n",
+        ),
+        (
+            ["revisions", "--status", "draft"],
+            "Error: Invalid value for '--status': 'draft' is not one of 'pending', 'published', "
+            "'rejected', 'withdrawn'.\n",
+        ),
+    ],
+)
+def test_review_mistakes_print_one_error_line_and_write_nothing(
+    initialised: str, tmp_path: Path, args: list[str], message: str
+) -> None:
+    target = write_latvian(tmp_path / "lv.csv", edited({"BRI-I-01": ("60", "")}), "utf-8")
+    assert run("import", str(target), "--user", "partner", "--comment", "x")[0] == 0
+    before = database_content(initialised)
+    assert run(*args) == (1, "", message)
+    assert database_content(initialised) == before
+
+
+def test_a_partner_withdraws_its_import(initialised: str, tmp_path: Path) -> None:
+    target = write_latvian(tmp_path / "lv.csv", edited({"BRI-I-01": ("60", "")}), "utf-8")
+    run("import", str(target), "--user", "partner", "--comment", "x")
+    assert run("withdraw", "2", "--user", "partner") == (0, "Withdrew revision 2.\n", "")
+    assert run("revisions", "--status", "pending")[1].splitlines()[1:] == []
+
+
+def test_imports_run_at_the_same_time_all_land(initialised: str, tmp_path: Path) -> None:
+    niem = Path(sys.executable).parent / "niem"
+    files = []
+    for number, indicator in enumerate(["BRI-L-01", "BRI-L-02", "BRI-L-03", "BRI-L-04"]):
+        files.append(
+            write_latvian(
+                tmp_path / f"lv{number}.csv", edited({indicator: (str(90 + number), "")}), "utf-8"
+            )
+        )
+    env = {**os.environ, "NIEM_DATABASE_URL": initialised}
+    processes = [
+        subprocess.Popen(
+            [str(niem), "import", str(f), "--user", "partner", "--comment", f.stem],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    outcomes = [(p.wait(timeout=120), p.stdout.read() if p.stdout else "") for p in processes]
+    assert [code for code, _ in outcomes] == [0, 0, 0, 0]
+    ids = sorted(int(out.split()[1]) for _, out in outcomes)
+    assert ids == [2, 3, 4, 5]
+    lines = run("revisions", "--status", "pending")[1].splitlines()[1:]
+    assert sorted(line.split()[-1] for line in lines) == ["lv0", "lv1", "lv2", "lv3"]

@@ -1,0 +1,184 @@
+"""Every page headless (AppTest), on the shipped data and on a database with no demo scores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from niem.config import load_settings
+from niem.database import make_engine
+from niem.loading import initialise
+
+PAGES = [
+    "pages/overview.py",
+    "pages/compare.py",
+    "pages/policy_areas.py",
+    "pages/rounds.py",
+    "pages/country_profile.py",
+    "pages/methodology.py",
+]
+TIMEOUT = 30
+
+
+def _database(tmp_path_factory: pytest.TempPathFactory, *, demo: bool) -> str:
+    folder = tmp_path_factory.mktemp("demo" if demo else "nodemo")
+    url = f"sqlite:///{folder / 'niem.db'}"
+    initialise(make_engine(url), load_settings(), demo=demo)
+    return url
+
+
+@pytest.fixture(scope="module")
+def shipped_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _database(tmp_path_factory, demo=True)
+
+
+@pytest.fixture(scope="module")
+def published_only_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _database(tmp_path_factory, demo=False)
+
+
+def _use(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIEM_DATABASE_URL", url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def shipped(shipped_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    _use(shipped_url, monkeypatch)
+    yield
+
+
+@pytest.fixture
+def published_only(published_only_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    _use(published_only_url, monkeypatch)
+    yield
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    app = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=TIMEOUT)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page(page)
+    return app.run()
+
+
+def texts(app: AppTest) -> str:
+    parts = [m.value for m in app.markdown] + [t.value for t in app.title]
+    parts += [h.value for h in app.header] + [h.value for h in app.subheader]
+    parts += [c.value for c in app.caption]
+    parts += [f"{m.label}={m.value}" for m in app.metric]
+    parts += [i.value for i in app.info] + [w.value for w in app.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_shipped_data(shipped: None, page: str) -> None:
+    app = open_page(page)
+    assert not app.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_with_only_published_figures(published_only: None, page: str) -> None:
+    app = open_page(page)
+    assert not app.exception
+
+
+def test_overview_headline_numbers_for_2021(shipped: None) -> None:
+    app = open_page("pages/overview.py")
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics == {
+        "Countries": "14 of 14",
+        "Average": "50.6",
+        "Highest": "72.5",
+        "Lowest": "32.8",
+    }
+
+
+def test_overview_with_only_published_figures_shows_the_eleven(published_only: None) -> None:
+    app = open_page("pages/overview.py")
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics == {
+        "Countries": "11 of 14",
+        "Average": "49.2",
+        "Highest": "72.5",
+        "Lowest": "32.8",
+    }
+    assert "Illustrative data" not in texts(app)
+
+
+def test_overview_reads_round_and_measure_from_the_url(shipped: None) -> None:
+    app = open_page("pages/overview.py", round="2019", measure="dimension:housing")
+    assert app.selectbox(key="round").value == 2019
+    assert app.selectbox(key="measure").value == "dimension:housing"
+    assert "Ranking: Dimension: Housing, Evaluation 1 (2019)" in texts(app)
+
+
+def test_overview_writes_the_chosen_view_into_the_url(shipped: None) -> None:
+    app = open_page("pages/overview.py")
+    app.selectbox(key="measure").select("step:policy").run()
+    app.selectbox(key="round").select(2017).run()
+    assert app.query_params["measure"] == "step:policy"
+    assert app.query_params["round"] == "2017"
+
+
+def test_a_bad_value_in_a_link_falls_back_with_a_notice(shipped: None) -> None:
+    app = open_page("pages/overview.py", round="1999", measure="dimension:nonsense")
+    assert not app.exception
+    assert app.selectbox(key="round").value == 2021
+    assert app.selectbox(key="measure").value == "overall"
+    warnings = [w.value for w in app.warning]
+    assert "The link asked for round “1999”, which does not exist here; showing 2021." in warnings
+
+
+def test_country_profile_shows_published_overall_and_change(shipped: None) -> None:
+    app = open_page("pages/country_profile.py", country="LV", round="2021")
+    assert app.title[0].value == "Latvia: Evaluation 2 (2021)"
+    overall = next(m for m in app.metric if m.label == "Overall")
+    assert overall.value == "50.7"
+    assert "Published figure" in texts(app)
+
+
+def test_country_profile_of_romania_2017_shows_the_published_steps(shipped: None) -> None:
+    app = open_page("pages/country_profile.py", country="RO", round="2017")
+    steps = {m.label: m.value for m in app.metric if m.label != "Overall"}
+    assert steps == {
+        "Setting the legal framework": "64.8",
+        "Building the policy framework": "36.9",
+        "Implementation and collaboration": "21.7",
+    }
+
+
+def test_compare_ranks_the_chosen_countries(shipped: None) -> None:
+    app = open_page("pages/compare.py", countries="LV,LT,SE", focus="LV")
+    assert not app.exception
+    assert app.multiselect(key="countries").value == ["LV", "LT", "SE"]
+    ranking = app.dataframe[0].value
+    assert list(ranking["Code"]) == ["SE", "LT", "LV"]
+    assert list(ranking["Rank"]) == [1, 2, 3]
+    assert "average of the other chosen countries (67.5)" in texts(app)
+
+
+def test_policy_areas_lists_every_indicator_for_every_country(shipped: None) -> None:
+    app = open_page("pages/policy_areas.py", measure="dimension:family_reunification", step="legal")
+    indicators = app.dataframe[-1].value
+    assert len(indicators) == 4 * 14
+    assert set(indicators["Code"]) == {"FAM-L-01", "FAM-L-02", "FAM-L-03", "FAM-L-04"}
+
+
+def test_rounds_names_countries_that_joined_and_left(shipped: None) -> None:
+    app = open_page("pages/rounds.py", **{"from": "2017", "to": "2019"})
+    infos = [i.value for i in app.info]
+    assert "Joined in 2019: Bulgaria (BG) (no earlier score to compare)." in infos
+    assert "Took part in 2017 but not in 2019: Portugal (PT)." in infos
+
+
+def test_methodology_states_the_threshold_and_lists_published_figures(shipped: None) -> None:
+    app = open_page("pages/methodology.py")
+    text = texts(app)
+    assert "Coverage needed for a figure: **50%**" in text
+    assert "17 figures are real published NIEM results" in text
