@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
 
 from sqlalchemy import update
@@ -155,8 +156,10 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest, want)
 
 
-# Checked against when the user name is unknown, so that a miss takes as long as a hit.
-_DUMMY_HASH = hash_password("not a password of anyone")
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the user name is unknown, so that a miss takes as long as a hit."""
+    return hash_password("not a password of anyone")
 
 
 def write_transaction(session: Session, work: Callable[[], T]) -> T:
@@ -303,7 +306,7 @@ def authenticate(
     name = name.strip()
     user = session.get(User, name)
     if user is None:
-        verify_password(password, _DUMMY_HASH)
+        verify_password(password, _dummy_hash())
         raise LoginFailed(LOGIN_FAILED)
     session.refresh(user)
     locked_until = as_utc(user.locked_until)

@@ -126,8 +126,8 @@ def map_values(
             "score": float(row.score),
             "status": str(row.provenance),
             "tooltip": (
-                f"{name}: {row.score:.1f} (rank {row.rank}); coverage {row.coverage:.0%}; "
-                f"{row.origin}"
+                f"{name}: {row.score:.1f} (rank {row.rank})\n"
+                f"{provenance_label(str(row.provenance), int(row.covered), int(row.total))}"
             ),
         }
     return values

@@ -146,3 +146,20 @@ def test_a_shared_country_link_opens_that_profile(server: str, page: Page) -> No
     page.get_by_text("Latvia: Evaluation 2 (2021)").wait_for(timeout=RENDER_TIMEOUT_MS)
     assert _errors(page) == []
     assert page.get_by_text("Page not found").count() == 0
+
+
+def test_clicking_a_country_on_the_map_opens_its_profile(server: str, page: Page) -> None:
+    _open(page, server)
+    canvas = page.locator("canvas").first
+    box = canvas.bounding_box()
+    assert box is not None
+    # The map is centred on 16°E, so Sweden lies at the middle, a quarter of the way down.
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.25
+    page.mouse.move(x, y)
+    page.get_by_text("Sweden: 72.5 (rank 1)").wait_for(timeout=RENDER_TIMEOUT_MS)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(3000)
+    page.screenshot(path=str(SCREENSHOTS / "after-click.png"))
+    page.get_by_text("Sweden: Evaluation 2 (2021)").wait_for(timeout=RENDER_TIMEOUT_MS)
+    page.screenshot(path=str(SCREENSHOTS / "clicked-sweden.png"))
+    assert _errors(page) == []

@@ -647,7 +647,7 @@ def _submit_in_another_process(url: str, worker: int, count: int, start: Any) ->
             indicator = f"BRI-L-0{attempt + 1}"
             revision = submit(
                 session,
-                [row(indicator, float(worker * 10 + attempt), based_on=None)],
+                [row(indicator, 90 + worker + attempt / 10, based_on=None)],
                 user=coordinator,
                 comment=f"worker {worker} attempt {attempt}",
             )
@@ -665,7 +665,7 @@ def test_imports_from_several_processes_at_once_all_land(tmp_path: Path) -> None
     workers, count = 4, 3
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager, context.Pool(workers) as pool:
-        start = manager.Barrier(workers)
+        start = manager.Barrier(workers, timeout=60)
         results = pool.starmap(
             _submit_in_another_process, [(url, w, count, start) for w in range(1, workers + 1)]
         )
