@@ -29,7 +29,7 @@ test: install lint
 	$(BIN)/pytest
 
 bench: install
-	@echo "make bench: the benchmark is not built yet."
+	$(BIN)/python -m tests.benchmarks
 
 clean:
 	rm -rf $(VENV) data/niem.db data/niem.db-wal data/niem.db-shm

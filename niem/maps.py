@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from niem.config import load_settings
 
@@ -20,6 +21,13 @@ NO_DATA_COLOUR = [150, 150, 150, 255]
 NOT_IN_ROUND_COLOUR = [236, 238, 241, 255]
 BORDER_COLOUR = [255, 255, 255, 255]
 VIEW = pdk.ViewState(latitude=53.0, longitude=16.0, zoom=3.1, min_zoom=2, max_zoom=7)
+
+
+class CompactDeck(pdk.Deck):  # type: ignore[misc]
+    """A deck serialised without indentation: pydeck's indented JSON of the boundaries is 1.2 MB."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -74,24 +82,37 @@ def colour_features(
 
 def build_map(
     values: Mapping[str, Mapping[str, object]], boundaries: Mapping[str, Any] | None = None
-) -> pdk.Deck:
+) -> CompactDeck:
     """The choropleth deck: countries coloured by score; clicking one selects it."""
     data = colour_features(boundaries or load_boundaries(), values)
-    layer = pdk.Layer(
+    countries = pdk.Layer(
         "GeoJsonLayer",
         data=data,
         id=LAYER_ID,
         pickable=True,
-        stroked=True,
+        stroked=False,
         filled=True,
         get_fill_color="properties.fill",
-        get_line_color=BORDER_COLOUR,
-        line_width_min_pixels=1,
         auto_highlight=True,
         highlight_color=[255, 140, 0, 160],
     )
-    return pdk.Deck(
-        layers=[layer],
+    # Outlining only the participating countries keeps the map quick on software WebGL:
+    # every outline is a path deck.gl must build, and the others are background.
+    participants = {
+        **data, "features": [f for f in data["features"] if f["properties"]["participating"]]
+    }
+    borders = pdk.Layer(
+        "GeoJsonLayer",
+        data=participants,
+        id="borders",
+        pickable=False,
+        stroked=True,
+        filled=False,
+        get_line_color=BORDER_COLOUR,
+        line_width_min_pixels=1,
+    )
+    return CompactDeck(
+        layers=[countries, borders],
         initial_view_state=VIEW,
         map_provider=None,
         map_style=None,

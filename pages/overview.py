@@ -43,10 +43,15 @@ with map_column:
     deck = maps.build_map(explorer.map_values(figures, round_info, catalogue))
     event = st.pydeck_chart(deck, on_select="rerun", key="map", height=620)
     st.altair_chart(charts.map_legend(), width="stretch")
-    st.caption("Click a country to open its profile.")
-clicked = maps.selected_country(event)
-if clicked in round_info.countries:
-    st.switch_page("pages/country_profile.py", query_params={"country": clicked, "round": year})
+    st.caption("Click a country to open its profile, or choose it here:")
+    chosen = st.selectbox(
+        "Open a country profile", round_info.countries, index=None,
+        format_func=lambda c: ui.country_label(catalogue, c), placeholder="Choose a country",
+        key="open_profile",
+    )
+opened = chosen or maps.selected_country(event)
+if opened in round_info.countries:
+    st.switch_page("pages/country_profile.py", query_params={"country": opened, "round": year})
 
 with table_column:
     st.subheader(f"Ranking: {options[measure_key]}, {labels[year]}")

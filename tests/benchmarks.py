@@ -1,0 +1,104 @@
+"""`make bench`: how long the store, the scoring and each page take on this machine.
+
+Pages are timed in headless Chromium from navigation until Streamlit has finished the run
+and drawn every element, after one warm-up load (the target: under a second each).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from niem.config import load_settings
+from niem.database import make_engine, open_session
+from niem.loading import initialise
+from niem.results import load_results
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PAGES, SETTLED, served
+
+PAGE_TARGET_SECONDS = 1.0
+REPEATS = 5
+
+
+def timed(action: Callable[[], object], repeats: int = REPEATS) -> float:
+    """The median wall time of an action, in seconds."""
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+# Menu entry, and the start of the heading that shows once that page has drawn.
+NAVIGATION_TITLES = {
+    "overview": ("Overview", "Refugee integration in Europe"),
+    "compare": ("Compare countries", "Compare countries"),
+    "policy-areas": ("Policy areas", "Policy areas"),
+    "rounds": ("Rounds", "Change between rounds"),
+    "country": ("Country profile", "Bulgaria: Evaluation 2"),
+    "methodology": ("Methodology", "Methodology"),
+}
+
+
+def _timed_navigation(
+    navigate: Callable[[tuple[str, str]], None], entry: tuple[str, str], away: tuple[str, str]
+) -> float:
+    navigate(away)
+    start = time.perf_counter()
+    navigate(entry)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    """Print one line per measurement; exit 1 if a page misses its target."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'niem.db'}"
+        engine = make_engine(url)
+        start = time.perf_counter()
+        initialise(engine, load_settings())
+        print(f"niem init (fresh database)        {time.perf_counter() - start:6.3f} s")
+        with open_session(engine) as session:
+            seconds = timed(lambda: load_results(session))
+        print(f"figures table (all rounds)        {seconds:6.3f} s")
+        slow = []
+        with served(url) as address, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+
+            def reload(path: str) -> None:
+                page.goto(f"{address}/{path}")
+                page.wait_for_selector("h1")
+                page.wait_for_function(SETTLED)
+
+            def navigate(entry: tuple[str, str]) -> None:
+                menu, heading = entry
+                page.get_by_role("link", name=menu).click()
+                page.locator("h1", has_text=heading).first.wait_for()
+                page.wait_for_function(SETTLED)
+
+            for name, path in PAGES.items():
+                reload(path)
+                seconds = timed(lambda path=path: reload(path))
+                print(f"page {name:<15} full reload     {seconds:6.3f} s")
+            reload("methodology")
+            for name, entry in NAVIGATION_TITLES.items():
+                away = NAVIGATION_TITLES["methodology" if name != "methodology" else "rounds"]
+                seconds = statistics.median(
+                    _timed_navigation(navigate, entry, away) for _ in range(REPEATS)
+                )
+                flag = "" if seconds < PAGE_TARGET_SECONDS else "  SLOWER THAN TARGET"
+                print(f"page {name:<15} from the menu   {seconds:6.3f} s{flag}")
+                if flag:
+                    slow.append(name)
+            browser.close()
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
