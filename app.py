@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from niem import ui
+
 st.set_page_config(page_title="NIEM Explorer", page_icon="🗺️", layout="wide")
 
 explore = [
@@ -39,4 +41,36 @@ explore = [
     ),
 ]
 
-st.navigation(explore, position="top").run()
+account = ui.signed_in()
+partners = [
+    st.Page(
+        "pages/submit.py",
+        title="Submit scores",
+        icon=":material/upload_file:",
+        url_path="submit",
+        visibility="visible" if account else "hidden",
+    ),
+    st.Page(
+        "pages/review.py",
+        title="Review" if account and account.is_coordinator else "My submissions",
+        icon=":material/fact_check:",
+        url_path="review",
+        visibility="visible" if account else "hidden",
+    ),
+    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
+    st.Page(
+        "pages/accounts.py",
+        title="Accounts",
+        icon=":material/group:",
+        url_path="accounts",
+        visibility="visible" if account and account.is_coordinator else "hidden",
+    ),
+    st.Page(
+        "pages/sign_in.py",
+        title="Sign in" if account is None else "Account",
+        icon=":material/login:" if account is None else ":material/account_circle:",
+        url_path="sign-in",
+    ),
+]
+
+st.navigation(explore + partners, position="top").run()

@@ -50,10 +50,19 @@ def measure_options(catalogue: Catalogue) -> dict[str, str]:
     return options
 
 
-def provenance_label(provenance: str, covered: int, total: int, source: str = "") -> str:
-    """Where a figure comes from, in words a stakeholder understands."""
+def provenance_label(
+    provenance: str, covered: int, total: int, *, shown: float | None = None,
+    computed: float | None = None,
+) -> str:
+    """Where a figure comes from, in words a stakeholder understands.
+
+    A published figure whose indicator data now give a different value says so, so that
+    new partner data are never hidden behind an older published number.
+    """
     if provenance == PUBLISHED:
-        return f"published: {source}" if source else "published"
+        if shown is not None and computed is not None and abs(computed - shown) >= 0.1:
+            return f"published; current indicator data give {computed:.1f}"
+        return "published"
     if provenance == ILLUSTRATIVE:
         return f"illustrative data, from {covered} of {total} indicators"
     if provenance == COMPUTED:
@@ -78,9 +87,12 @@ def figures_for(results: pd.DataFrame, round_year: int, measure: Measure) -> pd.
     frame = results.loc[mask].copy()
     frame["rank"] = rank_scores(frame["score"])
     frame["origin"] = [
-        provenance_label(p, c, t, s)
-        for p, c, t, s in zip(
-            frame["provenance"], frame["covered"], frame["total"], frame["source"], strict=True
+        provenance_label(
+            p, c, t, shown=None if pd.isna(v) else v, computed=None if pd.isna(k) else k
+        )
+        for p, c, t, v, k in zip(
+            frame["provenance"], frame["covered"], frame["total"], frame["score"],
+            frame["computed"], strict=True,
         )
     ]
     return frame.sort_values(["rank", "country"], na_position="last").reset_index(drop=True)
@@ -126,8 +138,7 @@ def map_values(
             "score": float(row.score),
             "status": str(row.provenance),
             "tooltip": (
-                f"{name}: {row.score:.1f} (rank {row.rank})\n"
-                f"{provenance_label(str(row.provenance), int(row.covered), int(row.total))}"
+                f"{name}: {row.score:.1f} (rank {row.rank})\n{row.origin}"
             ),
         }
     return values

@@ -296,7 +296,7 @@ def _read_text(data: bytes, filename: str, notices: list[Problem]) -> _Table | N
             Problem(
                 None,
                 "",
-                f"read the file as {ENCODING_NAMES[encoding]} text; if letters such as ā or é "
+                f"the file was read as {ENCODING_NAMES[encoding]} text; if letters such as ā or é "
                 'look wrong, save it from Excel as "CSV UTF-8" and upload that',
             )
         )

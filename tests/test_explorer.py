@@ -94,7 +94,14 @@ def test_measure_keys_round_trip() -> None:
 
 
 def test_provenance_labels_say_where_a_figure_comes_from() -> None:
-    assert explorer.provenance_label("published", 118, 120, "https://x") == "published: https://x"
+    assert explorer.provenance_label("published", 118, 120) == "published"
+    assert (
+        explorer.provenance_label("published", 118, 120, shown=50.7, computed=51.3)
+        == "published; current indicator data give 51.3"
+    )
+    assert explorer.provenance_label("published", 118, 120, shown=50.7, computed=50.72) == (
+        "published"
+    )
     assert explorer.provenance_label("computed", 118, 120) == "computed from 118 of 120 indicators"
     assert (
         explorer.provenance_label("illustrative", 9, 10)

@@ -47,7 +47,7 @@ PARTNER = UploadContext(
 COORDINATOR = replace(PARTNER, editable_countries=None)
 HEADER = "round,country,indicator,score,note,source\n"
 WINDOWS_1257_NOTICE = (
-    "file: read the file as Windows-1257 text; if letters such as ā or é look wrong, "
+    "file: the file was read as Windows-1257 text; if letters such as ā or é look wrong, "
     'save it from Excel as "CSV UTF-8" and upload that'
 )
 
