@@ -215,8 +215,10 @@ PRINT_STYLES = """
 @media print {
   header, [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   [data-testid="stBaseButton-secondary"], [data-testid="stDownloadButton"],
-  [data-testid="stSelectbox"], [data-testid="stExpander"] { display: none !important; }
-  .block-container { padding-top: 0 !important; }
+  [data-testid="stSelectbox"], [data-testid="stExpander"], [data-testid="stDataFrame"],
+  [class*="st-key-screen-only"] { display: none !important; }
+  @page { size: A4; margin: 10mm; }
+  .block-container { padding-top: 0 !important; zoom: 0.7; }
   h1 { font-size: 26pt !important; }
 }
 </style>
@@ -224,7 +226,10 @@ PRINT_STYLES = """
 
 
 def st_print_styles() -> None:
-    """A fixed print stylesheet: the browser's print gives a clean summary (no data inside)."""
+    """A fixed print stylesheet (no data inside): printing gives a one-page summary.
+
+    Wrap what only belongs on screen in `st.container(key="screen-only-...")`.
+    """
     st.markdown(PRINT_STYLES, unsafe_allow_html=True)
 
 

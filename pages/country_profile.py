@@ -37,6 +37,13 @@ ui.st_illustrative_notice(profile.figures)
 
 ui.st_profile_headline(profile, catalogue)
 
+strong, weak = st.columns(2)
+with strong:
+    st.subheader("Strongest")
+    ui.st_dimension_list(profile.strongest, catalogue)
+with weak:
+    st.subheader("Weakest")
+    ui.st_dimension_list(profile.weakest, catalogue)
 st.header("The twelve dimensions")
 if profile.dimensions["score"].notna().any():
     st.altair_chart(
@@ -45,19 +52,13 @@ if profile.dimensions["score"].notna().any():
     )
 else:
     st.info("No dimension of this country has enough indicator data in this round.")
-strong, weak = st.columns(2)
-with strong:
-    st.subheader("Strongest")
-    ui.st_dimension_list(profile.strongest, catalogue)
-with weak:
-    st.subheader("Weakest")
-    ui.st_dimension_list(profile.weakest, catalogue)
-ui.st_profile_table(profile, catalogue, key="profile_dimensions")
-
-st.header("Every indicator")
-ui.st_indicator_table(
-    explorer.indicator_table(
-        results, catalogue, year, dimensions=list(catalogue.dimensions), countries=[country]
-    ),
-    key="profile_indicators",
-)
+with st.container(key="screen-only-details"):
+    ui.st_profile_table(profile, catalogue, key="profile_dimensions")
+    st.header("Every indicator")
+    ui.st_indicator_table(
+        explorer.indicator_table(
+            results, catalogue, year, dimensions=list(catalogue.dimensions), countries=[country]
+        ),
+        key="profile_indicators",
+    )
+st.caption(f"NIEM Explorer · {name}, {labels[year]} · print this page for a one-page summary.")

@@ -6,6 +6,7 @@ Screenshots land in tests/screenshots/ for people to look at.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -192,3 +193,11 @@ def test_choosing_a_row_of_the_ranking_opens_that_profile(server: str, page: Pag
     page.get_by_role("option", name="Latvia (LV)").click()
     page.get_by_text("Latvia: Evaluation 2 (2021)").wait_for(timeout=RENDER_TIMEOUT_MS)
     assert _errors(page) == []
+
+
+def test_printing_a_country_profile_gives_one_page(server: str, page: Page) -> None:
+    _open(page, f"{server}/country?country=LV&round=2021")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (SCREENSHOTS / "country-profile-print.pdf").write_bytes(pdf)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
