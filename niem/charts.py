@@ -149,44 +149,88 @@ def profile_chart(
     return _configured(dots.properties(height=36 * max(1, len(order)) + 90))
 
 
+SLOPE_HEIGHT = 560
+LABEL_GAP_PX = 19
+
+
+def spread_labels(values: list[float], gap: float) -> list[float]:
+    """Label positions at least `gap` apart, in the values' order, centred on their values."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    groups: list[list[int]] = []
+    for i in order:
+        groups.append([i])
+        # Merge with the group below while their labels would overlap.
+        while (
+            len(groups) > 1
+            and _bottom(groups[-1], values, gap) < _top(groups[-2], values, gap) + gap
+        ):
+            last = groups.pop()
+            groups[-1].extend(last)
+    positions = [0.0] * len(values)
+    for group in groups:
+        start = _bottom(group, values, gap)
+        for offset, i in enumerate(group):
+            positions[i] = start + offset * gap
+    return positions
+
+
+def _bottom(group: list[int], values: list[float], gap: float) -> float:
+    centre = sum(values[i] for i in group) / len(group)
+    return centre - gap * (len(group) - 1) / 2
+
+
+def _top(group: list[int], values: list[float], gap: float) -> float:
+    return _bottom(group, values, gap) + gap * (len(group) - 1)
+
+
 def slope_chart(
     changes: pd.DataFrame, names: Mapping[str, str], before: int, after: int
 ) -> alt.LayerChart:
     """Each country's score in two rounds joined by a line, coloured by direction."""
+    shown = changes.dropna(subset=["before", "after"])
     long = pd.concat(
         [
-            changes.assign(round=str(before), score=changes["before"]),
-            changes.assign(round=str(after), score=changes["after"]),
+            shown.assign(round=str(before), score=shown["before"]),
+            shown.assign(round=str(after), score=shown["after"]),
         ]
     ).assign(name=lambda f: [names.get(c, c) for c in f["country"]])
     long = long[["country", "name", "round", "score", "change", "direction"]]
+    low = max(0.0, float(long["score"].min()) - 5) if len(long) else 0.0
+    high = min(100.0, float(long["score"].max()) + 5) if len(long) else 100.0
+    gap = (high - low) * LABEL_GAP_PX / SLOPE_HEIGHT
+    ends = shown.assign(
+        round=str(after),
+        name=[names.get(c, c) for c in shown["country"]],
+        label_y=spread_labels([float(v) for v in shown["after"]], gap),
+        label=[
+            f"{names.get(c, c)} {d:+.1f}"
+            for c, d in zip(shown["country"], shown["change"], strict=True)
+        ],
+    )[["round", "label_y", "label", "direction"]]
     colour = alt.Color(
         "direction:N",
         title="Change",
         scale=alt.Scale(domain=list(DIRECTION_COLOURS), range=list(DIRECTION_COLOURS.values())),
     )
+    y_scale = alt.Scale(domain=[low, high])
     base = alt.Chart(long).encode(
         x=alt.X("round:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("score:Q", scale=SCORE_SCALE, title="Score (0-100)"),
+        y=alt.Y("score:Q", scale=y_scale, title="Score (0-100)"),
         color=colour,
         detail="country:N",
         tooltip=["name", "round", alt.Tooltip("score:Q", format=".1f"), "change"],
     )
-    lines = base.mark_line(strokeWidth=3) + base.mark_point(size=90, filled=True)
-    ends = (
-        alt.Chart(long[long["round"] == str(after)])
-        .mark_text(align="left", dx=8, fontSize=FONT_SIZE - 2)
-        .encode(
-            x=alt.X("round:O"),
-            y="score:Q",
-            color=colour,
-            text=alt.Text("label:N"),
-        )
-        .transform_calculate(
-            label="datum.name + ' ' + (datum.change >= 0 ? '+' : '') + format(datum.change, '.1f')"
+    labels = (
+        alt.Chart(ends)
+        .mark_text(align="left", dx=12, fontSize=FONT_SIZE - 1)
+        .encode(x="round:O", y=alt.Y("label_y:Q", scale=y_scale), color=colour, text="label:N")
+    )
+    return _configured(
+        alt.LayerChart(
+            layer=[base.mark_line(strokeWidth=3), base.mark_point(size=90, filled=True), labels],
+            height=SLOPE_HEIGHT,
         )
     )
-    return _configured((lines + ends).properties(height=520))
 
 
 def map_legend() -> alt.LayerChart:
@@ -198,24 +242,35 @@ def map_legend() -> alt.LayerChart:
     not_in_round = "#{:02x}{:02x}{:02x}".format(*NOT_IN_ROUND_COLOUR[:3])
     swatches = pd.DataFrame(
         {
-            "start": [0, 50], "end": [6, 56], "fill": [no_data, not_in_round],
-            "label": ["insufficient data", "not in this round"], "row": ["Other", "Other"],
+            "start": [0, 50],
+            "end": [6, 56],
+            "fill": [no_data, not_in_round],
+            "label": ["insufficient data", "not in this round"],
+            "row": ["Other", "Other"],
         }
     )
     y = alt.Y("row:N", title=None, sort=["Score", "Other"], axis=None)
     x_axis = alt.Axis(values=[0, 25, 50, 75, 100], title="0 = least, 100 = most favourable")
-    scale = alt.Chart(gradient).mark_rect().encode(
-        x=alt.X("start:Q", scale=SCORE_SCALE, axis=x_axis),
-        x2="end:Q",
-        y=y,
-        color=alt.Color(
-            "colour:Q", scale=alt.Scale(domain=[0, 100], range=VIRIDIS), legend=None
-        ),
+    scale = (
+        alt.Chart(gradient)
+        .mark_rect()
+        .encode(
+            x=alt.X("start:Q", scale=SCORE_SCALE, axis=x_axis),
+            x2="end:Q",
+            y=y,
+            color=alt.Color(
+                "colour:Q", scale=alt.Scale(domain=[0, 100], range=VIRIDIS), legend=None
+            ),
+        )
     )
-    keys = alt.Chart(swatches).mark_rect(stroke="#6b7280").encode(
-        x="start:Q", x2="end:Q", y=y, color=alt.Color("fill:N", scale=None)
+    keys = (
+        alt.Chart(swatches)
+        .mark_rect(stroke="#6b7280")
+        .encode(x="start:Q", x2="end:Q", y=y, color=alt.Color("fill:N", scale=None))
     )
-    labels = alt.Chart(swatches).mark_text(align="left", dx=8, fontSize=FONT_SIZE).encode(
-        x="end:Q", y=y, text="label:N"
+    labels = (
+        alt.Chart(swatches)
+        .mark_text(align="left", dx=8, fontSize=FONT_SIZE)
+        .encode(x="end:Q", y=y, text="label:N")
     )
     return _configured(alt.LayerChart(layer=[scale, keys, labels], height=150))

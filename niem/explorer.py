@@ -138,7 +138,8 @@ def map_values(
             "score": float(row.score),
             "status": str(row.provenance),
             "tooltip": (
-                f"{name}: {row.score:.1f} (rank {row.rank})\n{row.origin}"
+                f"{name}: {row.score:.1f} (rank {row.rank})\n{row.origin}\n"
+                f"coverage: {row.covered} of {row.total} indicators have a value"
             ),
         }
     return values

@@ -85,3 +85,25 @@ def test_a_clicked_country_is_read_from_the_selection_event() -> None:
     assert maps.selected_country(event) == "LV"
     assert maps.selected_country({"selection": {"objects": {}}}) is None
     assert maps.selected_country(None) is None
+
+
+def test_slope_labels_are_spread_apart_in_order() -> None:
+    assert charts.spread_labels([50.0, 50.5, 60.0], 2.0) == [49.25, 51.25, 60.0]
+    assert charts.spread_labels([10.0, 30.0], 2.0) == [10.0, 30.0]
+    assert charts.spread_labels([], 2.0) == []
+
+
+def test_slope_chart_zooms_to_the_scores_and_labels_each_country() -> None:
+    changes = pd.DataFrame(
+        {
+            "country": ["SE", "LV"],
+            "before": [72.3, 53.3],
+            "after": [72.5, 50.7],
+            "change": [0.2, -2.6],
+            "direction": ["flat", "down"],
+        }
+    )
+    spec = charts.slope_chart(changes, NAMES, 2019, 2021).to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [45.7, 77.5]
+    labels = [d for d in spec["datasets"].values() if "label" in d[0]]
+    assert [r["label"] for r in labels[0]] == ["Sweden +0.2", "Latvia -2.6"]

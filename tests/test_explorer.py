@@ -138,3 +138,19 @@ def test_policy_area_with_a_step_ranks_on_the_cell(engine: Engine) -> None:
     assert set(view.leaders["level"]) == {"cell"}
     assert set(view.leaders["code"]) == {"housing.policy"}
     assert len(view.indicators) == 3 * 14
+
+
+def test_map_tooltip_names_score_rank_provenance_and_coverage(engine: Engine) -> None:
+    with open_session(engine) as session:
+        results, catalogue = load_results(session), load_catalogue(session)
+        rounds = load_rounds(session)
+    figures = explorer.figures_for(results, 2021, Measure("overall"))
+    values = explorer.map_values(figures, rounds[-1], catalogue)
+    assert values["LV"]["tooltip"] == (
+        "Latvia: 50.7 (rank 7)\npublished\ncoverage: 118 of 120 indicators have a value"
+    )
+    assert values["CZ"]["tooltip"] == (
+        "Czechia: 41.8 (rank 9)\nillustrative data, from 120 of 120 indicators\n"
+        "coverage: 120 of 120 indicators have a value"
+    )
+    assert set(values) == set(rounds[-1].countries)
