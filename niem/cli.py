@@ -10,12 +10,13 @@ from typing import Any
 import click
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from niem import accounts, exporting, illustrative, importing, loading, revisions, store
 from niem.checks import check_figures
 from niem.config import Settings, load_settings
 from niem.countries import resolve_country
-from niem.database import make_engine, open_session
+from niem.database import make_engine, open_session, sqlite_file_missing
 from niem.errors import NiemError, NotInitialised, UnknownChoice
 from niem.methodology import LEVELS
 from niem.models import RevisionStatus, Role
@@ -40,6 +41,17 @@ class NiemGroup(click.Group):
         except NiemError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(1)
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            click.echo(
+                f"Error: the database cannot be used ({reason}); check NIEM_DATABASE_URL", err=True
+            )
+            sys.exit(1)
+        except OSError as error:
+            # A file the user named cannot be read or written: say which and why.
+            where = f" {error.filename}" if error.filename else ""
+            click.echo(f"Error: cannot use{where}: {error.strerror or error}", err=True)
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -48,6 +60,8 @@ def _engine(settings: Settings) -> Engine:
 
 
 def _initialised_engine(settings: Settings) -> Engine:
+    if sqlite_file_missing(settings.database_url):
+        raise NotInitialised("the database has no data yet; run `niem init` first")
     engine = _engine(settings)
     if not inspect(engine).has_table("indicator"):
         raise NotInitialised("the database has no data yet; run `niem init` first")

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from niem.errors import BadSetting
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 
@@ -38,16 +40,27 @@ class Settings:
         return self.data_dir / "europe.geojson"
 
 
+def _whole_number(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise BadSetting(f"{name} must be a whole number above 0, not {raw!r}; fix or unset it")
+    return value
+
+
 def load_settings() -> Settings:
     """Build the settings from the environment, falling back to the shipped defaults."""
     defaults = Settings()
     return Settings(
-        database_url=os.environ.get("NIEM_DATABASE_URL", defaults.database_url),
-        max_upload_bytes=int(os.environ.get("NIEM_MAX_UPLOAD_BYTES", defaults.max_upload_bytes)),
-        login_attempts_before_lock=int(
-            os.environ.get("NIEM_LOGIN_ATTEMPTS", defaults.login_attempts_before_lock)
+        database_url=os.environ.get("NIEM_DATABASE_URL") or defaults.database_url,
+        max_upload_bytes=_whole_number("NIEM_MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
+        login_attempts_before_lock=_whole_number(
+            "NIEM_LOGIN_ATTEMPTS", defaults.login_attempts_before_lock
         ),
-        login_lock_minutes=int(
-            os.environ.get("NIEM_LOGIN_LOCK_MINUTES", defaults.login_lock_minutes)
-        ),
+        login_lock_minutes=_whole_number("NIEM_LOGIN_LOCK_MINUTES", defaults.login_lock_minutes),
     )

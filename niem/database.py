@@ -5,15 +5,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from niem import models  # noqa: F401  (registers the tables)
+from niem.errors import BadSetting
 
 BUSY_TIMEOUT_MS = 30_000
 LOCK_RETRIES = 5
@@ -24,7 +26,13 @@ T = TypeVar("T")
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except (ArgumentError, ImportError) as error:
+            raise BadSetting(
+                f"NIEM_DATABASE_URL {url!r} is not a database this app can open ({error}); "
+                "use e.g. sqlite:///data/niem.db or postgresql+psycopg://user@host/niem"
+            ) from error
     connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     engine = create_engine(
@@ -65,3 +73,14 @@ def with_lock_retry(action: Callable[[], T]) -> T:
                 raise
             time.sleep(0.2 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """Whether a SQLite URL names a file that does not exist yet."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return False
+    return not Path(parsed.database).exists()

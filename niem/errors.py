@@ -15,3 +15,7 @@ class UnknownChoice(NiemError):
 
 class PermissionDenied(NiemError):
     """The user's role or countries do not allow this action."""
+
+
+class BadSetting(NiemError):
+    """An environment setting that cannot be used."""

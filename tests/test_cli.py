@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from pathlib import Path
 from statistics import fmean
 
 import pytest
@@ -251,3 +252,37 @@ def test_check_reports_a_published_figure_the_data_do_not_reproduce(initialised:
         )
     _, out, _ = run("check")
     assert "differs from published: 2021 SE: overall: published 80.0, computed 72.5" in out
+
+
+def test_a_missing_database_file_is_not_created_by_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "none.db"
+    monkeypatch.setenv("NIEM_DATABASE_URL", f"sqlite:///{target}")
+    assert run("export") == (1, "", "Error: the database has no data yet; run `niem init` first\n")
+    assert not target.exists()
+
+
+def test_an_unwritable_output_file_is_one_error_line(initialised: str) -> None:
+    code, out, err = run(
+        "template", "--country", "LV", "--round", "2021", "-o", "/nonexistent/x.csv"
+    )
+    assert (code, out, err) == (
+        1,
+        "",
+        "Error: cannot use /nonexistent/x.csv: No such file or directory\n",
+    )
+
+
+def test_bad_settings_are_one_error_line(initialised: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIEM_MAX_UPLOAD_BYTES", "abc")
+    assert run("export") == (
+        1,
+        "",
+        "Error: NIEM_MAX_UPLOAD_BYTES must be a whole number above 0, not 'abc'; fix or unset it\n",
+    )
+    monkeypatch.setenv("NIEM_MAX_UPLOAD_BYTES", "1000")
+    monkeypatch.setenv("NIEM_DATABASE_URL", "garbage")
+    code, _, err = run("export")
+    assert code == 1
+    assert err.startswith("Error: NIEM_DATABASE_URL 'garbage' is not a database this app can open")
