@@ -7,11 +7,12 @@ from niem import ui
 st.set_page_config(page_title="NIEM Explorer", page_icon="🗺️", layout="wide")
 
 explore = [
+    # The default page is served at /; its own path is left free for the alias below.
     st.Page(
         "pages/overview.py",
         title="Overview",
         icon=":material/public:",
-        url_path="overview",
+        url_path="home",
         default=True,
     ),
     st.Page(
@@ -73,4 +74,11 @@ partners = [
     ),
 ]
 
-st.navigation(explore + partners, position="top").run()
+
+def open_overview() -> None:
+    """Links to /overview land on the overview (served at /), keeping their view."""
+    st.switch_page(explore[0], query_params=st.query_params.to_dict())
+
+
+overview_alias = st.Page(open_overview, title="Overview", url_path="overview", visibility="hidden")
+st.navigation(explore + partners + [overview_alias], position="top").run()

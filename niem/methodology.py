@@ -7,7 +7,7 @@ across dimensions; an area is the mean of its dimensions; overall is the mean of
 dimensions (not of the areas, so that a one-dimension area does not weigh a quarter).
 Unscored (statistical) indicators never count. An aggregate whose coverage, the share of
 the scored indicators beneath it that have a value, is below `COVERAGE_THRESHOLD` is
-"insufficient data", not a number.
+"insufficient data", not a number, and is left out of the means above it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ METHOD_TEXT = (
     "areas, so that a one-dimension area does not weigh a quarter. Statistical indicators "
     "are not scored and never count. Each figure carries its coverage, the share of the "
     "scored indicators beneath it that have a value; below "
-    f"{COVERAGE_THRESHOLD:.0%} it is reported as insufficient data, not as a number."
+    f"{COVERAGE_THRESHOLD:.0%} it is reported as insufficient data, not as a number, and is "
+    "left out of the means above it (its indicators still count in their coverage)."
 )
 
 

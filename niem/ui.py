@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -93,6 +94,15 @@ def require_database() -> None:
         st.stop()
 
 
+# Link values are echoed only when they cannot form markdown, a link or an address.
+SAFE_LINK_VALUE = re.compile(r"[\w:\-]{1,40}")
+
+
+def is_safe_link_value(raw: str) -> bool:
+    """Whether a value from a link can be repeated on the page as it is."""
+    return SAFE_LINK_VALUE.fullmatch(raw) is not None
+
+
 def url_choice(key: str, options: Sequence[T], default: T, label: str) -> T:
     """The URL's value for `key` if it is one of the options, else the default with a notice."""
     raw = st.query_params.get(key)
@@ -101,7 +111,12 @@ def url_choice(key: str, options: Sequence[T], default: T, label: str) -> T:
     for option in options:
         if str(option) == raw:
             return option
-    st.warning(f"The link asked for {label} “{raw}”, which does not exist here; showing {default}.")
+    if is_safe_link_value(raw):
+        st.warning(
+            f"The link asked for {label} “{raw}”, which does not exist here; showing {default}."
+        )
+    else:
+        st.warning(f"The link asked for a {label} that does not exist here; showing {default}.")
     return default
 
 
@@ -113,7 +128,8 @@ def url_choices(key: str, options: Sequence[str], default: Sequence[str], label:
     wanted = [v for v in raw.split(",") if v]
     unknown = [v for v in wanted if v not in options]
     if unknown:
-        st.warning(f"The link named unknown {label}: {', '.join(unknown)}; they are left out.")
+        named = ", ".join(v for v in unknown if is_safe_link_value(v))
+        st.warning(f"The link named unknown {label}: {named or 'some'}; they are left out.")
     chosen = [v for v in wanted if v in options]
     return chosen or list(default)
 

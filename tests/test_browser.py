@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 PAGES = {
     "overview": "",
@@ -68,9 +73,19 @@ def served(database: str) -> Iterator[str]:
     port = _free_port()
     environment = {**os.environ, "NIEM_DATABASE_URL": database}
     process = subprocess.Popen(
-        [sys.executable, "-c", "from niem.ui import serve; serve()",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-c",
+            "from niem.ui import serve; serve()",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -201,3 +216,24 @@ def test_printing_a_country_profile_gives_one_page(server: str, page: Page) -> N
     pdf = page.pdf(format="A4", print_background=True)
     (SCREENSHOTS / "country-profile-print.pdf").write_bytes(pdf)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_a_link_cannot_inject_links_or_images_into_the_page(server: str, page: Page) -> None:
+    hostile = (
+        "[**Session expired: sign in**](https://evil.example/login) "
+        "![x](https://evil.example/p.png) https://evil.example"
+    )
+    _open(page, f"{server}/?round={urllib.parse.quote(hostile)}")
+    alert = page.locator('[data-testid="stAlert"]').first
+    assert alert.inner_text() == (
+        "The link asked for a round that does not exist here; showing 2021."
+    )
+    assert page.locator('a[href*="evil.example"], img[src*="evil.example"]').count() == 0
+
+
+def test_an_overview_link_by_name_keeps_its_view(server: str, page: Page) -> None:
+    _open(page, f"{server}/overview?round=2019&measure=dimension:housing")
+    page.get_by_text("Ranking: Dimension: Housing, Evaluation 1 (2019)").wait_for(
+        timeout=RENDER_TIMEOUT_MS
+    )
+    assert page.get_by_text("Page not found").count() == 0
