@@ -18,7 +18,9 @@ data/niem.db: | $(STAMP)
 
 db: data/niem.db
 
-run: install data/niem.db
+# init is idempotent: it builds a missing database and upgrades an older one.
+run: install
+	$(BIN)/niem init
 	$(BIN)/niem-app
 
 lint: install

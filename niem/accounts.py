@@ -1,7 +1,8 @@
 """Accounts, logins and the one permission check every page and command goes through.
 
 Viewers have no account (the user is `None`); partners are bound to countries; the
-coordinator may do everything. Passwords are stored only as salted scrypt hashes.
+coordinator may do everything except withdraw someone else's revision (it rejects it, with a
+reason). Passwords are stored only as salted scrypt hashes.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class AccountLocked(LoginFailed):
 
 class AccountDisabled(LoginFailed):
     """The coordinator disabled the account."""
+
+
+class NotTheAuthor(PermissionDenied):
+    """Only the author withdraws a revision; a coordinator rejects someone else's instead."""
 
 
 class Action(StrEnum):
@@ -109,6 +114,12 @@ def authorize(
         )
     if user.disabled:
         raise PermissionDenied(f"the account {user.name!r} is disabled; ask the coordinator")
+    if action == Action.WITHDRAW and user.is_coordinator and author not in (None, user.name):
+        # Withdrawing leaves the partner no reason; the coordinator's refusal is a rejection.
+        raise NotTheAuthor(
+            f"{user.name!r} may only withdraw its own unpublished revisions; "
+            f"this one is by {author!r}, so reject it with a reason instead"
+        )
     if user.is_coordinator:
         return
     if action in COORDINATOR_ONLY or user.role != Role.PARTNER:

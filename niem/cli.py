@@ -304,6 +304,14 @@ def validate(file: Path) -> None:
         if not result.valid:
             raise NiemError(f"{file} has {_plural(len(result.problems), 'problem')}")
         preview = revisions.preview_changes(session, result.rows)
+    if preview.conflicts:
+        keys = [(r.round_year, r.country, r.indicator) for r in preview.conflicts]
+        rows = "1 row changes a score" if len(keys) == 1 else f"{len(keys)} rows change scores"
+        click.echo(
+            f"Notice: {rows} that another revision changed after the template was made "
+            f"({revisions.describe_scores(keys)}); `niem import` will need --confirm-conflicts",
+            err=True,
+        )
     click.echo(f"{file} is valid: {_plural(len(result.rows), 'row')}")
     click.echo(f"Against the current values: {_counts(preview)}.")
 
@@ -462,12 +470,22 @@ def diff(revision_id: int) -> None:
 @cli.command()
 @click.argument("revision_id", metavar="REV", type=int)
 @click.option("--user", "user_name", required=True, help="The coordinator approving it.")
-def approve(revision_id: int, user_name: str) -> None:
+@click.option(
+    "--confirm-conflicts",
+    is_flag=True,
+    help="Replace values published after the revision was submitted.",
+)
+def approve(revision_id: int, user_name: str, confirm_conflicts: bool) -> None:
     """Publish a pending revision."""
     settings = load_settings()
     with open_session(_initialised_engine(settings)) as session:
         account = accounts.load_account(session, user_name)
-        revisions.approve(session, revision_id, user=account)
+        try:
+            revisions.approve(
+                session, revision_id, user=account, confirm_conflicts=confirm_conflicts
+            )
+        except revisions.ConflictingChanges as error:
+            raise NiemError(f"{error}: run again with --confirm-conflicts") from error
     click.echo(f"Approved revision {revision_id}; its values are now current.")
 
 
@@ -492,7 +510,12 @@ def withdraw(revision_id: int, user_name: str) -> None:
     settings = load_settings()
     with open_session(_initialised_engine(settings)) as session:
         account = accounts.load_account(session, user_name)
-        revisions.withdraw(session, revision_id, user=account)
+        try:
+            revisions.withdraw(session, revision_id, user=account)
+        except accounts.NotTheAuthor as error:
+            raise NiemError(
+                f"{error}: run `niem reject {revision_id} --user {account.name} --reason TEXT`"
+            ) from error
     click.echo(f"Withdrew revision {revision_id}.")
 
 

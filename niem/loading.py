@@ -1,8 +1,9 @@
 """`niem init`: load the shipped framework, rounds, published figures and illustrative scores.
 
 Loading is idempotent: reference rows are upserted by their codes, published figures by
-(round, country, level, code), and the illustrative scores are loaded once, as one revision.
-Nothing a partner submitted is touched.
+(round, country, level, code), and the illustrative scores are loaded once, as one revision
+that ranks below every other whenever it is loaded (`niem.store.current_order`). Nothing a
+partner submitted is touched; tables an older version made gain the columns added since.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.schema import Column, Table
 from sqlmodel import Session, SQLModel, func, select
 
 from niem.config import Settings
@@ -180,9 +183,29 @@ def load_illustrative_scores(session: Session, settings: Settings) -> int:
     return len(rows)
 
 
+def add_missing_columns(engine: Engine) -> None:
+    """Add the nullable columns a newer version declares to tables an older one created."""
+    inspector = inspect(engine)
+    missing: list[tuple[Table, Column[Any]]] = []
+    for table in SQLModel.metadata.sorted_tables:
+        existing = {column["name"] for column in inspector.get_columns(table.name)}
+        missing.extend((table, c) for c in table.columns if c.name not in existing)
+    preparer = engine.dialect.identifier_preparer
+    with engine.begin() as connection:
+        for table, column in missing:
+            # Only nullable columns are ever added to existing tables, so old rows stay valid.
+            assert column.nullable, f"{table.name}.{column.name} must be nullable"
+            kind = column.type.compile(dialect=engine.dialect)
+            connection.exec_driver_sql(
+                f"ALTER TABLE {preparer.format_table(table)} "
+                f"ADD COLUMN {preparer.format_column(column)} {kind}"
+            )
+
+
 def initialise(engine: Engine, settings: Settings, *, demo: bool = True) -> InitReport:
     """Create or upgrade the database and load the shipped data; safe to run again."""
     create_tables(engine)
+    add_missing_columns(engine)
     with open_session(engine) as session:
         reference = load_reference_data(session, settings)
         session.flush()

@@ -110,6 +110,8 @@ class Score(SQLModel, table=True):
     value: float | None = None
     note: str = ""
     source: str = ""
+    # Set by a rollback: the row whose value this one restores, so it keeps that provenance.
+    restored_from_id: int | None = Field(default=None, foreign_key="score.id")
 
 
 class PublishedFigure(SQLModel, table=True):

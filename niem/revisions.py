@@ -2,8 +2,8 @@
 
 The store is append-only: every write here adds a Revision and its Score rows, or moves a
 pending revision to another status. Nothing in Score is ever updated or deleted. A score's
-current value is the one from the latest published revision, ordered by (published_at,
-revision id), exactly as `niem.store.load_current_scores` orders them.
+current value, and the value before a revision, follow `niem.store.current_order`, exactly as
+`niem.store.load_current_scores` does: illustrative values always rank below real ones.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from niem.accounts import (
     write_transaction,
 )
 from niem.errors import NiemError, UnknownChoice
+from niem.illustrative import SOURCE as ILLUSTRATIVE_SOURCE
 from niem.models import (
     Country,
     Indicator,
@@ -40,13 +41,14 @@ from niem.models import (
     Score,
     utc_now,
 )
+from niem.store import by_current_order, current_order
 
 Key = tuple[int, str, str]
 SHOWN_IN_MESSAGES = 5
 
 
 class ConflictingChanges(NiemError):
-    """Scores in the submission were changed by someone else after the template was made."""
+    """Scores being written were changed by someone else after the template or submission."""
 
 
 class NothingToSubmit(NiemError):
@@ -97,6 +99,8 @@ class Stored:
     note: str
     source: str
     revision_id: int
+    score_id: int
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,9 @@ class Change:
     after_note: str
     before_source: str
     after_source: str
+    # For a pending revision: the revision, published after it was submitted, whose value
+    # approving it would replace.
+    newer_revision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -205,28 +212,39 @@ def _same(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
 
 
-def _kind(before: Stored | None, row: ScoreRow) -> ChangeKind:
+def _kind(before: Stored | None, value: float | None, note: str, source: str) -> ChangeKind:
     old = before.value if before else None
-    if old is None and row.value is not None:
+    if old is None and value is not None:
         return ChangeKind.NEW
-    if old is not None and row.value is None:
+    if old is not None and value is None:
         return ChangeKind.TO_NO_DATA
     old_text = (before.note, before.source) if before else ("", "")
-    if _same(old, row.value) and old_text == (row.note, row.source):
+    if _same(old, value) and old_text == (note, source):
         return ChangeKind.UNCHANGED
     return ChangeKind.CHANGED
 
 
-def _published_order(revision: Revision) -> tuple[datetime, int]:
-    published_at = as_utc(revision.published_at)
-    assert published_at is not None and revision.id is not None
-    return published_at, revision.id
+def _source_to_store(before: Stored | None, row: ScoreRow) -> str:
+    """The row's source, except the illustrative marker the template carried onto a new value.
+
+    The marker stays only on an unchanged illustrative value: a changed value or note, or a
+    value someone else has set since the template was made, is no longer illustrative.
+    """
+    if row.source != ILLUSTRATIVE_SOURCE:
+        return row.source
+    old_value, old_note, old_source = _parts(before)
+    unchanged = _same(old_value, row.value) and old_note == row.note
+    return row.source if unchanged and old_source == ILLUSTRATIVE_SOURCE else ""
 
 
 def _published_values(
-    session: Session, keys: Iterable[Key], *, before: Revision | None = None
+    session: Session,
+    keys: Iterable[Key],
+    *,
+    before: Revision | None = None,
+    as_of: datetime | None = None,
 ) -> dict[Key, Stored]:
-    """The current value of each key, or the value current just before `before` was published."""
+    """The current value of each key, or the value just before `before` or at moment `as_of`."""
     wanted = set(keys)
     pairs = sorted({(year, country) for year, country, _ in wanted})
     if not pairs:
@@ -236,38 +254,49 @@ def _published_values(
         .join(Revision, col(Score.revision_id) == col(Revision.id))
         .where(Revision.status == RevisionStatus.PUBLISHED)
         .where(tuple_(col(Score.round_year), col(Score.country_code)).in_(pairs))
-        .order_by(col(Revision.published_at), col(Revision.id), col(Score.id))
     ).all()
-    limit = _published_order(before) if before is not None else None
+    limit = current_order(before) if before is not None else None
     values: dict[Key, Stored] = {}
-    for score, revision in rows:
-        if limit is not None and _published_order(revision) >= limit:
+    for score, revision in by_current_order(rows):
+        if limit is not None and current_order(revision) >= limit:
             break
+        published_at = as_utc(revision.published_at)
+        if as_of is not None and published_at is not None and published_at > as_of:
+            continue
         key = (score.round_year, score.country_code, score.indicator_code)
         if key in wanted:
-            values[key] = Stored(score.value, score.note, score.source, score.revision_id)
+            assert score.id is not None
+            illustrative = revision.kind == RevisionKind.ILLUSTRATIVE
+            values[key] = Stored(
+                score.value, score.note, score.source, score.revision_id, score.id, illustrative
+            )
     return values
 
 
 def preview_changes(session: Session, rows: Sequence[ScoreRow]) -> Preview:
-    """What each row would change: new, changed, unchanged or to no data, and conflicts."""
+    """What each row would change: new, changed, unchanged or to no data, and conflicts.
+
+    A changed row whose source is still the template's illustrative marker will be stored
+    without a source, and the preview shows it so.
+    """
     current = _published_values(session, (_key(r) for r in rows))
     preview = []
     for row in rows:
         before = current.get(_key(row))
+        source = _source_to_store(before, row)
         preview.append(
             PreviewRow(
                 row=row.row,
                 round_year=row.round_year,
                 country=row.country,
                 indicator=row.indicator,
-                kind=_kind(before, row),
+                kind=_kind(before, row.value, row.note, source),
                 before=before.value if before else None,
                 after=row.value,
                 before_note=before.note if before else "",
                 after_note=row.note,
                 before_source=before.source if before else "",
-                after_source=row.source,
+                after_source=source,
                 current_revision=before.revision_id if before else None,
                 based_on_revision=row.based_on_revision,
             )
@@ -279,7 +308,8 @@ def _key(row: ScoreRow) -> Key:
     return (row.round_year, row.country, row.indicator)
 
 
-def _describe(keys: Sequence[Key]) -> str:
+def describe_scores(keys: Sequence[Key]) -> str:
+    """'2021 LV BRI-I-01, 2021 LV BRI-I-02 and 3 more', for messages."""
     shown = ", ".join(
         f"{year} {country} {code}" for year, country, code in keys[:SHOWN_IN_MESSAGES]
     )
@@ -293,7 +323,7 @@ def _check_rows(session: Session, rows: Sequence[ScoreRow]) -> None:
     for row in rows:
         if _key(row) in seen:
             raise NiemError(
-                f"row {row.row} repeats {_describe([_key(row)])} of row {seen[_key(row)]}; "
+                f"row {row.row} repeats {describe_scores([_key(row)])} of row {seen[_key(row)]}; "
                 "keep one row per round, country and indicator"
             )
         seen[_key(row)] = row.row
@@ -302,11 +332,13 @@ def _check_rows(session: Session, rows: Sequence[ScoreRow]) -> None:
     members = set(session.exec(select(RoundCountry.round_year, RoundCountry.country_code)).all())
     unknown_pairs = sorted({k for k in seen if (k[0], k[1]) not in members})
     if unknown_pairs:
-        raise UnknownChoice(f"these countries are not in these rounds: {_describe(unknown_pairs)}")
+        raise UnknownChoice(
+            f"these countries are not in these rounds: {describe_scores(unknown_pairs)}"
+        )
     scored = set(session.exec(select(Indicator.code).where(Indicator.scored)).all())
     unknown_codes = sorted(k for k in seen if k[2] not in scored)
     if unknown_codes:
-        raise UnknownChoice(f"these are not scored indicators: {_describe(unknown_codes)}")
+        raise UnknownChoice(f"these are not scored indicators: {describe_scores(unknown_codes)}")
 
 
 def file_hash(data: bytes) -> str:
@@ -346,7 +378,7 @@ def submit(
             keys = [(r.round_year, r.country, r.indicator) for r in preview.conflicts]
             raise ConflictingChanges(
                 "another revision changed these scores after your template was made: "
-                f"{_describe(keys)}; check them and confirm to overwrite them"
+                f"{describe_scores(keys)}; check them and confirm to overwrite them"
             )
         if not preview.changes:
             raise NothingToSubmit("nothing to submit: every value equals the current one")
@@ -368,8 +400,10 @@ def submit(
             reviewed_at=moment if direct else None,
             published_at=moment if direct else None,
         )
-        changing = {(r.round_year, r.country, r.indicator) for r in preview.changes}
-        values = [(_key(r), r.value, r.note, r.source) for r in rows if _key(r) in changing]
+        values = [
+            ((r.round_year, r.country, r.indicator), r.after, r.after_note, r.after_source, None)
+            for r in preview.changes
+        ]
         _add(session, revision, values)
         return revision
 
@@ -379,8 +413,9 @@ def submit(
 def _add(
     session: Session,
     revision: Revision,
-    values: Sequence[tuple[Key, float | None, str, str]],
+    values: Sequence[tuple[Key, float | None, str, str, int | None]],
 ) -> None:
+    """Store the revision with its values: (key, value, note, source, restored score id)."""
     session.add(revision)
     session.flush()
     assert revision.id is not None
@@ -393,8 +428,9 @@ def _add(
             value=value,
             note=note,
             source=source,
+            restored_from_id=restored_from_id,
         )
-        for (year, country, code), value, note, source in values
+        for (year, country, code), value, note, source, restored_from_id in values
     )
     session.flush()
 
@@ -427,15 +463,26 @@ def _move(session: Session, revision: Revision, **values: object) -> None:
 
 
 def approve(
-    session: Session, revision_id: int, *, user: Account | None, now: datetime | None = None
+    session: Session,
+    revision_id: int,
+    *,
+    user: Account | None,
+    confirm_conflicts: bool = False,
+    now: datetime | None = None,
 ) -> Revision:
-    """Publish a pending revision: its values become current."""
+    """Publish a pending revision: its values become current.
+
+    Values published after it was submitted are replaced only when `confirm_conflicts`.
+    """
 
     def write() -> Revision:
         authorize(current_account(session, user), Action.APPROVE)
         assert user is not None
         revision = _revision(session, revision_id)
         _require_status(revision, RevisionStatus.PENDING, "approved")
+        newer = conflicting(_diff(session, revision))
+        if newer and not confirm_conflicts:
+            raise ConflictingChanges(conflicts_message(revision_id, newer))
         moment = now or utc_now()
         _move(
             session,
@@ -484,7 +531,7 @@ def reject(
 def withdraw(
     session: Session, revision_id: int, *, user: Account | None, now: datetime | None = None
 ) -> Revision:
-    """Take back one's own pending revision."""
+    """Take back one's own pending revision; a coordinator rejects others' with a reason."""
 
     def write() -> Revision:
         revision = _revision(session, revision_id)
@@ -549,7 +596,11 @@ def rollback(
             published_at=moment,
             rolls_back_id=revision_id,
         )
-        _add(session, revision, [(k, *_parts(restored.get(k))) for k in keys])
+        _add(
+            session,
+            revision,
+            [(k, *_parts(restored.get(k)), _score_id(restored.get(k))) for k in keys],
+        )
         return revision
 
     return write_transaction(session, write)
@@ -558,6 +609,10 @@ def rollback(
 def _parts(stored: Stored | None) -> tuple[float | None, str, str]:
     """Value, note and source; a score no revision had set is no data."""
     return (stored.value, stored.note, stored.source) if stored else (None, "", "")
+
+
+def _score_id(stored: Stored | None) -> int | None:
+    return stored.score_id if stored else None
 
 
 def _equal(a: Stored | None, b: Stored | None) -> bool:
@@ -595,14 +650,11 @@ def score_history(
     if indicator is not None:
         query = query.where(Score.indicator_code == indicator)
     rows = session.exec(query).all()
-    latest: dict[Key, tuple[datetime, int]] = {}
-    for score, revision in rows:
-        if revision.status == RevisionStatus.PUBLISHED:
-            key = (score.round_year, score.country_code, score.indicator_code)
-            latest[key] = max(
-                latest.get(key, _published_order(revision)), _published_order(revision)
-            )
-    current_revision = {key: order[1] for key, order in latest.items()}
+    published = [(s, r) for s, r in rows if r.status == RevisionStatus.PUBLISHED]
+    current_revision = {
+        (score.round_year, score.country_code, score.indicator_code): revision.id
+        for score, revision in by_current_order(published)
+    }
     entries = [
         HistoryEntry(
             round_year=score.round_year,
@@ -638,15 +690,34 @@ def revision_diff(session: Session, revision_id: int) -> list[Change]:
     """Each score the revision sets, before and after.
 
     "Before" is the value current just before the revision was published, or the value current
-    now for a revision that is not published.
+    now for a revision that is not published. For a pending revision, each change whose current
+    value was published after the revision was submitted names that newer revision.
     """
-    revision = _revision(session, revision_id)
-    scores = _scores_of(session, revision_id)
+    return _diff(session, _revision(session, revision_id))
+
+
+def _diff(session: Session, revision: Revision) -> list[Change]:
+    assert revision.id is not None
+    scores = _scores_of(session, revision.id)
+    keys = _keys(scores)
     published = revision.status == RevisionStatus.PUBLISHED
-    before = _published_values(session, _keys(scores), before=revision if published else None)
+    before = _published_values(session, keys, before=revision if published else None)
+    based_on: dict[Key, Stored] = {}
+    if revision.status == RevisionStatus.PENDING:
+        based_on = _published_values(session, keys, as_of=as_utc(revision.created_at))
     changes = []
     for score in scores:
-        old = before.get((score.round_year, score.country_code, score.indicator_code))
+        key = (score.round_year, score.country_code, score.indicator_code)
+        old = before.get(key)
+        own = Stored(score.value, score.note, score.source, revision.id, score.id or 0)
+        # A newer value differs from the one seen when submitting and from the one submitted;
+        # illustrative values rank below every revision, so they are never newer.
+        newer = (
+            old is not None
+            and not old.illustrative
+            and not _equal(old, based_on.get(key))
+            and not _equal(old, own)
+        )
         changes.append(
             Change(
                 round_year=score.round_year,
@@ -658,9 +729,34 @@ def revision_diff(session: Session, revision_id: int) -> list[Change]:
                 after_note=score.note,
                 before_source=old.source if old else "",
                 after_source=score.source,
+                newer_revision=old.revision_id if newer and old else None,
             )
         )
     return sorted(changes, key=lambda c: (c.round_year, c.country, c.indicator))
+
+
+def conflicting(changes: Iterable[Change]) -> list[Change]:
+    """The changes of a pending revision that would replace a value published since."""
+    return [c for c in changes if c.newer_revision is not None]
+
+
+def _value(value: float | None) -> str:
+    return "no data" if value is None else f"{value:g}"
+
+
+def conflicts_message(revision_id: int, conflicts: Sequence[Change]) -> str:
+    """Why approving the revision needs confirmation, naming the scores it would replace."""
+    shown = ", ".join(
+        f"{c.round_year} {c.country} {c.indicator} ({_value(c.before)} from revision "
+        f"{c.newer_revision}, would become {_value(c.after)})"
+        for c in conflicts[:SHOWN_IN_MESSAGES]
+    )
+    more = len(conflicts) - SHOWN_IN_MESSAGES
+    return (
+        f"approving revision {revision_id} would replace values published after it was "
+        f"submitted: {shown}{f' and {more} more' if more > 0 else ''}; check them and confirm "
+        "to replace them"
+    )
 
 
 def list_revisions(session: Session, status: str | None = None) -> list[RevisionSummary]:

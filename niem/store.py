@@ -1,16 +1,19 @@
 """Reading the store: the framework, rounds, published figures and current score values.
 
-A score's current value is the value in the most recently published revision that set it;
-pending, rejected and withdrawn revisions never count.
+A score's current value is the value in the published revision that set it and ranks last in
+`current_order`: illustrative revisions first, then by publication time. Pending, rejected
+and withdrawn revisions never count.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from niem.accounts import as_utc
 from niem.methodology import Framework, IndicatorRef
 from niem.models import (
     Area,
@@ -74,6 +77,22 @@ def revision_provenance(revision_id: int, kind: str) -> str:
     return ILLUSTRATIVE if kind == RevisionKind.ILLUSTRATIVE else f"revision:{revision_id}"
 
 
+def current_order(revision: Revision) -> tuple[bool, datetime, int]:
+    """A published revision's rank among those setting a score; the highest gives the value.
+
+    Illustrative revisions rank below every other, so generated scores never hide a partner's
+    or the coordinator's value, even when `niem init` loads them after real ones.
+    """
+    published_at = as_utc(revision.published_at)
+    assert published_at is not None and revision.id is not None
+    return revision.kind != RevisionKind.ILLUSTRATIVE, published_at, revision.id
+
+
+def by_current_order(rows: Iterable[tuple[Score, Revision]]) -> list[tuple[Score, Revision]]:
+    """Published scores, lowest rank first, so that the last one for each score is current."""
+    return sorted(rows, key=lambda pair: (current_order(pair[1]), pair[0].id or 0))
+
+
 def load_framework(session: Session) -> Framework:
     """The framework as plain data for the scoring method."""
     dimensions = session.exec(select(Dimension).order_by(col(Dimension.position))).all()
@@ -134,15 +153,21 @@ def load_published_figures(session: Session) -> list[PublishedFigure]:
 
 def load_current_scores(session: Session) -> list[CurrentScore]:
     """The current value of every score that has one, from published revisions only."""
-    rows = session.exec(
-        select(Score, Revision)
-        .join(Revision, col(Score.revision_id) == col(Revision.id))
-        .where(Revision.status == RevisionStatus.PUBLISHED)
-        .order_by(col(Revision.published_at), col(Revision.id), col(Score.id))
-    ).all()
+    rows = by_current_order(
+        session.exec(
+            select(Score, Revision)
+            .join(Revision, col(Score.revision_id) == col(Revision.id))
+            .where(Revision.status == RevisionStatus.PUBLISHED)
+        ).all()
+    )
+    published = {score.id: (score, revision) for score, revision in rows}
     current: dict[tuple[int, str, str], CurrentScore] = {}
     for score, revision in rows:
         key = (score.round_year, score.country_code, score.indicator_code)
+        origin, origin_revision = score, revision
+        # A rolled-back-to value keeps the provenance of the value it restores.
+        while origin.restored_from_id in published:
+            origin, origin_revision = published[origin.restored_from_id]
         current[key] = CurrentScore(
             round_year=score.round_year,
             country=score.country_code,
@@ -151,7 +176,7 @@ def load_current_scores(session: Session) -> list[CurrentScore]:
             note=score.note,
             source=score.source,
             revision_id=score.revision_id,
-            provenance=revision_provenance(score.revision_id, revision.kind),
+            provenance=revision_provenance(origin.revision_id, origin_revision.kind),
             author=revision.author,
             published_at=revision.published_at,
         )

@@ -1177,3 +1177,14 @@ def accounts_table(users: Sequence[Account], catalogue_: Catalogue) -> pd.DataFr
             "Can sign in": ["no, disabled" if u.disabled else "yes" for u in users],
         }
     )
+
+
+def approve_confirmed(
+    revision_id: int, account: Account, *, confirm_conflicts: bool
+) -> Revision | None:
+    """Publish a pending revision, replacing values published since only when confirmed."""
+    return _decide(
+        lambda session: revisions.approve(
+            session, revision_id, user=account, confirm_conflicts=confirm_conflicts
+        )
+    )

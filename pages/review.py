@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from niem import ui
+from niem import revisions, ui
 from niem.models import RevisionStatus
 
 ui.require_database()
@@ -41,14 +41,30 @@ chosen = st.selectbox(
 )
 ui.st_revision_details(by_id[chosen])
 st.subheader("What it changes")
-ui.st_changes(ui.revision_changes(chosen), catalogue, key=f"changes_{chosen}")
+changes = ui.revision_changes(chosen)
+ui.st_changes(changes, catalogue, key=f"changes_{chosen}")
 
 if account.is_coordinator:
+    conflicts = revisions.conflicting(changes)
+    confirmed = False
+    if conflicts:
+        st.warning(ui.sentence(revisions.conflicts_message(chosen, conflicts)))
+        st.dataframe(
+            ui.changes_table(conflicts, catalogue), hide_index=True, key=f"conflicts_{chosen}"
+        )
+        confirmed = st.checkbox(
+            "Replace those newer values with this revision's", key=f"confirm_conflicts_{chosen}"
+        )
     approving, rejecting = st.columns(2)
     with approving:
         st.subheader("Approve")
-        if st.button("Approve and publish", type="primary", key="approve"):
-            if ui.approve(chosen, account):
+        if st.button(
+            "Approve and publish",
+            type="primary",
+            key="approve",
+            disabled=bool(conflicts) and not confirmed,
+        ):
+            if ui.approve_confirmed(chosen, account, confirm_conflicts=confirmed):
                 st.session_state["review_message"] = (
                     f"Revision {chosen} is published: every page now shows its values."
                 )

@@ -41,17 +41,20 @@ SUBJECTS = {
     "partner": (PARTNER, {"country": "LV", "author": "lv"}),
     "partner, another country": (PARTNER, {"country": "EE", "author": "ee"}),
     "coordinator": (COORDINATOR, {"country": "EE", "author": "ee"}),
+    "coordinator, own revision": (COORDINATOR, {"country": "EE", "author": "coord"}),
 }
+COORDINATORS = {"coordinator", "coordinator, own revision"}
 ALLOWED = {
-    Action.VIEW: {"viewer", "partner", "partner, another country", "coordinator"},
-    Action.SUBMIT: {"partner", "coordinator"},
-    Action.WITHDRAW: {"partner", "coordinator"},
-    Action.VIEW_PENDING: {"partner", "coordinator"},
-    Action.APPROVE: {"coordinator"},
-    Action.REJECT: {"coordinator"},
-    Action.ROLLBACK: {"coordinator"},
-    Action.PUBLISH_DIRECTLY: {"coordinator"},
-    Action.MANAGE_USERS: {"coordinator"},
+    Action.VIEW: {"viewer", "partner", "partner, another country", *COORDINATORS},
+    Action.SUBMIT: {"partner", *COORDINATORS},
+    # Only the author withdraws; a coordinator rejects another's revision with a reason.
+    Action.WITHDRAW: {"partner", "coordinator, own revision"},
+    Action.VIEW_PENDING: {"partner", *COORDINATORS},
+    Action.APPROVE: COORDINATORS,
+    Action.REJECT: COORDINATORS,
+    Action.ROLLBACK: COORDINATORS,
+    Action.PUBLISH_DIRECTLY: COORDINATORS,
+    Action.MANAGE_USERS: COORDINATORS,
 }
 
 
@@ -98,6 +101,13 @@ def test_every_action_is_in_the_matrix() -> None:
             Action.WITHDRAW,
             {"author": "ee"},
             "'lv' may only withdraw its own unpublished revisions; this one is by 'ee'",
+        ),
+        (
+            COORDINATOR,
+            Action.WITHDRAW,
+            {"author": "lv"},
+            "'coord' may only withdraw its own unpublished revisions; this one is by 'lv', "
+            "so reject it with a reason instead",
         ),
         (
             Account("lv", "partner", ("LV",), disabled=True),

@@ -315,6 +315,18 @@ def test_the_latvian_round_trip_lands_pending_and_is_published_on_approval(
     assert exported["BRI-I-01"] == ("55.5", NOTE, "revision:2")
     assert exported["BRI-I-02"] == ("12", "", "revision:2")
     assert exported["BRI-I-03"] == ("11", "", "illustrative")
+    sources = {
+        r["code"]: r["source"]
+        for r in rows_of(
+            run("export", "--level", "indicator", "--round", "2021", "--country", "LV")[1]
+        )
+    }
+    # The template's illustrative source is not carried over to the partner's new values.
+    assert (sources["BRI-I-01"], sources["BRI-I-02"], sources["BRI-I-03"]) == (
+        "",
+        "",
+        ILLUSTRATIVE,
+    )
 
     code, out, _ = run("history", "--country", "LV", "--round", "2021", "--indicator", "bri-i-01")
     lines = out.splitlines()
@@ -371,7 +383,12 @@ def test_a_coordinator_import_is_published_at_once_and_can_be_rolled_back(
     exported = rows_of(
         run("export", "--level", "indicator", "--round", "2021", "--country", "LV")[1]
     )
-    assert {r["code"]: r["score"] for r in exported}["BRI-I-01"] == "29"
+    restored = next(r for r in exported if r["code"] == "BRI-I-01")
+    assert (restored["score"], restored["provenance"], restored["source"]) == (
+        "29",
+        "illustrative",
+        ILLUSTRATIVE,
+    )
     code, out, _ = run("revisions")
     assert [line.split()[:4] for line in out.splitlines()] == [
         ["revision", "status", "kind", "author"],
@@ -420,6 +437,12 @@ def test_a_conflicting_import_asks_for_confirmation(initialised: str, tmp_path: 
             ["rollback", "2", "--user", "coord"],
             "Error: revision 2 is pending; only published revisions can be rolled back "
             "(a pending one can be rejected or withdrawn)\n",
+        ),
+        (
+            ["withdraw", "2", "--user", "coord"],
+            "Error: 'coord' may only withdraw its own unpublished revisions; this one is by "
+            "'partner', so reject it with a reason instead: run "
+            "`niem reject 2 --user coord --reason TEXT`\n",
         ),
         (
             ["withdraw", "1", "--user", "partner"],
@@ -480,3 +503,82 @@ def test_imports_run_at_the_same_time_all_land(initialised: str, tmp_path: Path)
     assert ids == [2, 3, 4, 5]
     lines = run("revisions", "--status", "pending")[1].splitlines()[1:]
     assert sorted(line.split()[-1] for line in lines) == ["lv0", "lv1", "lv2", "lv3"]
+
+
+def test_init_after_a_no_demo_import_keeps_the_real_scores(
+    database_url: str, tmp_path: Path
+) -> None:
+    assert run("init", "--no-demo")[0] == 0
+    run("user", "add", "coord", "--role", "coordinator", input=PASSWORD)
+    target = tmp_path / "real.csv"
+    target.write_text(
+        "round,country,indicator,score,note,source\n2021,LV,BRI-I-01,64,,Ministry survey\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(target), "--user", "coord")[1] == (
+        "Revision 1 published: 0 changed, 1 new, 0 to no data, 0 unchanged.\n"
+    )
+    assert run("init")[1].endswith("and 5040 illustrative scores added.\n")
+    exported = {
+        r["code"]: (r["score"], r["provenance"], r["source"])
+        for r in rows_of(
+            run("export", "--level", "indicator", "--round", "2021", "--country", "LV")[1]
+        )
+    }
+    assert exported["BRI-I-01"] == ("64", "revision:1", "Ministry survey")
+    assert exported["BRI-I-02"] == ("7", "illustrative", ILLUSTRATIVE)
+    template = {r["indicator"]: (r["score"], r["revision"]) for r in template_rows()}
+    assert template["BRI-I-01"] == ("64", "1")
+    out = run("history", "--country", "LV", "--round", "2021", "--indicator", "BRI-I-01")[1]
+    assert [re.split(r"\s{2,}", line)[2:4] for line in out.splitlines()[1:]] == [
+        ["2", "published"],
+        ["1", "published, current"],
+    ]
+
+
+def test_approving_over_a_newer_value_needs_confirm_conflicts(
+    initialised: str, tmp_path: Path
+) -> None:
+    partner_file = write_latvian(tmp_path / "lv.csv", edited({"HEA-L-02": ("11", "")}), "utf-8")
+    coordinator_file = write_latvian(
+        tmp_path / "coord.csv", edited({"HEA-L-02": ("14", "")}), "utf-8"
+    )
+    assert run("import", str(partner_file), "--user", "partner", "--comment", "x")[0] == 0
+    assert run("import", str(coordinator_file), "--user", "coord")[0] == 0
+    before = database_content(initialised)
+    assert run("approve", "2", "--user", "coord") == (
+        1,
+        "",
+        "Error: approving revision 2 would replace values published after it was submitted: "
+        "2021 LV HEA-L-02 (14 from revision 3, would become 11); check them and confirm to "
+        "replace them: run again with --confirm-conflicts\n",
+    )
+    assert database_content(initialised) == before
+    assert run("approve", "2", "--user", "coord", "--confirm-conflicts") == (
+        0,
+        "Approved revision 2; its values are now current.\n",
+        "",
+    )
+    exported = rows_of(run("export", "--level", "indicator", "--round", "2021")[1])
+    assert [r["score"] for r in exported if (r["country"], r["code"]) == ("LV", "HEA-L-02")] == [
+        "11"
+    ]
+
+
+def test_validate_notices_scores_changed_since_the_template_was_made(
+    initialised: str, tmp_path: Path
+) -> None:
+    stale = write_latvian(
+        tmp_path / "lv.csv", edited({"BRI-I-01": ("60", ""), "BRI-I-02": ("8", "")}), "utf-8"
+    )
+    coordinator_file = write_latvian(
+        tmp_path / "coord.csv", edited({"BRI-I-01": ("40", "")}), "utf-8"
+    )
+    assert run("import", str(coordinator_file), "--user", "coord")[0] == 0
+    assert run("validate", str(stale)) == (
+        0,
+        f"{stale} is valid: 120 rows\n"
+        "Against the current values: 2 changed, 0 new, 0 to no data, 118 unchanged.\n",
+        "Notice: 1 row changes a score that another revision changed after the template was "
+        "made (2021 LV BRI-I-01); `niem import` will need --confirm-conflicts\n",
+    )

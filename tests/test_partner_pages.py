@@ -253,8 +253,8 @@ def test_a_partner_upload_is_previewed_then_pending_then_approved_and_shown(
     metrics = {m.label: m.value for m in app.metric}
     assert metrics == {"Changed": "1", "New": "0", "Unchanged": "119", "Becoming no data": "0"}
     changes = table(app, "Change")
-    assert changes[["Indicator", "Before", "After", "Note"]].values.tolist() == [
-        ["MAI-I-03", "42", "92", "Pašvaldības sniedz informāciju; jauns likums"]
+    assert changes[["Indicator", "Before", "After", "Note", "Source"]].values.tolist() == [
+        ["MAI-I-03", "42", "92", "Pašvaldības sniedz informāciju; jauns likums", ""]
     ]
 
     app.button(key="submit").click().run()
@@ -380,6 +380,32 @@ def test_a_partner_sees_its_submission_and_may_withdraw_but_not_approve(fresh: E
     assert not app.exception
     assert _revisions(fresh)[-1].status == RevisionStatus.WITHDRAWN
     assert table(app, "Review")["Status"].tolist() == ["withdrawn"]
+
+
+def test_approving_over_a_newer_value_asks_for_confirmation(fresh: Engine) -> None:
+    with open_session(fresh) as session:
+        revisions.submit(session, _rows(10.0), user=_account("providus"), comment="fix")
+        revisions.submit(session, _rows(20.0), user=_account("anna"), comment="newer")
+    review = open_page("pages/review.py", "anna")
+    assert review.selectbox(key="revision").value == 2
+    assert review.warning[0].value == (
+        "Approving revision 2 would replace values published after it was submitted: "
+        "2021 LV MAI-I-03 (20 from revision 3, would become 10); check them and confirm to "
+        "replace them."
+    )
+    diff, conflicts = [d.value for d in review.dataframe if "Note before" in d.value.columns]
+    assert conflicts[["Indicator", "Before", "After"]].values.tolist() == [["MAI-I-03", "20", "10"]]
+    assert review.button(key="approve").disabled
+    review.checkbox(key="confirm_conflicts_2").check().run()
+    review.button(key="approve").click().run()
+    assert not review.exception
+    assert "Revision 2 is published: every page now shows its values." in texts(review)
+    with open_session(fresh) as session:
+        assert [
+            s.value
+            for s in store.load_current_scores(session)
+            if (s.round_year, s.country, s.indicator) == (2021, "LV", "MAI-I-03")
+        ] == [10.0]
 
 
 def test_a_rejection_needs_a_reason_and_the_partner_reads_it(fresh: Engine) -> None:

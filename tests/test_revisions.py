@@ -186,8 +186,8 @@ def test_a_partner_submission_waits_for_approval_then_moves_the_scores(
     assert (approved.status, approved.reviewed_by) == ("published", "coord")
     assert approved.published_at is not None
     now = current(session)
-    assert now["BRI-I-01"] == (80, "", ILLUSTRATIVE, 2)
-    assert now["BRI-I-02"] == (20, "Pašvaldību atbalsts ārā", ILLUSTRATIVE, 2)
+    assert now["BRI-I-01"] == (80, "", "", 2)
+    assert now["BRI-I-02"] == (20, "Pašvaldību atbalsts ārā", "", 2)
     assert now["BRI-I-03"] == (11, "", ILLUSTRATIVE, 1)
     # Implementation cell (80 + 20 + 11) / 3 = 37; with legal 51 and policy 36 the dimension
     # is 124 / 3 = 41.3 (was 34.2), and the overall mean of twelve dimensions rises by
@@ -207,7 +207,7 @@ def test_a_coordinator_submission_is_published_directly(
     )
     assert (revision.status, revision.kind, revision.reviewed_by) == ("published", "edit", "coord")
     assert revision.published_at == base
-    assert current(session)["BRI-I-01"] == (55.5, "", ILLUSTRATIVE, 2)
+    assert current(session)["BRI-I-01"] == (55.5, "", "", 2)
 
 
 def test_a_rejected_revision_keeps_its_reason_and_changes_nothing(
@@ -314,9 +314,11 @@ def test_a_late_approval_wins_over_a_revision_published_in_between(
     )
     assert current(session)["BRI-I-01"][0] == 90
     # The pending revision was based on revision 1; its diff compares with the value now.
-    assert [(c.before, c.after) for c in revision_diff(session, 2)] == [(90, 80)]
+    assert [(c.before, c.after, c.newer_revision) for c in revision_diff(session, 2)] == [
+        (90, 80, 3)
+    ]
 
-    approve(session, 2, user=coord, now=base + timedelta(minutes=2))
+    approve(session, 2, user=coord, confirm_conflicts=True, now=base + timedelta(minutes=2))
     assert current(session)["BRI-I-01"][0] == 80
     assert [(c.before, c.after) for c in revision_diff(session, 2)] == [(90, 80)]
     assert [(c.before, c.after) for c in revision_diff(session, 3)] == [(29, 90)]
@@ -487,9 +489,10 @@ def test_a_refused_submission_writes_nothing(
         (
             "withdraw",
             "coord",
-            1,
-            WrongStatus,
-            "revision 1 is published; only pending revisions can be withdrawn",
+            2,
+            PermissionDenied,
+            "'coord' may only withdraw its own unpublished revisions; this one is by 'lv', so "
+            "reject it with a reason instead",
         ),
         ("rollback", "lv", 1, PermissionDenied, "only a coordinator may roll back revisions"),
         (
@@ -677,3 +680,200 @@ def test_imports_from_several_processes_at_once_all_land(tmp_path: Path) -> None
             f"worker {w} attempt {a}" for w in range(1, workers + 1) for a in range(count)
         )
         assert session.exec(select(func.count()).select_from(Score)).one() == 5040 + 12
+
+
+def provenance(session: Session, indicator: str) -> tuple[Any, ...]:
+    score = next(
+        s
+        for s in load_current_scores(session)
+        if (s.round_year, s.country, s.indicator) == (2021, "LV", indicator)
+    )
+    return score.value, score.provenance, score.revision_id, score.author
+
+
+def test_illustrative_scores_loaded_after_real_ones_never_hide_them(empty_engine: Engine) -> None:
+    with open_session(empty_engine) as session:
+        coord = add_user(session, "coord", "coordinator", PASSWORD)
+        submit(session, [row("BRI-I-01", 50, source="", based_on=None)], user=coord, comment="")
+    # `niem init` without --no-demo, run later, publishes the illustrative revision last.
+    initialise(empty_engine, load_settings())
+    with open_session(empty_engine) as session:
+        assert provenance(session, "BRI-I-01") == (50, "revision:1", 1, "coord")
+        assert provenance(session, "BRI-I-02") == (7, "illustrative", 2, "niem init")
+        assert figure(session, "indicator", "BRI-I-01") == 50
+        preview = preview_changes(session, [row("BRI-I-01", 50, source="", based_on=1)])
+        assert [(r.kind, r.current_revision, r.conflict) for r in preview.rows] == [
+            (ChangeKind.UNCHANGED, 1, False)
+        ]
+        history = score_history(session, round_year=2021, country="LV", indicator="BRI-I-01")
+        assert [(e.revision_id, e.value, e.current) for e in history] == [
+            (2, 29, False),
+            (1, 50, True),
+        ]
+        # Illustrative values rank below every other revision, so they are what lies beneath.
+        assert [(c.before, c.after) for c in revision_diff(session, 1)] == [(29, 50)]
+        rollback(session, 1, user=coord)
+        assert provenance(session, "BRI-I-01") == (29, "illustrative", 3, "coord")
+
+
+def test_rolling_back_over_illustrative_values_keeps_them_illustrative(
+    session: Session, coord: Account, base: datetime
+) -> None:
+    rows = [row("BRI-I-01", 80), row("BRI-I-02", 20, number=3), row("BRI-I-03", 12, number=4)]
+    submit(session, rows, user=coord, comment="Expert values", now=base)
+    assert figure(session, "cell", "building_bridges.implementation", "provenance") == "computed"
+    rollback(session, 2, user=coord, now=base + timedelta(minutes=1))
+    assert provenance(session, "BRI-I-01") == (29, "illustrative", 3, "coord")
+    assert figure(session, "indicator", "BRI-I-01", "provenance") == "illustrative"
+    assert figure(session, "cell", "building_bridges.implementation", "provenance") == (
+        "illustrative"
+    )
+    restored = session.exec(select(Score).where(Score.revision_id == 3)).all()
+    assert [(s.indicator_code, s.value, s.source, s.restored_from_id) for s in restored] == [
+        ("BRI-I-01", 29, ILLUSTRATIVE, 4321),
+        ("BRI-I-02", 7, ILLUSTRATIVE, 4322),
+        ("BRI-I-03", 11, ILLUSTRATIVE, 4323),
+    ]
+    history = score_history(session, round_year=2021, country="LV", indicator="BRI-I-01")
+    assert [(e.revision_id, e.author, e.comment, e.current) for e in history][0] == (
+        3,
+        "coord",
+        "Rollback of revision 2",
+        True,
+    )
+
+
+def test_a_rollback_of_a_rollback_keeps_the_provenance_of_the_first_value(
+    session: Session, coord: Account, base: datetime
+) -> None:
+    submit(session, [row("BRI-I-01", 80)], user=coord, comment="Expert value", now=base)
+    rollback(session, 2, user=coord, now=base + timedelta(minutes=1))
+    rollback(session, 3, user=coord, now=base + timedelta(minutes=2))
+    assert provenance(session, "BRI-I-01") == (80, "revision:2", 4, "coord")
+    rollback(session, 4, user=coord, now=base + timedelta(minutes=3))
+    assert provenance(session, "BRI-I-01") == (29, "illustrative", 5, "coord")
+
+
+def test_a_changed_row_does_not_keep_the_illustrative_source(
+    session: Session, lv: Account, coord: Account
+) -> None:
+    rows = [
+        row("BRI-I-01", 80, number=2),
+        row("BRI-I-02", 7, note="Pašvaldību dati", number=3),
+        row("BRI-I-03", 11, number=4),
+        row("BRI-L-01", 61, source="Ministry report", number=5),
+    ]
+    preview = preview_changes(session, rows)
+    assert [(r.kind, r.before_source, r.after_source) for r in preview.rows] == [
+        (ChangeKind.CHANGED, ILLUSTRATIVE, ""),
+        (ChangeKind.CHANGED, ILLUSTRATIVE, ""),
+        (ChangeKind.UNCHANGED, ILLUSTRATIVE, ILLUSTRATIVE),
+        (ChangeKind.CHANGED, ILLUSTRATIVE, "Ministry report"),
+    ]
+    submit(session, rows, user=lv, comment="Expert values")
+    approve(session, 2, user=coord)
+    now = current(session)
+    assert now["BRI-I-01"] == (80, "", "", 2)
+    assert now["BRI-I-02"] == (7, "Pašvaldību dati", "", 2)
+    assert now["BRI-I-03"] == (11, "", ILLUSTRATIVE, 1)
+    assert now["BRI-L-01"] == (61, "", "Ministry report", 2)
+
+
+def test_a_coordinator_rejects_a_partners_revision_rather_than_withdrawing_it(
+    engine: Engine, session: Session, lv: Account, coord: Account
+) -> None:
+    submit(session, [row("BRI-I-01", 80)], user=lv, comment="New data")
+    before = snapshot(engine)
+    with pytest.raises(PermissionDenied) as refused:
+        withdraw(session, 2, user=coord)
+    assert str(refused.value) == (
+        "'coord' may only withdraw its own unpublished revisions; this one is by 'lv', "
+        "so reject it with a reason instead"
+    )
+    assert snapshot(engine) == before
+    assert reject(session, 2, user=coord, reason="No source").status == "rejected"
+
+
+def test_approving_an_older_revision_over_a_newer_value_needs_confirmation(
+    engine: Engine, session: Session, lv: Account, coord: Account, base: datetime
+) -> None:
+    submit(
+        session,
+        [row("HEA-L-02", 11), row("BRI-I-01", 80, number=3)],
+        user=lv,
+        comment="Partner data",
+        now=base,
+    )
+    submit(
+        session,
+        [row("HEA-L-02", 14)],
+        user=coord,
+        comment="Correction",
+        now=base + timedelta(minutes=1),
+    )
+    before = snapshot(engine)
+    with pytest.raises(ConflictingChanges) as refused:
+        approve(session, 2, user=coord, now=base + timedelta(minutes=2))
+    assert str(refused.value) == (
+        "approving revision 2 would replace values published after it was submitted: "
+        "2021 LV HEA-L-02 (14 from revision 3, would become 11); check them and confirm to "
+        "replace them"
+    )
+    assert snapshot(engine) == before
+    assert current(session)["HEA-L-02"][0] == 14
+
+    approve(session, 2, user=coord, confirm_conflicts=True, now=base + timedelta(minutes=2))
+    assert current(session)["HEA-L-02"] == (11, "", "", 2)
+
+
+def test_a_newer_value_equal_to_the_submitted_one_or_to_the_one_before_is_no_conflict(
+    session: Session, lv: Account, coord: Account, base: datetime
+) -> None:
+    submit(
+        session,
+        [row("HEA-L-02", 11), row("BRI-I-01", 80, number=3)],
+        user=lv,
+        comment="Partner data",
+        now=base,
+    )
+    # The coordinator sets the same value, and changes another score then rolls it back.
+    submit(session, [row("HEA-L-02", 11, source="")], user=coord, comment="", now=base)
+    submit(session, [row("BRI-I-01", 90)], user=coord, comment="", now=base + timedelta(minutes=1))
+    rollback(session, 4, user=coord, now=base + timedelta(minutes=2))
+    changes = revision_diff(session, 2)
+    assert [(c.indicator, c.before, c.after, c.newer_revision) for c in changes] == [
+        ("BRI-I-01", 29, 80, None),
+        ("HEA-L-02", 11, 11, None),
+    ]
+    assert approve(session, 2, user=coord, now=base + timedelta(minutes=3)).status == "published"
+
+
+def test_illustrative_scores_loaded_after_a_submission_are_no_conflict(
+    empty_engine: Engine,
+) -> None:
+    with open_session(empty_engine) as session:
+        lv = add_user(session, "lv", "partner", PASSWORD, ["LV"])
+        coord = add_user(session, "coord", "coordinator", PASSWORD)
+        submit(session, [row("BRI-I-01", 80, based_on=None)], user=lv, comment="First data")
+    initialise(empty_engine, load_settings())
+    with open_session(empty_engine) as session:
+        assert [(c.before, c.newer_revision) for c in revision_diff(session, 1)] == [(29, None)]
+        approve(session, 1, user=coord)
+        assert provenance(session, "BRI-I-01") == (80, "revision:1", 1, "lv")
+
+
+def test_an_old_database_gains_the_new_nullable_columns_on_init(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    initialise(engine, load_settings())
+    with engine.begin() as connection:  # the score table as the previous version made it
+        connection.exec_driver_sql(
+            "CREATE TABLE old_score AS SELECT id, revision_id, round_year, country_code, "
+            "indicator_code, value, note, source FROM score"
+        )
+        connection.exec_driver_sql("DROP TABLE score")
+        connection.exec_driver_sql("ALTER TABLE old_score RENAME TO score")
+    initialise(engine, load_settings())
+    with open_session(engine) as session:
+        assert provenance(session, "BRI-I-01") == (29, "illustrative", 1, "niem init")
+        assert session.exec(select(func.count()).select_from(Score)).one() == 5040
