@@ -7,9 +7,6 @@ tests/screenshots/ for people to look at.
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,11 +22,9 @@ from tests.test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     RENDER_TIMEOUT_MS,
-    ROOT,
     SCREENSHOTS,
     SETTLED,
-    _free_port,
-    _wait_until_serving,
+    served,
 )
 
 UPLOADS = Path(__file__).parent / "uploads"
@@ -44,29 +39,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with open_session(engine) as session:
         accounts.add_user(session, "providus", "partner", PASSWORDS["providus"], ["LV"])
         accounts.add_user(session, "anna", "coordinator", PASSWORDS["anna"])
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from niem.ui import serve; serve()",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "NIEM_DATABASE_URL": database},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_serving(url, process)
+    with served(database) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
