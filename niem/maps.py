@@ -19,7 +19,6 @@ LAYER_ID = "countries"
 VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 NO_DATA_COLOUR = [150, 150, 150, 255]
 NOT_IN_ROUND_COLOUR = [236, 238, 241, 255]
-BORDER_COLOUR = [255, 255, 255, 255]
 VIEW = pdk.ViewState(latitude=53.0, longitude=16.0, zoom=3.1, min_zoom=2, max_zoom=7)
 
 
@@ -96,23 +95,8 @@ def build_map(
         auto_highlight=True,
         highlight_color=[255, 140, 0, 160],
     )
-    # Outlining only the participating countries keeps the map quick on software WebGL:
-    # every outline is a path deck.gl must build, and the others are background.
-    participants = {
-        **data, "features": [f for f in data["features"] if f["properties"]["participating"]]
-    }
-    borders = pdk.Layer(
-        "GeoJsonLayer",
-        data=participants,
-        id="borders",
-        pickable=False,
-        stroked=True,
-        filled=False,
-        get_line_color=BORDER_COLOUR,
-        line_width_min_pixels=1,
-    )
     return CompactDeck(
-        layers=[countries, borders],
+        layers=[countries],
         initial_view_state=VIEW,
         map_provider=None,
         map_style=None,
