@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from niem.cli import cli
 from niem.database import make_engine
+from tests.conftest import table_rows
 
 PUBLISHED_2021 = {
     "SE": 72.5,
@@ -28,20 +29,6 @@ PUBLISHED_2021 = {
     "PL": 36.9,
     "HU": 32.8,
 }
-TABLES = [
-    "country",
-    "area",
-    "dimension",
-    "step",
-    "indicator",
-    "round",
-    "roundcountry",
-    "revision",
-    "score",
-    "publishedfigure",
-    "user",
-    "usercountry",
-]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -54,10 +41,7 @@ def rows_of(output: str) -> list[dict[str, str]]:
 
 
 def table_counts(url: str) -> dict[str, int]:
-    with make_engine(url).connect() as connection:
-        return {
-            t: connection.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one() for t in TABLES
-        }
+    return {name: len(rows) for name, rows in table_rows(make_engine(url)).items()}
 
 
 @pytest.fixture

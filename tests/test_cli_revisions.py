@@ -19,25 +19,13 @@ from niem.accounts import add_user
 from niem.cli import cli
 from niem.config import load_settings
 from niem.database import make_engine, open_session
+from niem.illustrative import SOURCE
 from niem.loading import initialise
+from tests.conftest import table_rows
 
 PASSWORD = "correct horse"
-ILLUSTRATIVE = "illustrative (generated, not an expert score)"
+ILLUSTRATIVE = SOURCE
 NOTE = "Pašvaldību atbalsts ārā"
-TABLES = [
-    "country",
-    "area",
-    "dimension",
-    "step",
-    "indicator",
-    "round",
-    "roundcountry",
-    "revision",
-    "score",
-    "publishedfigure",
-    "user",
-    "usercountry",
-]
 WHEN = r"\d{4}-\d\d-\d\d \d\d:\d\d"
 
 
@@ -51,11 +39,7 @@ def rows_of(output: str) -> list[dict[str, str]]:
 
 
 def database_content(url: str) -> dict[str, list[tuple[object, ...]]]:
-    with make_engine(url).connect() as connection:
-        return {
-            t: [tuple(r) for r in connection.execute(text(f'SELECT * FROM "{t}"')).all()]
-            for t in TABLES
-        }
+    return table_rows(make_engine(url))
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, col, func, select
 
 from niem.accounts import Account, add_user, disable_user
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.errors import NiemError, PermissionDenied, UnknownChoice
+from niem.illustrative import SOURCE
 from niem.importing import UploadRow
 from niem.loading import initialise
 from niem.models import Revision, RevisionKind, Score, utc_now
@@ -39,9 +39,10 @@ from niem.revisions import (
     withdraw,
 )
 from niem.store import load_current_scores
+from tests.conftest import table_rows
 
 PASSWORD = "correct horse"
-ILLUSTRATIVE = "illustrative (generated, not an expert score)"
+ILLUSTRATIVE = SOURCE
 INIT_COMMENT = "Illustrative indicator scores generated for demonstration; not expert data."
 
 
@@ -80,11 +81,7 @@ def figure(session: Session, level: str, code: str = "", column: str = "score") 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to show that a refused action wrote nothing."""
-    with engine.connect() as connection:
-        return {
-            table.name: [tuple(r) for r in connection.execute(sa_select(table)).all()]
-            for table in SQLModel.metadata.sorted_tables
-        }
+    return table_rows(engine)
 
 
 @pytest.fixture
