@@ -2,7 +2,8 @@
 
 Viewers have no account (the user is `None`); partners are bound to countries; the
 coordinator may do everything except withdraw someone else's revision (it rejects it, with a
-reason). Passwords are stored only as salted scrypt hashes.
+reason). Whoever runs `niem` on the server is the `OPERATOR`: it holds the database itself,
+so there is no login to check. Passwords are stored only as salted scrypt hashes.
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ import hashlib
 import hmac
 import math
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
-from typing import TypeVar
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from niem.config import Settings
 from niem.countries import resolve_country
-from niem.database import with_lock_retry
+from niem.database import write_transaction
 from niem.errors import NiemError, PermissionDenied, UnknownChoice
-from niem.models import Country, Role, User, UserCountry, utc_now
+from niem.models import Country, RevisionStatus, Role, User, UserCountry, as_utc, utc_now
+from niem.wording import plural
 
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -36,8 +37,6 @@ HASH_BYTES = 32
 MIN_PASSWORD_LENGTH = 8
 LOGIN_FAILED = "wrong user name or password"
 DEFAULTS = Settings()
-
-T = TypeVar("T")
 
 
 class LoginFailed(NiemError):
@@ -98,6 +97,23 @@ class Account:
         return self.role == Role.COORDINATOR
 
 
+class Operator:
+    """Whoever runs `niem` on the server: it may manage accounts and see every revision."""
+
+    def __repr__(self) -> str:
+        return "OPERATOR"
+
+
+OPERATOR = Operator()
+# Who acts or reads: an account, a viewer without one (None), or the operator.
+Actor = Account | Operator | None
+
+
+def submit_countries(user: Account) -> frozenset[str] | None:
+    """The countries the user may submit scores for; None when it may for every country."""
+    return None if user.is_coordinator else frozenset(user.countries)
+
+
 def authorize(
     user: Account | None,
     action: Action,
@@ -124,7 +140,7 @@ def authorize(
         return
     if action in COORDINATOR_ONLY or user.role != Role.PARTNER:
         raise PermissionDenied(f"only a coordinator may {ACTION_WORDS[action]}")
-    if action == Action.SUBMIT and country is not None and country not in user.countries:
+    if action == Action.SUBMIT and country is not None and not _submits_for(user, country):
         raise PermissionDenied(
             f"{user.name!r} may not submit scores for {country}; "
             f"its countries are {' '.join(user.countries)}"
@@ -135,6 +151,49 @@ def authorize(
             f"{user.name!r} may only {verb} its own unpublished revisions; "
             f"this one is by {author!r}"
         )
+
+
+def _submits_for(user: Account, country: str) -> bool:
+    allowed = submit_countries(user)
+    return allowed is None or country in allowed
+
+
+def may(user: Account | None, action: Action, **scope: str | None) -> bool:
+    """Whether `authorize` lets the user do the action, for deciding what to offer."""
+    try:
+        authorize(user, action, **scope)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def submittable(user: Account | None, countries: Iterable[str]) -> list[str]:
+    """Those of the countries the user may submit scores for, in the same order."""
+    return [c for c in countries if may(user, Action.SUBMIT, country=c)]
+
+
+def authorize_seeing(viewer: Actor, status: str, author: str) -> None:
+    """Raise PermissionDenied unless the viewer may see a revision of this status and author."""
+    if status != RevisionStatus.PUBLISHED and not isinstance(viewer, Operator):
+        authorize(viewer, Action.VIEW_PENDING, author=author)
+
+
+def may_see(viewer: Actor, status: str, author: str) -> bool:
+    """Whether the viewer may see a revision, or a value, of this status and author."""
+    try:
+        authorize_seeing(viewer, status, author)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def check(session: Session, actor: Actor, action: Action, **scope: str | None) -> Actor:
+    """The actor as the database has it now, if it may do the action; else PermissionDenied."""
+    if isinstance(actor, Operator):
+        return actor
+    account = current_account(session, actor)
+    authorize(account, action, **scope)
+    return account
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -173,42 +232,6 @@ def _dummy_hash() -> str:
     return hash_password("not a password of anyone")
 
 
-def write_transaction(session: Session, work: Callable[[], T]) -> T:
-    """Run `work` as one committed write transaction, retried while SQLite is locked.
-
-    Shared with niem.revisions. On SQLite the transaction starts with BEGIN IMMEDIATE, so
-    what `work` reads cannot change under it before it writes; on any error nothing is kept.
-    """
-
-    def attempt() -> T:
-        try:
-            _begin_immediate(session)
-            result = work()
-            session.commit()
-            return result
-        except BaseException:
-            session.rollback()
-            raise
-
-    return with_lock_retry(attempt)
-
-
-def _begin_immediate(session: Session) -> None:
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    driver = connection.connection.driver_connection
-    if driver is not None and not driver.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """The moment with its UTC zone: SQLite hands datetimes back without it."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 def _account(user: User, countries: Iterable[str]) -> Account:
     return Account(user.name, user.role, tuple(sorted(countries)), user.disabled)
 
@@ -225,8 +248,11 @@ def add_user(
     role: str,
     password: str,
     countries: Iterable[str] = (),
+    *,
+    by: Actor = OPERATOR,
 ) -> Account:
-    """Create an account; partners need at least one country (the caller checks MANAGE_USERS)."""
+    """Create an account, if `by` may manage accounts; partners need at least one country."""
+    check(session, by, Action.MANAGE_USERS)
     name = name.strip()
     if not name:
         raise NiemError("a user name cannot be empty")
@@ -260,8 +286,9 @@ def add_user(
     return _account(user, codes)
 
 
-def list_users(session: Session) -> list[Account]:
-    """Every account, by name, with its countries."""
+def list_users(session: Session, *, by: Actor = OPERATOR) -> list[Account]:
+    """Every account, by name, with its countries, if `by` may manage accounts."""
+    check(session, by, Action.MANAGE_USERS)
     users = session.exec(select(User).order_by(col(User.name))).all()
     links = session.exec(select(UserCountry)).all()
     countries: dict[str, list[str]] = {}
@@ -292,8 +319,9 @@ def current_account(session: Session, user: Account | None) -> Account | None:
     return account
 
 
-def disable_user(session: Session, name: str) -> Account:
-    """Stop an account from logging in or acting; its revisions stay."""
+def disable_user(session: Session, name: str, *, by: Actor = OPERATOR) -> Account:
+    """Stop an account from logging in or acting, if `by` may manage accounts; revisions stay."""
+    check(session, by, Action.MANAGE_USERS)
     account = load_account(session, name)
 
     write_transaction(
@@ -342,8 +370,7 @@ def authenticate(
 
 def _lock_message(remaining: timedelta) -> str:
     minutes = max(1, math.ceil(remaining.total_seconds() / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"too many failed attempts; try again in {minutes} {unit}"
+    return f"too many failed attempts; try again in {plural(minutes, 'minute')}"
 
 
 def _record_failure(

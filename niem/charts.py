@@ -8,7 +8,7 @@ from typing import TypeVar
 import altair as alt
 import pandas as pd
 
-from niem.maps import NO_DATA_COLOUR, NOT_IN_ROUND_COLOUR, VIRIDIS
+from niem.palette import NO_DATA_COLOUR, NOT_IN_ROUND_COLOUR, VIRIDIS, hex_colour
 
 FONT_SIZE = 16
 SCORE_SCALE = alt.Scale(domain=[0, 100])
@@ -238,8 +238,7 @@ def map_legend() -> alt.LayerChart:
     gradient = pd.DataFrame({"start": list(range(0, 100, 2))}).assign(
         end=lambda f: f["start"] + 2, colour=lambda f: f["start"] + 1, row="Score"
     )
-    no_data = "#{:02x}{:02x}{:02x}".format(*NO_DATA_COLOUR[:3])
-    not_in_round = "#{:02x}{:02x}{:02x}".format(*NOT_IN_ROUND_COLOUR[:3])
+    no_data, not_in_round = hex_colour(NO_DATA_COLOUR), hex_colour(NOT_IN_ROUND_COLOUR)
     swatches = pd.DataFrame(
         {
             "start": [0, 50],

@@ -84,3 +84,32 @@ def sqlite_file_missing(url: str) -> bool:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return False
     return not Path(parsed.database).exists()
+
+
+def write_transaction(session: Session, work: Callable[[], T]) -> T:
+    """Run `work` as one committed write transaction, retried while SQLite is locked.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE, so what `work` reads cannot change
+    under it before it writes; on any error nothing is kept.
+    """
+
+    def attempt() -> T:
+        try:
+            _begin_immediate(session)
+            result = work()
+            session.commit()
+            return result
+        except BaseException:
+            session.rollback()
+            raise
+
+    return with_lock_retry(attempt)
+
+
+def _begin_immediate(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

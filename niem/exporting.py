@@ -10,22 +10,10 @@ import pandas as pd
 
 from niem.errors import UnknownChoice
 from niem.methodology import LEVELS
+from niem.results import COLUMNS
 
-EXPORT_COLUMNS = [
-    "round",
-    "country",
-    "level",
-    "code",
-    "dimension",
-    "step",
-    "score",
-    "coverage",
-    "covered",
-    "total",
-    "provenance",
-    "source",
-    "note",
-]
+# The figures table's columns, less the computed value kept beside a published one.
+EXPORT_COLUMNS = [c for c in COLUMNS if c != "computed"]
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 FORMATS = ("csv", "xlsx")
 

@@ -13,12 +13,9 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from niem.config import load_settings
+from niem.palette import NO_DATA_COLOUR, NOT_IN_ROUND_COLOUR, VIRIDIS, rgb
 
 LAYER_ID = "countries"
-# Viridis: perceptually uniform and readable with every common colour-vision deficiency.
-VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
-NO_DATA_COLOUR = [150, 150, 150, 255]
-NOT_IN_ROUND_COLOUR = [236, 238, 241, 255]
 VIEW = pdk.ViewState(latitude=53.0, longitude=16.0, zoom=3.1, min_zoom=2, max_zoom=7)
 
 
@@ -29,16 +26,12 @@ class CompactDeck(pdk.Deck):  # type: ignore[misc]
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16)
-
-
 def score_colour(score: float) -> list[int]:
     """The viridis colour of a 0-100 score, interpolated between the palette's stops."""
     position = max(0.0, min(100.0, score)) / 100 * (len(VIRIDIS) - 1)
     low = min(int(position), len(VIRIDIS) - 2)
     fraction = position - low
-    start, end = _rgb(VIRIDIS[low]), _rgb(VIRIDIS[low + 1])
+    start, end = rgb(VIRIDIS[low]), rgb(VIRIDIS[low + 1])
     return [round(a + (b - a) * fraction) for a, b in zip(start, end, strict=True)] + [255]
 
 

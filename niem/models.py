@@ -17,6 +17,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """The moment with its UTC zone: SQLite hands datetimes back without it."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
 class RevisionStatus(StrEnum):
     PENDING = "pending"
     PUBLISHED = "published"

@@ -16,7 +16,7 @@ from niem.methodology import Framework, aggregate, indicators_beneath
 from niem.models import PublishedFigure
 from niem.store import (
     ILLUSTRATIVE,
-    CurrentScore,
+    PublishedValue,
     RoundInfo,
     load_current_scores,
     load_framework,
@@ -53,11 +53,11 @@ def _round(value: float | None) -> float | None:
 def build_results(
     framework: Framework,
     rounds: Sequence[RoundInfo],
-    scores: Iterable[CurrentScore],
+    scores: Iterable[PublishedValue],
     published: Iterable[PublishedFigure],
 ) -> pd.DataFrame:
     """Every indicator value and aggregate for every participating country of every round."""
-    by_key: dict[tuple[int, str], dict[str, CurrentScore]] = {}
+    by_key: dict[tuple[int, str], dict[str, PublishedValue]] = {}
     for score in scores:
         by_key.setdefault((score.round_year, score.country), {})[score.indicator] = score
     published_by_key = {(f.round_year, f.country_code, f.level, f.code): f for f in published}
@@ -73,7 +73,7 @@ def build_results(
 
 
 def _indicator_rows(
-    framework: Framework, year: int, country: str, current: dict[str, CurrentScore]
+    framework: Framework, year: int, country: str, current: dict[str, PublishedValue]
 ) -> Iterable[dict[str, Any]]:
     for indicator in framework.indicators:
         score = current.get(indicator.code)
@@ -100,7 +100,7 @@ def _aggregate_rows(
     framework: Framework,
     year: int,
     country: str,
-    current: dict[str, CurrentScore],
+    current: dict[str, PublishedValue],
     published_by_key: dict[tuple[int, str, str, str], PublishedFigure],
 ) -> Iterable[dict[str, Any]]:
     values = {code: score.value for code, score in current.items()}

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, func, select
 
-from niem.accounts import as_utc
 from niem.methodology import Framework, IndicatorRef
 from niem.models import (
     Area,
@@ -28,9 +28,12 @@ from niem.models import (
     RoundCountry,
     Score,
     Step,
+    as_utc,
 )
 
 ILLUSTRATIVE = "illustrative"
+# A score is one indicator of one country in one round.
+Key = tuple[int, str, str]
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ class RoundInfo:
 
 
 @dataclass(frozen=True)
-class CurrentScore:
-    """The value of one indicator for one round and country, as it stands now."""
+class PublishedValue:
+    """The value a published revision gave one score: the current one, or one from before."""
 
     round_year: int
     country: str
@@ -56,6 +59,13 @@ class CurrentScore:
     provenance: str
     author: str
     published_at: datetime | None
+    score_id: int = 0
+    # Set by an illustrative revision, so it ranks below every other (see `current_order`).
+    ranks_as_illustrative: bool = False
+
+    @property
+    def key(self) -> Key:
+        return (self.round_year, self.country, self.indicator)
 
 
 @dataclass(frozen=True)
@@ -151,36 +161,68 @@ def load_published_figures(session: Session) -> list[PublishedFigure]:
     return list(session.exec(select(PublishedFigure)).all())
 
 
-def load_current_scores(session: Session) -> list[CurrentScore]:
-    """The current value of every score that has one, from published revisions only."""
-    rows = by_current_order(
-        session.exec(
-            select(Score, Revision)
-            .join(Revision, col(Score.revision_id) == col(Revision.id))
-            .where(Revision.status == RevisionStatus.PUBLISHED)
-        ).all()
+def published_values(
+    session: Session,
+    keys: Iterable[Key] | None = None,
+    *,
+    before: Revision | None = None,
+    as_of: datetime | None = None,
+) -> dict[Key, PublishedValue]:
+    """The current value of each score (of `keys`, or all), or its value just before the
+    revision `before` or at the moment `as_of`; pending and refused revisions never count."""
+    query = (
+        select(Score, Revision)
+        .join(Revision, col(Score.revision_id) == col(Revision.id))
+        .where(Revision.status == RevisionStatus.PUBLISHED)
     )
+    wanted = None if keys is None else set(keys)
+    if wanted is not None:
+        pairs = sorted({(year, country) for year, country, _ in wanted})
+        if not pairs:
+            return {}
+        query = query.where(tuple_(col(Score.round_year), col(Score.country_code)).in_(pairs))
+    rows = by_current_order(session.exec(query).all())
     published = {score.id: (score, revision) for score, revision in rows}
-    current: dict[tuple[int, str, str], CurrentScore] = {}
+    limit = current_order(before) if before is not None else None
+    values: dict[Key, PublishedValue] = {}
     for score, revision in rows:
+        if limit is not None and current_order(revision) >= limit:
+            break
+        published_at = as_utc(revision.published_at)
+        if as_of is not None and published_at is not None and published_at > as_of:
+            continue
         key = (score.round_year, score.country_code, score.indicator_code)
-        origin, origin_revision = score, revision
-        # A rolled-back-to value keeps the provenance of the value it restores.
-        while origin.restored_from_id in published:
-            origin, origin_revision = published[origin.restored_from_id]
-        current[key] = CurrentScore(
-            round_year=score.round_year,
-            country=score.country_code,
-            indicator=score.indicator_code,
-            value=score.value,
-            note=score.note,
-            source=score.source,
-            revision_id=score.revision_id,
-            provenance=revision_provenance(origin.revision_id, origin_revision.kind),
-            author=revision.author,
-            published_at=revision.published_at,
-        )
-    return list(current.values())
+        if wanted is None or key in wanted:
+            values[key] = _published_value(score, revision, published)
+    return values
+
+
+def _published_value(
+    score: Score, revision: Revision, published: dict[int | None, tuple[Score, Revision]]
+) -> PublishedValue:
+    origin, origin_revision = score, revision
+    # A rolled-back-to value keeps the provenance of the value it restores.
+    while origin.restored_from_id in published:
+        origin, origin_revision = published[origin.restored_from_id]
+    return PublishedValue(
+        round_year=score.round_year,
+        country=score.country_code,
+        indicator=score.indicator_code,
+        value=score.value,
+        note=score.note,
+        source=score.source,
+        revision_id=score.revision_id,
+        provenance=revision_provenance(origin.revision_id, origin_revision.kind),
+        author=revision.author,
+        published_at=revision.published_at,
+        score_id=score.id or 0,
+        ranks_as_illustrative=revision.kind == RevisionKind.ILLUSTRATIVE,
+    )
+
+
+def load_current_scores(session: Session) -> list[PublishedValue]:
+    """The current value of every score that has one, from published revisions only."""
+    return list(published_values(session).values())
 
 
 def data_version(session: Session) -> tuple[int, int, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from niem.errors import UnknownChoice
-from niem.store import Catalogue, CurrentScore, RoundInfo
+from niem.store import Catalogue, PublishedValue, RoundInfo
 
 TEMPLATE_COLUMNS = ["round", "country", "indicator", "score", "note", "source"]
 # Read back but never stored: titles orient the expert; `revision` (where the prefilled value
@@ -30,7 +30,7 @@ def check_round_country(rounds: list[RoundInfo], round_year: int, country: str) 
 
 def build_template(
     catalogue: Catalogue,
-    scores: list[CurrentScore],
+    scores: list[PublishedValue],
     round_year: int,
     country: str,
 ) -> pd.DataFrame:

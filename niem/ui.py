@@ -15,16 +15,17 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from niem import accounts, charts, exporting, importing, revisions, store
+from niem import accounts, changes, charts, exporting, history, importing, revisions, store
 from niem.accounts import Account, Action, authorize
+from niem.changes import ChangeKind
 from niem.config import load_settings
 from niem.database import make_engine as _make_engine
 from niem.database import open_session
 from niem.errors import NiemError
 from niem.explorer import CountryProfile, Headline, RoundChange, provenance_label
-from niem.models import Revision, RevisionKind, RevisionStatus
+from niem.history import RevisionSummary
+from niem.models import Revision, RevisionKind, RevisionStatus, as_utc
 from niem.results import load_results
-from niem.revisions import ChangeKind, RevisionSummary
 from niem.store import Catalogue, RoundInfo
 from niem.templates import build_template
 
@@ -598,7 +599,7 @@ def plural(count: int, noun: str) -> str:
 
 def moment_text(moment: datetime | None) -> str:
     """A stored time as '2021-06-30 14:05 UTC', or empty."""
-    moment = accounts.as_utc(moment)
+    moment = as_utc(moment)
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
@@ -800,19 +801,19 @@ def st_report(result: importing.UploadResult, key: str) -> None:
     st_download(table, "problems.csv", key=f"{key}_download", label="Download the problems (CSV)")
 
 
-def preview(rows: Sequence[revisions.ScoreRow]) -> revisions.Preview:
+def preview(rows: Sequence[importing.UploadRow]) -> changes.Preview:
     """What the rows would change against the current values."""
     with open_session(engine()) as session:
-        return revisions.preview_changes(session, rows)
+        return changes.preview_changes(session, rows)
 
 
-def _change_label(row: revisions.PreviewRow) -> str:
+def _change_label(row: changes.Change) -> str:
     if row.kind == ChangeKind.CHANGED and row.before == row.after:
         return "note or source changed"
     return KIND_LABELS[row.kind]
 
 
-def preview_table(preview_: revisions.Preview, catalogue_: Catalogue) -> pd.DataFrame:
+def preview_table(preview_: changes.Preview, catalogue_: Catalogue) -> pd.DataFrame:
     """The rows that change something: before and after, with the new note and source."""
     changes = preview_.changes
     table = pd.DataFrame(
@@ -836,7 +837,7 @@ def preview_table(preview_: revisions.Preview, catalogue_: Catalogue) -> pd.Data
     return table
 
 
-def st_preview(preview_: revisions.Preview, catalogue_: Catalogue, key: str) -> None:
+def st_preview(preview_: changes.Preview, catalogue_: Catalogue, key: str) -> None:
     """How many scores change, and a table of the changes."""
     counts = preview_.counts
     columns = st.columns(4)
@@ -861,7 +862,7 @@ def st_preview(preview_: revisions.Preview, catalogue_: Catalogue, key: str) -> 
 
 
 def submit_scores(
-    rows: Sequence[revisions.ScoreRow],
+    rows: Sequence[importing.UploadRow],
     *,
     account: Account,
     comment: str,
@@ -906,7 +907,7 @@ def submitted_text(revision: Revision) -> str:
 def revision_summaries(account: Account | None, status: str | None = None) -> list[RevisionSummary]:
     """Revisions, newest first, that this user may see (published ones, own or all unpublished)."""
     with open_session(engine()) as session:
-        return revisions.visible_to(revisions.list_revisions(session, status), account)
+        return history.list_revisions(session, status, viewer=account)
 
 
 def own_submissions(account: Account) -> list[RevisionSummary]:
@@ -990,10 +991,10 @@ def st_revision_details(summary: RevisionSummary) -> None:
     )
 
 
-def revision_changes(revision_id: int) -> list[revisions.Change]:
+def revision_changes(revision_id: int) -> list[changes.Change]:
     """Each score the revision sets, before and after."""
     with open_session(engine()) as session:
-        return revisions.revision_diff(session, revision_id)
+        return changes.revision_diff(session, revision_id)
 
 
 def _title(catalogue_: Catalogue, code: str) -> str:
@@ -1001,7 +1002,7 @@ def _title(catalogue_: Catalogue, code: str) -> str:
     return indicator.title if indicator else code
 
 
-def changes_table(changes: Sequence[revisions.Change], catalogue_: Catalogue) -> pd.DataFrame:
+def changes_table(changes: Sequence[changes.Change], catalogue_: Catalogue) -> pd.DataFrame:
     """A revision's diff: each score before and after, with notes and sources."""
     return pd.DataFrame(
         {
@@ -1018,7 +1019,7 @@ def changes_table(changes: Sequence[revisions.Change], catalogue_: Catalogue) ->
     )
 
 
-def st_changes(changes: Sequence[revisions.Change], catalogue_: Catalogue, key: str) -> None:
+def st_changes(changes: Sequence[changes.Change], catalogue_: Catalogue, key: str) -> None:
     """A revision's diff with its CSV download."""
     table = changes_table(changes, catalogue_)
     st.dataframe(
@@ -1070,29 +1071,23 @@ def score_history(
     round_year: int | None,
     country: str | None,
     indicator: str | None,
-) -> list[revisions.HistoryEntry]:
+) -> list[history.HistoryEntry]:
     """Every value of the matching scores that this user may see, newest first."""
     with open_session(engine()) as session:
-        entries = revisions.score_history(
-            session, round_year=round_year, country=country, indicator=indicator
+        return history.score_history(
+            session, round_year=round_year, country=country, indicator=indicator, viewer=account
         )
-    return [
-        e
-        for e in entries
-        if e.status == RevisionStatus.PUBLISHED
-        or _allowed(account, Action.VIEW_PENDING, author=e.author)
-    ]
 
 
 def revisions_of(
-    entries: Sequence[revisions.HistoryEntry], account: Account | None
+    entries: Sequence[history.HistoryEntry], account: Account | None
 ) -> list[RevisionSummary]:
     """The revisions behind these history entries, newest first."""
     wanted = {e.revision_id for e in entries}
     return [s for s in revision_summaries(account) if s.revision.id in wanted]
 
 
-def history_table(entries: Sequence[revisions.HistoryEntry], catalogue_: Catalogue) -> pd.DataFrame:
+def history_table(entries: Sequence[history.HistoryEntry], catalogue_: Catalogue) -> pd.DataFrame:
     """The timeline: value, who, when, comment, revision and status of each entry."""
     return pd.DataFrame(
         {
@@ -1115,7 +1110,7 @@ def history_table(entries: Sequence[revisions.HistoryEntry], catalogue_: Catalog
     )
 
 
-def st_history(entries: Sequence[revisions.HistoryEntry], catalogue_: Catalogue, key: str) -> None:
+def st_history(entries: Sequence[history.HistoryEntry], catalogue_: Catalogue, key: str) -> None:
     """The timeline table with its CSV download."""
     table = history_table(entries, catalogue_)
     st.dataframe(
@@ -1134,8 +1129,7 @@ def user_accounts(account: Account) -> list[Account] | None:
     """Every account, for the coordinator; otherwise show why not and return None."""
     try:
         with open_session(engine()) as session:
-            authorize(accounts.current_account(session, account), Action.MANAGE_USERS)
-            return accounts.list_users(session)
+            return accounts.list_users(session, by=account)
     except NiemError as error:
         st.error(sentence(error))
         return None
@@ -1147,8 +1141,7 @@ def add_account(
     """Create an account (coordinator only); on refusal show why and return None."""
     try:
         with open_session(engine()) as session:
-            authorize(accounts.current_account(session, account), Action.MANAGE_USERS)
-            return accounts.add_user(session, name, role, password, countries)
+            return accounts.add_user(session, name, role, password, countries, by=account)
     except NiemError as error:
         st.error(sentence(error))
         return None
@@ -1158,8 +1151,7 @@ def disable_account(account: Account, name: str) -> Account | None:
     """Stop an account from signing in or acting (coordinator only)."""
     try:
         with open_session(engine()) as session:
-            authorize(accounts.current_account(session, account), Action.MANAGE_USERS)
-            return accounts.disable_user(session, name)
+            return accounts.disable_user(session, name, by=account)
     except NiemError as error:
         st.error(sentence(error))
         return None

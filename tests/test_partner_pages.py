@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from niem import accounts, exporting, revisions, store
 from niem.accounts import Account
+from niem.changes import revision_diff
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.errors import PermissionDenied
@@ -330,7 +331,7 @@ def test_table_edits_take_the_same_checks_and_land_as_an_edit(fresh: Engine) -> 
         None,
     )
     with open_session(fresh) as session:
-        changes = revisions.revision_diff(session, revision.id or 0)
+        changes = revision_diff(session, revision.id or 0)
     assert [(c.indicator, c.after, c.after_note) for c in changes] == [
         ("MAI-L-01", 95.0, ""),
         ("MAI-L-02", None, "=HYPERLINK(x)"),

@@ -13,29 +13,25 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from niem.accounts import Account, add_user, disable_user
+from niem.changes import ChangeKind, preview_changes, revision_diff
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.errors import NiemError, PermissionDenied, UnknownChoice
+from niem.history import list_revisions, score_history, visible_to
 from niem.illustrative import SOURCE
 from niem.importing import UploadRow
 from niem.loading import initialise
 from niem.models import Revision, RevisionKind, Score, utc_now
 from niem.results import load_results
 from niem.revisions import (
-    ChangeKind,
     CommentRequired,
     ConflictingChanges,
     NothingToSubmit,
     WrongStatus,
     approve,
-    list_revisions,
-    preview_changes,
     reject,
-    revision_diff,
     rollback,
-    score_history,
     submit,
-    visible_to,
     withdraw,
 )
 from niem.store import load_current_scores

@@ -1,0 +1,122 @@
+"""The `niem` command: the coordinator's scripting interface. Errors print `Error: ...`, exit 1.
+
+One module per command group, each registering its commands on `cli` when imported below:
+`data` (init, export, template, check, generate-illustrative), `scores` (validate, import,
+history, revisions, diff, approve, reject, withdraw, rollback) and `users` (`niem user ...`).
+A new group, such as `niem round ...`, gets a module of its own and a line at the bottom.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from niem import exporting
+from niem.config import load_settings
+from niem.countries import resolve_country
+from niem.database import make_engine, open_session, sqlite_file_missing
+from niem.errors import NiemError, NotInitialised, UnknownChoice
+
+
+class NiemGroup(click.Group):
+    """The command line's one error edge: every user mistake is one `Error:` line, exit 1."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("Error: aborted.", err=True)
+            sys.exit(1)
+        except click.ClickException as error:
+            # Some of click's messages span lines ("Choose from:\n\t..."); keep one line.
+            click.echo(f"Error: {' '.join(error.format_message().split())}", err=True)
+            sys.exit(1)
+        except NiemError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            click.echo(
+                f"Error: the database cannot be used ({reason}); check NIEM_DATABASE_URL", err=True
+            )
+            sys.exit(1)
+        except OSError as error:
+            # A file the user named cannot be read or written: say which and why.
+            where = f" {error.filename}" if error.filename else ""
+            click.echo(f"Error: cannot use{where}: {error.strerror or error}", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=NiemGroup)
+def cli() -> None:
+    """NIEM Explorer: store, score and export refugee-integration evaluation data."""
+
+
+def main() -> None:
+    """Console entry point."""
+    cli()
+
+
+@contextmanager
+def store_session() -> Iterator[Session]:
+    """A session on the database the settings name, which `niem init` must have built."""
+    settings = load_settings()
+    if sqlite_file_missing(settings.database_url):
+        raise NotInitialised("the database has no data yet; run `niem init` first")
+    engine = make_engine(settings.database_url)
+    if not inspect(engine).has_table("indicator"):
+        raise NotInitialised("the database has no data yet; run `niem init` first")
+    with open_session(engine) as session:
+        yield session
+
+
+def country_code(text: str) -> str:
+    """The ISO code of a country given by code or name; UnknownChoice otherwise."""
+    code = resolve_country(text)
+    if code is None:
+        raise UnknownChoice(f"unknown country {text!r}; use an ISO code such as LV")
+    return code
+
+
+def output_format(path: Path | None, fmt: str | None) -> str:
+    """The format asked for, else xlsx for an .xlsx file, else csv."""
+    if fmt:
+        return fmt
+    if path is not None and path.suffix.lower() == ".xlsx":
+        return "xlsx"
+    return "csv"
+
+
+def write_frame(frame: pd.DataFrame, path: Path | None, fmt: str) -> None:
+    """Write a table to the file, or as CSV to standard output without one."""
+    if path is None:
+        if fmt == "xlsx":
+            raise UnknownChoice("XLSX cannot go to standard output; give a file with -o")
+        click.echo(exporting.to_csv_bytes(frame).decode("utf-8"), nl=False)
+        return
+    with path.open("wb") as handle:
+        exporting.write_table(frame, fmt, handle)
+    click.echo(f"Wrote {len(frame)} rows to {path}", err=True)
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    """Print rows as aligned columns under a header."""
+    cells = [[" ".join(c.split()) for c in row] for row in [headers, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+# The command groups register themselves on `cli`.
+from niem.cli import data, scores, users  # noqa: E402, F401

@@ -1,0 +1,96 @@
+"""`niem init`, `export`, `template`, `check` and `generate-illustrative`: the data itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from niem import exporting, illustrative, loading, store
+from niem.checks import check_figures
+from niem.cli import cli, country_code, output_format, store_session, write_frame
+from niem.config import load_settings
+from niem.database import make_engine
+from niem.methodology import LEVELS
+from niem.results import load_results
+from niem.templates import build_template, check_round_country
+
+
+@cli.command()
+@click.option("--no-demo", is_flag=True, help="Load no illustrative indicator scores.")
+def init(no_demo: bool) -> None:
+    """Create or upgrade the database and load the shipped data (safe to repeat)."""
+    settings = load_settings()
+    report = loading.initialise(make_engine(settings.database_url), settings, demo=not no_demo)
+    click.echo(
+        f"Database ready: {report.reference_rows_added} reference rows, "
+        f"{report.published_figures_added} published figures and "
+        f"{report.illustrative_scores_added} illustrative scores added."
+    )
+
+
+@cli.command()
+@click.option("--round", "round_year", type=int, help="Only this round (year).")
+@click.option("--country", help="Only this country (ISO code).")
+@click.option("--level", type=click.Choice(LEVELS), help="Only this level.")
+@click.option(
+    "--format", "fmt", type=click.Choice(exporting.FORMATS), help="csv (default) or xlsx."
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def export(
+    round_year: int | None,
+    country: str | None,
+    level: str | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Export figures as a long table, one row per figure."""
+    with store_session() as session:
+        results = load_results(session)
+        rounds = [r.year for r in store.load_rounds(session)]
+    frame = exporting.select_figures(
+        results,
+        round_year=round_year,
+        country=country_code(country) if country else None,
+        level=level,
+        known_rounds=rounds,
+    )
+    write_frame(frame, output, output_format(output, fmt))
+
+
+@cli.command()
+@click.option("--country", required=True, help="ISO code of the country.")
+@click.option("--round", "round_year", type=int, required=True, help="Round (year).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def template(country: str, round_year: int, output: Path | None) -> None:
+    """The upload template for one country and round, prefilled with current values."""
+    code = country_code(country)
+    with store_session() as session:
+        check_round_country(store.load_rounds(session), round_year, code)
+        frame = build_template(
+            store.load_catalogue(session), store.load_current_scores(session), round_year, code
+        )
+    write_frame(frame, output, output_format(output, None))
+
+
+@cli.command()
+def check() -> None:
+    """Report coverage gaps and computed figures that differ from published ones."""
+    with store_session() as session:
+        findings = check_figures(load_results(session))
+    for finding in findings:
+        click.echo(str(finding))
+    click.echo(f"{len(findings)} findings.")
+
+
+@cli.command("generate-illustrative")
+@click.option("--seed", type=int, default=illustrative.SEED, show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def generate_illustrative(seed: int, output: Path | None) -> None:
+    """Regenerate the shipped illustrative scores (deterministic for a seed)."""
+    text = illustrative.generate_from_shipped_files(load_settings(), seed)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)

@@ -1,0 +1,99 @@
+"""How the app and the command line put things into words: counts, times, values, reviews.
+
+Plain functions over plain values, so the page and `niem` say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from niem.models import RevisionStatus, as_utc
+
+SHOWN_IN_MESSAGES = 5
+STATUS_LABELS: dict[str, str] = {
+    RevisionStatus.PENDING: "waiting for review",
+    RevisionStatus.PUBLISHED: "published",
+    RevisionStatus.REJECTED: "rejected",
+    RevisionStatus.WITHDRAWN: "withdrawn",
+}
+REVIEW_VERBS: dict[str, str] = {
+    RevisionStatus.PUBLISHED: "approved",
+    RevisionStatus.REJECTED: "rejected",
+    RevisionStatus.WITHDRAWN: "withdrawn",
+}
+HOW_SUBMITTED = {"upload": "file upload", "edit": "edited in the app"}
+
+
+def sentence(message: object) -> str:
+    """A backend message as a sentence: capital first letter and a full stop."""
+    text = str(message).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 score', '3 scores'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def moment_text(moment: datetime | None, *, zone: bool = True) -> str:
+    """A stored time as '2021-06-30 14:05 UTC' (without ' UTC' if not `zone`), or empty."""
+    moment = as_utc(moment)
+    if moment is None:
+        return ""
+    text = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    return f"{text} UTC" if zone else text
+
+
+def value_text(value: float | None) -> str:
+    """An indicator score as entered, or 'no data'."""
+    return "no data" if value is None else f"{value:g}"
+
+
+def score_text(score: object) -> str:
+    """An aggregate score to one decimal, or 'insufficient data'."""
+    if score is None or pd.isna(score):  # type: ignore[call-overload]
+        return "insufficient data"
+    return f"{float(score):.1f}"  # type: ignore[arg-type]
+
+
+def status_text(status: str) -> str:
+    """'waiting for review' for a pending revision; other statuses as they are."""
+    return STATUS_LABELS.get(status, status)
+
+
+def review_text(status: str, author: str, reviewer: str | None, reason: str | None) -> str:
+    """Who approved, rejected or withdrew a revision, and why; empty if its author published it."""
+    if reviewer is None or (status == RevisionStatus.PUBLISHED and reviewer == author):
+        return ""
+    text = f"{REVIEW_VERBS.get(status, status)} by {reviewer}"
+    return f"{text}: {reason}" if reason else text
+
+
+def country_label(names: Mapping[str, str], code: str) -> str:
+    """'Latvia (LV)'."""
+    return f"{names.get(code, code)} ({code})"
+
+
+def describe_scores(keys: Sequence[tuple[int, str, str]]) -> str:
+    """'2021 LV BRI-I-01, 2021 LV BRI-I-02 and 3 more', for messages."""
+    shown = ", ".join(
+        f"{year} {country} {code}" for year, country, code in keys[:SHOWN_IN_MESSAGES]
+    )
+    return shown + more_text(len(keys))
+
+
+def more_text(count: int) -> str:
+    """' and 3 more' when more than the messages show, else empty."""
+    more = count - SHOWN_IN_MESSAGES
+    return f" and {more} more" if more > 0 else ""
+
+
+def names_text(names: Mapping[str, str], codes: Sequence[str]) -> str:
+    """'Bulgaria (BG), Portugal (PT)'."""
+    return ", ".join(country_label(names, code) for code in codes)
