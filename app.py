@@ -1,76 +1,54 @@
-"""NIEM Explorer: the router and frame of the Streamlit app."""
+"""NIEM Explorer: the router and frame of the Streamlit app.
+
+The frame does what every page needs, once: the page setup, the database check, the signed-in
+account as the database has it now, and the navigation. Each page is `app_pages/<its URL>.py`:
+Streamlit takes a page's URL from its file name, and so do the page tests. The folder is not
+named `pages/`: that name also switches on Streamlit's older page discovery, which answers the
+first deep link after start-up with "Page not found".
+"""
 
 import streamlit as st
 
-from niem import ui
+from niem.ui import data, session
 
 st.set_page_config(page_title="NIEM Explorer", page_icon="🗺️", layout="wide")
+data.require_database()
+account = session.refresh_account()
 
 explore = [
-    # The default page is served at /; its own path is left free for the alias below.
-    st.Page(
-        "pages/overview.py",
-        title="Overview",
-        icon=":material/public:",
-        url_path="home",
-        default=True,
-    ),
-    st.Page(
-        "pages/compare.py",
-        title="Compare countries",
-        icon=":material/bar_chart:",
-        url_path="compare",
-    ),
-    st.Page(
-        "pages/policy_areas.py",
-        title="Policy areas",
-        icon=":material/category:",
-        url_path="policy-areas",
-    ),
-    st.Page("pages/rounds.py", title="Rounds", icon=":material/compare_arrows:", url_path="rounds"),
-    st.Page(
-        "pages/country_profile.py",
-        title="Country profile",
-        icon=":material/flag:",
-        url_path="country",
-    ),
-    st.Page(
-        "pages/methodology.py",
-        title="Methodology",
-        icon=":material/menu_book:",
-        url_path="methodology",
-    ),
+    # The overview is the home page, served at /; /overview is the alias at the end.
+    st.Page("app_pages/home.py", title="Overview", icon=":material/public:", default=True),
+    st.Page("app_pages/compare.py", title="Compare countries", icon=":material/bar_chart:"),
+    st.Page("app_pages/policy-areas.py", title="Policy areas", icon=":material/category:"),
+    st.Page("app_pages/rounds.py", title="Rounds", icon=":material/compare_arrows:"),
+    st.Page("app_pages/country.py", title="Country profile", icon=":material/flag:"),
+    st.Page("app_pages/methodology.py", title="Methodology", icon=":material/menu_book:"),
 ]
 
-account = ui.signed_in()
 partners = [
     st.Page(
-        "pages/submit.py",
+        "app_pages/submit.py",
         title="Submit scores",
         icon=":material/upload_file:",
-        url_path="submit",
         visibility="visible" if account else "hidden",
     ),
     st.Page(
-        "pages/review.py",
+        "app_pages/review.py",
         title="Review" if account and account.is_coordinator else "My submissions",
         icon=":material/fact_check:",
-        url_path="review",
         visibility="visible" if account else "hidden",
     ),
-    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
+    st.Page("app_pages/history.py", title="History", icon=":material/history:"),
     st.Page(
-        "pages/accounts.py",
+        "app_pages/accounts.py",
         title="Accounts",
         icon=":material/group:",
-        url_path="accounts",
         visibility="visible" if account and account.is_coordinator else "hidden",
     ),
     st.Page(
-        "pages/sign_in.py",
+        "app_pages/sign-in.py",
         title="Sign in" if account is None else "Account",
         icon=":material/login:" if account is None else ":material/account_circle:",
-        url_path="sign-in",
     ),
 ]
 

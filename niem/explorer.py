@@ -50,6 +50,20 @@ def measure_options(catalogue: Catalogue) -> dict[str, str]:
     return options
 
 
+def area_options(catalogue: Catalogue) -> dict[str, str]:
+    """The areas and dimensions among the measures, for views of one policy area."""
+    return {
+        key: label
+        for key, label in measure_options(catalogue).items()
+        if key.startswith(("dimension:", "area:"))
+    }
+
+
+def indicator_titles(frame: pd.DataFrame, catalogue: Catalogue) -> dict[str, str]:
+    """'FAM-L-01 Access to family reunification' for each indicator code in the frame."""
+    return {c: f"{c} {catalogue.indicators[c].title}" for c in frame["code"].unique()}
+
+
 def provenance_label(
     provenance: str, covered: int, total: int, *, shown: float | None = None,
     computed: float | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from niem.errors import UnknownChoice
+from niem.exporting import to_csv_bytes
 from niem.store import Catalogue, PublishedValue, RoundInfo
 
 TEMPLATE_COLUMNS = ["round", "country", "indicator", "score", "note", "source"]
@@ -59,3 +60,9 @@ def build_template(
         )
     frame = pd.DataFrame(rows, columns=TEMPLATE_COLUMNS + ORIENTATION_COLUMNS)
     return frame.astype({"revision": "Int64"})
+
+
+def template_as_upload(frame: pd.DataFrame) -> bytes:
+    """A template edited in the app as the CSV a partner would upload, so it takes the same
+    checks as a file."""
+    return to_csv_bytes(frame.reset_index(drop=True))

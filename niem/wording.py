@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from niem.models import RevisionStatus, as_utc
+from niem.models import Revision, RevisionStatus, as_utc
+
+if TYPE_CHECKING:  # both modules put things into words with this one
+    from niem.accounts import Account
+    from niem.history import RevisionSummary
 
 SHOWN_IN_MESSAGES = 5
 STATUS_LABELS: dict[str, str] = {
@@ -97,3 +102,30 @@ def more_text(count: int) -> str:
 def names_text(names: Mapping[str, str], codes: Sequence[str]) -> str:
     """'Bulgaria (BG), Portugal (PT)'."""
     return ", ".join(country_label(names, code) for code in codes)
+
+
+def account_text(account: Account, names: Mapping[str, str]) -> str:
+    """'providus, partner for Latvia (LV)' or 'anna, coordinator'."""
+    if not account.countries:
+        return f"{account.name}, {account.role}"
+    return f"{account.name}, {account.role} for {names_text(names, account.countries)}"
+
+
+def revision_label(summary: RevisionSummary) -> str:
+    """'Revision 12 by providus, 2021-06-30 14:05 UTC: LV 2021, 3 scores'."""
+    revision = summary.revision
+    where = " ".join(summary.countries) + " " + " ".join(str(y) for y in summary.rounds)
+    return (
+        f"Revision {revision.id} by {revision.author}, {moment_text(revision.created_at)}: "
+        f"{where.strip()}, {plural(summary.scores, 'score')}"
+    )
+
+
+def submitted_text(revision: Revision) -> str:
+    """What happens next to a revision just submitted."""
+    if revision.status == RevisionStatus.PUBLISHED:
+        return f"Revision {revision.id} is published: every page now shows the new values."
+    return (
+        f"Revision {revision.id} is waiting for the coordinator's review. "
+        "Nobody else sees the new values until it is approved."
+    )

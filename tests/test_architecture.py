@@ -1,4 +1,4 @@
-"""The tree keeps its shape: only niem/ui.py speaks Streamlit; the shipped data reproduce."""
+"""The tree keeps its shape: only niem/ui/ speaks Streamlit; the shipped data reproduce."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from niem.config import DATA_DIR, load_settings
 from niem.illustrative import generate_from_shipped_files
 
 NIEM = Path(__file__).resolve().parent.parent / "niem"
+ROOT = NIEM.parent
+# Domain calls that decide what their caller may do or see from a keyword argument; without
+# it they act for the operator, which only the command line is.
+ACTING = {"add_user": "by", "list_users": "by", "disable_user": "by"}
+READING = {"score_history": "viewer", "list_revisions": "viewer", "revision_diff": "viewer"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -22,9 +27,59 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def test_only_the_ui_adapter_imports_streamlit() -> None:
-    speaking = sorted(p.name for p in NIEM.glob("*.py") if "streamlit" in imported_modules(p))
-    assert speaking == ["ui.py"]
+def modules() -> list[Path]:
+    return sorted(NIEM.rglob("*.py"))
+
+
+def test_only_the_ui_package_imports_streamlit() -> None:
+    speaking = {
+        str(p.relative_to(NIEM)) for p in modules() if "streamlit" in imported_modules(p)
+    }
+    assert speaking and all(name.startswith("ui/") for name in speaking), speaking
+    assert not (NIEM / "ui.py").exists()
+
+
+def test_no_module_grows_past_600_lines() -> None:
+    lengths = {str(p.relative_to(ROOT)): len(p.read_text().splitlines()) for p in modules()}
+    assert {name: n for name, n in lengths.items() if n > 600} == {}
+
+
+def domain_calls(path: Path) -> list[ast.Call]:
+    """Calls of functions of niem.accounts, niem.history and niem.changes in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = {"accounts", "history", "changes"}
+    imported = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module in {f"niem.{m}" for m in modules}
+        for alias in node.names
+    }
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id in imported)
+            or (
+                isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in modules
+            )
+        )
+    ]
+
+
+def test_the_app_always_says_who_acts_or_reads() -> None:
+    app = [*(NIEM / "ui").glob("*.py"), *ROOT.glob("app_pages/*.py"), ROOT / "app.py"]
+    checked = 0
+    for path in app:
+        for call in domain_calls(path):
+            name = getattr(call.func, "attr", getattr(call.func, "id", ""))
+            wanted = ACTING.get(name) or READING.get(name)
+            if wanted:
+                checked += 1
+                assert wanted in {k.arg for k in call.keywords}, (path.name, call.lineno, name)
+    assert checked >= len(ACTING) + len(READING)
 
 
 def test_the_shipped_illustrative_scores_are_reproduced_by_the_generator() -> None:
@@ -33,5 +88,9 @@ def test_the_shipped_illustrative_scores_are_reproduced_by_the_generator() -> No
 
 
 def test_the_app_reads_nothing_outside_the_project() -> None:
-    for path in [*NIEM.glob("*.py"), *NIEM.parent.glob("pages/*.py"), NIEM.parent / "app.py"]:
+    for path in [*modules(), *ROOT.glob("app_pages/*.py"), ROOT / "app.py"]:
         assert "../shared" not in path.read_text(encoding="utf-8"), path
+
+
+def test_there_is_no_legacy_pages_folder_for_streamlit_to_discover() -> None:
+    assert not (ROOT / "pages").exists()

@@ -67,21 +67,20 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the app did not start within 60 seconds")
 
 
+NIEM_APP = [sys.executable, "-c", "from niem.ui.serve import serve; serve()"]
+STREAMLIT_RUN = [sys.executable, "-m", "streamlit", "run", "app.py"]
+
+
 @contextmanager
-def served(database: str) -> Iterator[str]:
-    """The app served on a free local port over the given database, for as long as needed."""
+def served(database: str, command: list[str] = NIEM_APP) -> Iterator[str]:
+    """The app served on a free local port over the given database, for as long as needed.
+
+    It is started as `niem-app` starts it, or by the given command (such as `STREAMLIT_RUN`).
+    """
     port = _free_port()
     environment = {**os.environ, "NIEM_DATABASE_URL": database}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from niem.ui import serve; serve()",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
+        [*command, "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
@@ -237,3 +236,25 @@ def test_an_overview_link_by_name_keeps_its_view(server: str, page: Page) -> Non
         timeout=RENDER_TIMEOUT_MS
     )
     assert page.get_by_text("Page not found").count() == 0
+
+
+@pytest.mark.parametrize("path", ["sign-in", "history", "country?country=LV&round=2021"])
+def test_a_deep_link_opens_its_page_when_started_with_streamlit_run(
+    tmp_path: Path, browser: Browser, path: str
+) -> None:
+    database = f"sqlite:///{tmp_path / 'niem.db'}"
+    initialise(make_engine(database), load_settings())
+    # A fresh server each time: only the first visitor after start-up met the old problem.
+    with served(database, STREAMLIT_RUN) as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        _open(page, f"{url}/{path}")
+        heading = page.locator("h1").first.inner_text()
+        assert page.get_by_text("Page not found").count() == 0
+        assert _errors(page) == []
+        context.close()
+    assert heading == {
+        "sign-in": "Sign in",
+        "history": "History of scores",
+        "country?country=LV&round=2021": "Latvia: Evaluation 2 (2021)",
+    }[path]

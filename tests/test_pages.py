@@ -14,12 +14,12 @@ from niem.database import make_engine
 from niem.loading import initialise
 
 PAGES = [
-    "pages/overview.py",
-    "pages/compare.py",
-    "pages/policy_areas.py",
-    "pages/rounds.py",
-    "pages/country_profile.py",
-    "pages/methodology.py",
+    "app_pages/home.py",
+    "app_pages/compare.py",
+    "app_pages/policy-areas.py",
+    "app_pages/rounds.py",
+    "app_pages/country.py",
+    "app_pages/methodology.py",
 ]
 TIMEOUT = 30
 
@@ -89,7 +89,7 @@ def test_every_page_runs_with_only_published_figures(published_only: None, page:
 
 
 def test_overview_headline_numbers_for_2021(shipped: None) -> None:
-    app = open_page("pages/overview.py")
+    app = open_page("app_pages/home.py")
     metrics = {m.label: m.value for m in app.metric}
     assert metrics == {
         "Countries": "14 of 14",
@@ -100,7 +100,7 @@ def test_overview_headline_numbers_for_2021(shipped: None) -> None:
 
 
 def test_overview_with_only_published_figures_shows_the_eleven(published_only: None) -> None:
-    app = open_page("pages/overview.py")
+    app = open_page("app_pages/home.py")
     metrics = {m.label: m.value for m in app.metric}
     assert metrics == {
         "Countries": "11 of 14",
@@ -112,14 +112,14 @@ def test_overview_with_only_published_figures_shows_the_eleven(published_only: N
 
 
 def test_overview_reads_round_and_measure_from_the_url(shipped: None) -> None:
-    app = open_page("pages/overview.py", round="2019", measure="dimension:housing")
+    app = open_page("app_pages/home.py", round="2019", measure="dimension:housing")
     assert app.selectbox(key="round").value == 2019
     assert app.selectbox(key="measure").value == "dimension:housing"
     assert "Ranking: Dimension: Housing, Evaluation 1 (2019)" in texts(app)
 
 
 def test_overview_writes_the_chosen_view_into_the_url(shipped: None) -> None:
-    app = open_page("pages/overview.py")
+    app = open_page("app_pages/home.py")
     app.selectbox(key="measure").select("step:policy").run()
     app.selectbox(key="round").select(2017).run()
     assert app.query_params["measure"] == "step:policy"
@@ -127,7 +127,7 @@ def test_overview_writes_the_chosen_view_into_the_url(shipped: None) -> None:
 
 
 def test_a_bad_value_in_a_link_falls_back_with_a_notice(shipped: None) -> None:
-    app = open_page("pages/overview.py", round="1999", measure="dimension:nonsense")
+    app = open_page("app_pages/home.py", round="1999", measure="dimension:nonsense")
     assert not app.exception
     assert app.selectbox(key="round").value == 2021
     assert app.selectbox(key="measure").value == "overall"
@@ -136,7 +136,7 @@ def test_a_bad_value_in_a_link_falls_back_with_a_notice(shipped: None) -> None:
 
 
 def test_country_profile_shows_published_overall_and_change(shipped: None) -> None:
-    app = open_page("pages/country_profile.py", country="LV", round="2021")
+    app = open_page("app_pages/country.py", country="LV", round="2021")
     assert app.title[0].value == "Latvia: Evaluation 2 (2021)"
     overall = next(m for m in app.metric if m.label == "Overall")
     assert overall.value == "50.7"
@@ -144,7 +144,7 @@ def test_country_profile_shows_published_overall_and_change(shipped: None) -> No
 
 
 def test_country_profile_of_romania_2017_shows_the_published_steps(shipped: None) -> None:
-    app = open_page("pages/country_profile.py", country="RO", round="2017")
+    app = open_page("app_pages/country.py", country="RO", round="2017")
     steps = {m.label: m.value for m in app.metric if m.label != "Overall"}
     assert steps == {
         "Setting the legal framework": "64.8",
@@ -154,7 +154,7 @@ def test_country_profile_of_romania_2017_shows_the_published_steps(shipped: None
 
 
 def test_compare_ranks_the_chosen_countries(shipped: None) -> None:
-    app = open_page("pages/compare.py", countries="LV,LT,SE", focus="LV")
+    app = open_page("app_pages/compare.py", countries="LV,LT,SE", focus="LV")
     assert not app.exception
     assert app.multiselect(key="countries").value == ["LV", "LT", "SE"]
     ranking = app.dataframe[0].value
@@ -164,21 +164,23 @@ def test_compare_ranks_the_chosen_countries(shipped: None) -> None:
 
 
 def test_policy_areas_lists_every_indicator_for_every_country(shipped: None) -> None:
-    app = open_page("pages/policy_areas.py", measure="dimension:family_reunification", step="legal")
+    app = open_page(
+        "app_pages/policy-areas.py", measure="dimension:family_reunification", step="legal"
+    )
     indicators = app.dataframe[-1].value
     assert len(indicators) == 4 * 14
     assert set(indicators["Code"]) == {"FAM-L-01", "FAM-L-02", "FAM-L-03", "FAM-L-04"}
 
 
 def test_rounds_names_countries_that_joined_and_left(shipped: None) -> None:
-    app = open_page("pages/rounds.py", **{"from": "2017", "to": "2019"})
+    app = open_page("app_pages/rounds.py", **{"from": "2017", "to": "2019"})
     infos = [i.value for i in app.info]
     assert "Joined in 2019: Bulgaria (BG) (no earlier score to compare)." in infos
     assert "Took part in 2017 but not in 2019: Portugal (PT)." in infos
 
 
 def test_methodology_states_the_threshold_and_lists_published_figures(shipped: None) -> None:
-    app = open_page("pages/methodology.py")
+    app = open_page("app_pages/methodology.py")
     text = texts(app)
     assert "Coverage needed for a figure: **50%**" in text
     assert "17 figures are real published NIEM results" in text

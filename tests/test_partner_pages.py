@@ -32,11 +32,11 @@ from niem.templates import build_template
 ROOT = Path(__file__).resolve().parent.parent
 UPLOADS = Path(__file__).parent / "uploads"
 PAGES = [
-    "pages/sign_in.py",
-    "pages/submit.py",
-    "pages/review.py",
-    "pages/history.py",
-    "pages/accounts.py",
+    "app_pages/sign-in.py",
+    "app_pages/submit.py",
+    "app_pages/review.py",
+    "app_pages/history.py",
+    "app_pages/accounts.py",
 ]
 TIMEOUT = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -160,7 +160,9 @@ def test_every_partner_page_runs_with_only_published_figures(
     assert not app.exception
 
 
-@pytest.mark.parametrize("page", ["pages/submit.py", "pages/review.py", "pages/accounts.py"])
+@pytest.mark.parametrize(
+    "page", ["app_pages/submit.py", "app_pages/review.py", "app_pages/accounts.py"]
+)
 def test_a_signed_out_visitor_is_asked_to_sign_in(
     shipped_url: str, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
@@ -174,7 +176,7 @@ def test_signing_in_with_the_form_shows_the_account(
     shipped_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _use(shipped_url, monkeypatch)
-    app = open_page("pages/sign_in.py")
+    app = open_page("app_pages/sign-in.py")
     app.text_input(key="user_name").input("providus")
     app.text_input(key="password").input(PASSWORDS["providus"])
     app.button(key="sign_in_button").click().run()
@@ -188,7 +190,7 @@ def test_a_wrong_password_is_an_error_message_not_a_traceback(
     shipped_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _use(shipped_url, monkeypatch)
-    app = open_page("pages/sign_in.py")
+    app = open_page("app_pages/sign-in.py")
     app.text_input(key="user_name").input("lt-partner")
     app.text_input(key="password").input("not the password")
     app.button(key="sign_in_button").click().run()
@@ -201,15 +203,15 @@ def test_a_partner_may_choose_only_its_own_countries(
     shipped_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _use(shipped_url, monkeypatch)
-    app = open_page("pages/submit.py", "providus")
+    app = open_page("app_pages/submit.py", "providus")
     assert app.selectbox(key="country").options == ["Latvia (LV)"]
-    assert open_page("pages/submit.py", "anna").selectbox(key="country").options[0] == (
+    assert open_page("app_pages/submit.py", "anna").selectbox(key="country").options[0] == (
         "Bulgaria (BG)"
     )
 
 
 def test_a_bad_file_shows_every_problem_and_stores_nothing(fresh: Engine) -> None:
-    app = open_page("pages/submit.py", "providus")
+    app = open_page("app_pages/submit.py", "providus")
     data = (UPLOADS / "score-not-a-number.csv").read_bytes()
     app.file_uploader(key="upload").upload("scores.csv", data, "text/csv").run()
     assert not app.exception
@@ -227,7 +229,7 @@ def test_a_bad_file_shows_every_problem_and_stores_nothing(fresh: Engine) -> Non
 
 
 def test_a_file_for_another_country_is_refused_for_a_partner(fresh: Engine) -> None:
-    app = open_page("pages/submit.py", "lt-partner")
+    app = open_page("app_pages/submit.py", "lt-partner")
     app.file_uploader(key="upload").upload("lv.csv", corrected_lv_2021(fresh), "text/csv").run()
     problems = table(app, "Problem")
     assert problems["Problem"].iloc[0] == (
@@ -239,14 +241,14 @@ def test_a_file_for_another_country_is_refused_for_a_partner(fresh: Engine) -> N
 def test_a_partner_upload_is_previewed_then_pending_then_approved_and_shown(
     fresh: Engine,
 ) -> None:
-    overview = open_page("pages/overview.py", round="2021", measure="dimension:mainstreaming")
+    overview = open_page("app_pages/home.py", round="2021", measure="dimension:mainstreaming")
     assert _mainstreaming_2021(overview) == 67.4
 
-    app = open_page("pages/sign_in.py")
+    app = open_page("app_pages/sign-in.py")
     app.text_input(key="user_name").input("providus")
     app.text_input(key="password").input(PASSWORDS["providus"])
     app.button(key="sign_in_button").click().run()
-    app.switch_page("pages/submit.py").run()
+    app.switch_page("app_pages/submit.py").run()
     upload = corrected_lv_2021(fresh)
     app.file_uploader(key="upload").upload("LV-2021.csv", upload, "text/csv").run()
     assert not app.exception
@@ -276,10 +278,10 @@ def test_a_partner_upload_is_previewed_then_pending_then_approved_and_shown(
     assert app.info[0].value.startswith("You have already submitted this file.")
     assert "submit" not in _keys(app)
 
-    overview = open_page("pages/overview.py", round="2021", measure="dimension:mainstreaming")
+    overview = open_page("app_pages/home.py", round="2021", measure="dimension:mainstreaming")
     assert _mainstreaming_2021(overview) == 67.4
 
-    review = open_page("pages/review.py", "anna")
+    review = open_page("app_pages/review.py", "anna")
     assert review.selectbox(key="revision").value == 2
     diff = table(review, "Note before")
     assert diff[["Indicator", "Before", "After"]].values.tolist() == [["MAI-I-03", "42", "92"]]
@@ -288,13 +290,13 @@ def test_a_partner_upload_is_previewed_then_pending_then_approved_and_shown(
     assert "Revision 2 is published: every page now shows its values." in texts(review)
     assert _revisions(fresh)[-1].status == RevisionStatus.PUBLISHED
 
-    overview = open_page("pages/overview.py", round="2021", measure="dimension:mainstreaming")
+    overview = open_page("app_pages/home.py", round="2021", measure="dimension:mainstreaming")
     # Mainstreaming is the mean of its steps: (83.25 + 68.67 + (50 + 59 + 92) / 3) / 3 = 72.97.
     assert _mainstreaming_2021(overview) == 73.0
 
 
 def test_table_edits_take_the_same_checks_and_land_as_an_edit(fresh: Engine) -> None:
-    app = open_page("pages/submit.py", "providus", round="2021", country="LV")
+    app = open_page("app_pages/submit.py", "providus", round="2021", country="LV")
     app.radio(key="method").set_value("table").run()
     editor = "editor_2021_LV_0"
     # The first row is MAI-L-01 (currently 92); the second, MAI-L-02, loses its score.
@@ -343,7 +345,7 @@ def test_table_edits_take_the_same_checks_and_land_as_an_edit(fresh: Engine) -> 
 
 
 def test_a_coordinator_upload_is_published_at_once(fresh: Engine) -> None:
-    app = open_page("pages/submit.py", "anna", round="2021", country="LV")
+    app = open_page("app_pages/submit.py", "anna", round="2021", country="LV")
     app.file_uploader(key="upload").upload("lv.csv", corrected_lv_2021(fresh), "text/csv").run()
     assert app.button(key="submit").label == "Publish"
     app.button(key="submit").click().run()
@@ -356,7 +358,7 @@ def test_a_conflict_needs_confirmation(fresh: Engine) -> None:
     coordinator = _account("anna")
     with open_session(fresh) as session:
         revisions.submit(session, _rows(10.0), user=coordinator, comment="in between")
-    app = open_page("pages/submit.py", "providus")
+    app = open_page("app_pages/submit.py", "providus")
     app.file_uploader(key="upload").upload("lv.csv", stale, "text/csv").run()
     assert "changed after your template was made" in app.warning[0].value
     assert app.button(key="submit").disabled
@@ -371,7 +373,7 @@ def test_a_partner_sees_its_submission_and_may_withdraw_but_not_approve(fresh: E
     partner = _account("providus")
     with open_session(fresh) as session:
         pending = revisions.submit(session, _rows(10.0), user=partner, comment="fix")
-    app = open_page("pages/review.py", "providus")
+    app = open_page("app_pages/review.py", "providus")
     assert app.title[0].value == "My submissions"
     assert {"approve", "reject"}.isdisjoint(_keys(app))
     assert table(app, "Review")["Status"].tolist() == ["waiting for review"]
@@ -387,7 +389,7 @@ def test_approving_over_a_newer_value_asks_for_confirmation(fresh: Engine) -> No
     with open_session(fresh) as session:
         revisions.submit(session, _rows(10.0), user=_account("providus"), comment="fix")
         revisions.submit(session, _rows(20.0), user=_account("anna"), comment="newer")
-    review = open_page("pages/review.py", "anna")
+    review = open_page("app_pages/review.py", "anna")
     assert review.selectbox(key="revision").value == 2
     assert review.warning[0].value == (
         "Approving revision 2 would replace values published after it was submitted: "
@@ -412,13 +414,13 @@ def test_approving_over_a_newer_value_asks_for_confirmation(fresh: Engine) -> No
 def test_a_rejection_needs_a_reason_and_the_partner_reads_it(fresh: Engine) -> None:
     with open_session(fresh) as session:
         revisions.submit(session, _rows(10.0), user=_account("providus"), comment="fix")
-    review = open_page("pages/review.py", "anna")
+    review = open_page("app_pages/review.py", "anna")
     review.button(key="reject").click().run()
     assert [e.value for e in review.error] == ["Give a reason for rejecting; the partner reads it."]
     review.text_area(key="reason").input("Source missing").run()
     review.button(key="reject").click().run()
     assert "Revision 2 is rejected." in texts(review)
-    mine = table(open_page("pages/review.py", "providus"), "Review")
+    mine = table(open_page("app_pages/review.py", "providus"), "Review")
     assert mine[["Status", "Review"]].values.tolist() == [
         ["rejected", "rejected by anna: Source missing"]
     ]
@@ -434,7 +436,7 @@ def test_history_shows_who_when_and_why_and_hides_others_pending_values(fresh: E
         ("providus", ["waiting for review", "published, current"]),
         ("anna", ["waiting for review", "published, current"]),
     ):
-        app = open_page("pages/history.py", user, **params)
+        app = open_page("app_pages/history.py", user, **params)
         timeline = table(app, "Who")
         assert timeline["Status"].tolist() == statuses, user
     assert timeline[["Value", "Who", "Comment", "Revision"]].values.tolist()[0] == [
@@ -449,8 +451,8 @@ def test_a_coordinator_rolls_back_a_published_revision_from_the_history(fresh: E
     with open_session(fresh) as session:
         revisions.submit(session, _rows(10.0), user=_account("anna"), comment="oops")
     params = {"round": "2021", "country": "LV", "indicator": "MAI-I-03"}
-    assert "rollback" not in _keys(open_page("pages/history.py", "providus", **params))
-    app = open_page("pages/history.py", "anna", **params)
+    assert "rollback" not in _keys(open_page("app_pages/history.py", "providus", **params))
+    app = open_page("app_pages/history.py", "anna", **params)
     assert app.selectbox(key="revision").value == 2
     assert app.button(key="rollback").disabled
     app.checkbox(key="confirm_rollback").check().run()
@@ -466,7 +468,7 @@ def test_a_coordinator_rolls_back_a_published_revision_from_the_history(fresh: E
 
 
 def test_the_coordinator_adds_and_disables_an_account(fresh: Engine) -> None:
-    app = open_page("pages/accounts.py", "anna")
+    app = open_page("app_pages/accounts.py", "anna")
     app.text_input(key="new_name").input("ministry-lv")
     app.multiselect(key="new_countries").select("LV")
     app.text_input(key="new_password").input("short")
@@ -480,7 +482,7 @@ def test_the_coordinator_adds_and_disables_an_account(fresh: Engine) -> None:
     app.button(key="disable").click().run()
     assert "Disabled providus." in texts(app)
 
-    partner = open_page("pages/submit.py", "providus")
+    partner = open_page("app_pages/submit.py", "providus")
     assert not partner.exception
     assert [e.value for e in partner.error] == [
         "The account 'providus' is disabled; ask the coordinator."
@@ -499,7 +501,7 @@ def test_notes_and_comments_are_shown_as_text(fresh: Engine) -> None:
             "source": [""],
         }
     )
-    app = open_page("pages/submit.py", "providus")
+    app = open_page("app_pages/submit.py", "providus")
     app.file_uploader(key="upload").upload(
         "lv.csv", frame.to_csv(index=False).encode(), "text/csv"
     ).run()
@@ -521,7 +523,7 @@ def test_an_excel_template_comes_back_through_the_uploader(fresh: Engine) -> Non
     sheet["D3"] = "=40+2"
     edited = io.BytesIO()
     workbook.save(edited)
-    app = open_page("pages/submit.py", "providus")
+    app = open_page("app_pages/submit.py", "providus")
     app.file_uploader(key="upload").upload("LV.xlsx", edited.getvalue(), XLSX).run()
     assert table(app, "Problem")[["Row", "Column", "Problem"]].values.tolist() == [
         [3, "score", "contains a formula (=40+2); paste values only (Paste Special → Values)"]

@@ -2,24 +2,25 @@
 
 import streamlit as st
 
-from niem import ui
+from niem import tables
 from niem.models import Role
+from niem.ui import actions, data, session
+from niem.wording import account_text, country_label
 
-ui.require_database()
-account = ui.require_account("manage accounts")
-catalogue = ui.catalogue()
+account = session.require_account("manage accounts")
+catalogue = data.catalogue()
 
 st.title("Accounts")
 if not account.is_coordinator:
     st.info("Only the coordinator manages accounts.")
     st.stop()
-if message := st.session_state.pop("accounts_message", None):
+if message := session.message("accounts"):
     st.success(message)
 
-users = ui.user_accounts(account)
+users = actions.user_accounts(account)
 if users is None:
     st.stop()
-st.dataframe(ui.accounts_table(users, catalogue), hide_index=True, key="accounts_table")
+st.dataframe(tables.accounts_table(users, catalogue), hide_index=True, key="accounts_table")
 
 st.header("Add an account")
 with st.form("add_account"):
@@ -30,7 +31,7 @@ with st.form("add_account"):
     countries = st.multiselect(
         "Countries a partner may submit for (none for a coordinator)",
         list(catalogue.countries),
-        format_func=lambda c: ui.country_label(catalogue, c),
+        format_func=lambda c: country_label(catalogue.countries, c),
         key="new_countries",
     )
     password = st.text_input(
@@ -39,11 +40,10 @@ with st.form("add_account"):
         key="new_password",
     )
     adding = st.form_submit_button("Add the account", type="primary", key="add_account_button")
-if adding and (added := ui.add_account(account, name, role, password, countries)):
-    st.session_state["accounts_message"] = f"Added {ui.account_text(added, catalogue)}."
+if adding and (added := actions.add_account(account, name, role, password, countries)):
     for key in ("new_name", "new_countries", "new_password"):
         del st.session_state[key]
-    st.rerun()
+    session.rerun_with_message("accounts", f"Added {account_text(added, catalogue.countries)}.")
 
 st.header("Disable an account")
 st.write("A disabled account can no longer sign in or act; what it submitted stays.")
@@ -52,7 +52,5 @@ if not others:
     st.info("There is no other active account.")
     st.stop()
 chosen = st.selectbox("Account", others, key="disable_name")
-if st.button(f"Disable {chosen}", key="disable"):
-    if ui.disable_account(account, chosen):
-        st.session_state["accounts_message"] = f"Disabled {chosen}."
-        st.rerun()
+if st.button(f"Disable {chosen}", key="disable") and actions.disable_account(account, chosen):
+    session.rerun_with_message("accounts", f"Disabled {chosen}.")

@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-from niem import ui
+from niem.ui import data, session
+from niem.wording import account_text
 
-ui.require_database()
-account = ui.signed_in()
-
-if account is None:
+if session.signed_in() is None:
     st.title("Sign in")
     st.write(
         "Partner organisations and the coordinator sign in here to submit and review scores. "
@@ -18,22 +16,22 @@ if account is None:
         name = st.text_input("User name", key="user_name")
         password = st.text_input("Password", type="password", key="password")
         signing_in = st.form_submit_button("Sign in", type="primary", key="sign_in_button")
-    if signing_in and ui.sign_in(name, password):
+    if signing_in and session.sign_in(name, password):
         st.rerun()
     st.stop()
 
-account = ui.require_account("see your account")
+account = session.require_account("see your account")
 st.title("Your account")
-st.subheader(f"Signed in as {ui.account_text(account, ui.catalogue())}")
-st.page_link("pages/submit.py", label="Submit scores", icon=":material/upload_file:")
+st.subheader(f"Signed in as {account_text(account, data.catalogue().countries)}")
+st.page_link("app_pages/submit.py", label="Submit scores", icon=":material/upload_file:")
 st.page_link(
-    "pages/review.py",
+    "app_pages/review.py",
     label="Review submissions" if account.is_coordinator else "My submissions",
     icon=":material/fact_check:",
 )
-st.page_link("pages/history.py", label="History of scores", icon=":material/history:")
+st.page_link("app_pages/history.py", label="History of scores", icon=":material/history:")
 if account.is_coordinator:
-    st.page_link("pages/accounts.py", label="Accounts", icon=":material/group:")
+    st.page_link("app_pages/accounts.py", label="Accounts", icon=":material/group:")
 if st.button("Sign out", key="sign_out", icon=":material/logout:"):
-    ui.sign_out()
+    session.sign_out()
     st.rerun()

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from niem import explorer, methodology, ui
+from niem import explorer, methodology
+from niem.ui import data
+from niem.ui import explorer_views as views
 
-ui.require_database()
-catalogue, rounds = ui.catalogue(), ui.rounds()
+catalogue, rounds = data.catalogue(), data.rounds()
 
 st.title("Methodology")
 st.header("How scores are computed")
@@ -21,11 +22,11 @@ st.markdown(
 )
 
 st.header("Which figures are real")
-ui.st_published_figures(catalogue, key="published")
-st.warning(ui.ILLUSTRATIVE_BANNER.replace("here", "in this app"))
+views.st_published_figures(data.published_figures(), catalogue, key="published")
+st.warning(views.ILLUSTRATIVE_BANNER.replace("here", "in this app"))
 
 st.header("Rounds")
-ui.st_rounds(rounds, catalogue)
+views.st_rounds(rounds, catalogue)
 
 st.header("The framework")
-ui.st_framework(catalogue, key="framework")
+views.st_framework(catalogue, key="framework")

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from niem import ui
+from niem.accounts import submittable
 from niem.models import RevisionKind
+from niem.templates import template_as_upload
+from niem.ui import actions, data, session, urlstate
+from niem.ui import partner_views as views
+from niem.wording import plural, submitted_text
 
-ui.require_database()
-account = ui.require_account("submit scores")
-catalogue, rounds = ui.catalogue(), ui.rounds()
-years = [r.year for r in rounds]
-labels = {r.year: r.label for r in rounds}
+account = session.require_account("submit scores")
+catalogue, rounds = data.catalogue(), data.rounds()
 
 st.title("Submit scores")
 if account.is_coordinator:
@@ -19,44 +20,36 @@ else:
         "What you submit goes to the coordinator for review. "
         "Nobody else sees the new values until the coordinator approves them."
     )
-if message := st.session_state.pop("submitted_message", None):
+if message := session.message("submitted"):
     st.success(message)
     if account.is_coordinator:
-        st.page_link("pages/history.py", label="See it in the history", icon=":material/history:")
+        st.page_link(
+            "app_pages/history.py", label="See it in the history", icon=":material/history:"
+        )
     else:
-        st.page_link("pages/review.py", label="See my submissions", icon=":material/fact_check:")
+        st.page_link(
+            "app_pages/review.py", label="See my submissions", icon=":material/fact_check:"
+        )
     st.button("Submit more scores", key="submit_more", type="primary")
     st.stop()
 
 left, right = st.columns(2)
-default_year = ui.url_choice("round", years, years[-1], "round")
-year = left.selectbox(
-    "Round", years, index=years.index(default_year), format_func=labels.get, key="round"
-)
-round_info = next(r for r in rounds if r.year == year)
-countries = ui.submittable_countries(account, round_info)
+round_info = urlstate.st_round_select(left, rounds)
+countries = submittable(account, round_info.countries)
 if not countries:
-    st.info(f"None of your countries took part in {labels[year]}; choose another round.")
+    st.info(f"None of your countries took part in {round_info.label}; choose another round.")
     st.stop()
-default_country = ui.url_choice("country", countries, countries[0], "country")
-country = right.selectbox(
-    "Country",
-    countries,
-    index=countries.index(default_country),
-    format_func=lambda c: ui.country_label(catalogue, c),
-    key="country",
-)
-ui.keep_in_url(round=year, country=country)
-template = ui.template(year, country)
+country = urlstate.st_country_select(right, countries, catalogue.countries)
+template = data.template(round_info.year, country)
 
 st.header("1. Get the template")
 st.write(
-    f"One row for each scored indicator of {catalogue.countries[country]} in {labels[year]}, "
+    f"One row for each scored indicator of {catalogue.countries[country]} in {round_info.label}, "
     "with the current score, note and source, and the indicator's title to guide you. "
     "Change what needs changing and leave the rest as it is. "
     "Scores go from 0 to 100; leave a score empty when there is no data."
 )
-ui.st_template_downloads(template, year, country)
+views.st_template_downloads(template, round_info.year, country)
 
 st.header("2. Send your scores")
 method = st.radio(
@@ -66,12 +59,14 @@ method = st.radio(
     horizontal=True,
     key="method",
 )
+file_id = None
 if method == "file":
     uploaded = st.file_uploader("Your filled-in template, as Excel (.xlsx) or CSV", key="upload")
     if uploaded is None:
         st.stop()
-    data, file_name, kind = uploaded.getvalue(), uploaded.name, RevisionKind.UPLOAD
-    if uploaded.file_id in st.session_state.get("submitted_files", ()):
+    data_bytes, file_name, kind = uploaded.getvalue(), uploaded.name, RevisionKind.UPLOAD
+    file_id = uploaded.file_id
+    if session.already_submitted(file_id):
         st.info("You have already submitted this file. To send corrections, upload a new file.")
         st.stop()
 else:
@@ -79,25 +74,25 @@ else:
         "Edit the score, note or source of any row. Your edits take the same checks and the same "
         "review as an uploaded file."
     )
-    generation = st.session_state.get("editor_generation", 0)
-    edited = ui.st_template_editor(template, key=f"editor_{year}_{country}_{generation}")
-    data, file_name, kind = ui.table_as_upload(edited), "the table", RevisionKind.EDIT
+    editor = f"editor_{round_info.year}_{country}_{session.editor_generation()}"
+    edited = views.st_template_editor(template, key=editor)
+    data_bytes, file_name, kind = template_as_upload(edited), "the table", RevisionKind.EDIT
 
 st.header("3. Check")
-result = ui.check_upload(data, file_name, account)
-ui.st_report(result, key="problems")
+result = data.check_upload(data_bytes, file_name, account)
+views.st_report(result, key="problems")
 if not result.valid:
     st.stop()
-preview = ui.preview(result.rows)
+preview = data.preview(result.rows)
 st.subheader("What would change")
-ui.st_preview(preview, catalogue, key="preview")
+views.st_preview(preview, catalogue, key="preview")
 if not preview.changes:
     st.info("Every value equals the current one, so there is nothing to submit.")
     st.stop()
 confirmed = False
 if preview.conflicts:
     st.warning(
-        f"{ui.plural(len(preview.conflicts), 'score')} in your file changed after your template "
+        f"{plural(len(preview.conflicts), 'score')} in your file changed after your template "
         "was made (marked in the table): someone else's newer value would be replaced by yours. "
         "Download a fresh template to see the newer values, or confirm below."
     )
@@ -108,26 +103,22 @@ comment = st.text_area(
     "Why do these scores change? The coordinator reads this, and it stays in the history.",
     key="comment",
 )
+uploading = kind == RevisionKind.UPLOAD
 if st.button(
     "Publish" if account.is_coordinator else "Submit for review",
     type="primary",
     key="submit",
     disabled=bool(preview.conflicts) and not confirmed,
-):
-    revision = ui.submit_scores(
+) and (
+    revision := actions.submit_scores(
         result.rows,
         account=account,
         comment=comment,
         kind=kind,
-        file_name=file_name if kind == RevisionKind.UPLOAD else None,
-        file_bytes=data if kind == RevisionKind.UPLOAD else None,
+        file_name=file_name if uploading else None,
+        file_bytes=data_bytes if uploading else None,
         confirm_conflicts=confirmed,
     )
-    if revision is not None:
-        # Remember what was sent, so the same scores are not submitted twice by accident.
-        if kind == RevisionKind.UPLOAD:
-            st.session_state.setdefault("submitted_files", set()).add(uploaded.file_id)
-        else:
-            st.session_state["editor_generation"] = generation + 1
-        st.session_state["submitted_message"] = ui.submitted_text(revision)
-        st.rerun()
+):
+    session.remember_submission(kind, file_id)
+    session.rerun_with_message("submitted", submitted_text(revision))

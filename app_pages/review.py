@@ -1,0 +1,75 @@
+"""Review: the coordinator approves or rejects submissions; a partner withdraws its own."""
+
+import streamlit as st
+
+from niem.changes import conflicting
+from niem.models import RevisionStatus
+from niem.ui import actions, data, session
+from niem.ui import partner_views as views
+from niem.wording import revision_label
+
+account = session.require_account("review submissions")
+catalogue = data.catalogue()
+
+if account.is_coordinator:
+    st.title("Review submissions")
+    st.write(
+        "Partners' submissions wait here. Approving one publishes its values on every page; "
+        "rejecting one keeps the current values and sends your reason to the partner."
+    )
+    pending = data.revision_summaries(account, RevisionStatus.PENDING)
+else:
+    st.title("My submissions")
+    st.write(
+        "What you submitted and what the coordinator decided. "
+        "A submission still waiting for review can be withdrawn."
+    )
+    mine = data.revision_summaries(account, author=account.name)
+    if mine:
+        views.st_revisions(mine, key="mine")
+    pending = [s for s in mine if s.revision.status == RevisionStatus.PENDING]
+if message := session.message("review"):
+    st.success(message)
+if not pending:
+    st.info("Nothing is waiting for review.")
+    st.stop()
+
+st.header("Waiting for review")
+if account.is_coordinator:
+    views.st_revisions(pending, key="pending")
+by_id = {s.revision.id: s for s in pending}
+chosen = st.selectbox(
+    "Revision", list(by_id), format_func=lambda i: revision_label(by_id[i]), key="revision"
+)
+views.st_revision_details(by_id[chosen])
+st.subheader("What it changes")
+changes = data.revision_changes(chosen, account)
+views.st_changes(changes, catalogue, key=f"changes_{chosen}")
+
+if account.is_coordinator:
+    conflicts = conflicting(changes)
+    confirmed = False
+    if conflicts:
+        views.st_conflicts(chosen, conflicts, catalogue)
+        confirmed = st.checkbox(
+            "Replace those newer values with this revision's", key=f"confirm_conflicts_{chosen}"
+        )
+    approving, rejecting = st.columns(2)
+    with approving:
+        st.subheader("Approve")
+        if st.button(
+            "Approve and publish",
+            type="primary",
+            key="approve",
+            disabled=bool(conflicts) and not confirmed,
+        ) and actions.approve(chosen, account, confirm_conflicts=confirmed):
+            session.rerun_with_message(
+                "review", f"Revision {chosen} is published: every page now shows its values."
+            )
+    with rejecting:
+        st.subheader("Reject")
+        reason = st.text_area("Why? The partner reads this.", key="reason")
+        if st.button("Reject", key="reject") and actions.reject(chosen, account, reason):
+            session.rerun_with_message("review", f"Revision {chosen} is rejected.")
+elif st.button("Withdraw this submission", key="withdraw") and actions.withdraw(chosen, account):
+    session.rerun_with_message("review", f"Revision {chosen} is withdrawn.")

@@ -1,0 +1,338 @@
+"""The tables the pages show and let people download, built from plain data (no Streamlit).
+
+Column names are the headings people read; what a page shows is exactly what it downloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from niem.accounts import Account
+from niem.changes import Change, ChangeKind, Preview
+from niem.explorer import CountryProfile, provenance_label
+from niem.history import HistoryEntry, RevisionSummary
+from niem.importing import Problem, problems_table
+from niem.models import PublishedFigure
+from niem.store import Catalogue, RoundInfo
+from niem.wording import (
+    HOW_SUBMITTED,
+    country_label,
+    moment_text,
+    review_text,
+    status_text,
+    value_text,
+)
+
+ARROWS = {"up": "▲ up", "down": "▼ down", "flat": "▶ flat", "no comparison": "–"}
+CHANGE_LABELS = {
+    ChangeKind.CHANGED: "changed",
+    ChangeKind.NEW: "new",
+    ChangeKind.UNCHANGED: "unchanged",
+    ChangeKind.TO_NO_DATA: "becomes no data",
+}
+INDICATOR_HEADINGS = {
+    "code": "Code",
+    "indicator": "Indicator",
+    "step name": "Step",
+    "country name": "Country",
+    "score": "Score",
+    "note": "Note",
+    "source": "Source",
+    "provenance": "Provenance",
+}
+
+
+def _names(codes: Sequence[str] | pd.Series, names: Mapping[str, str]) -> list[str]:
+    return [names.get(c, c) for c in codes]
+
+
+def _coverage(covered: Sequence[int] | pd.Series, total: Sequence[int] | pd.Series) -> list[str]:
+    return [f"{c} of {t}" for c, t in zip(covered, total, strict=True)]
+
+
+def ranking_table(figures: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """The ranking as shown: rank, country, score, coverage, origin and source link."""
+    return pd.DataFrame(
+        {
+            "Rank": figures["rank"],
+            "Country": _names(figures["country"], catalogue.countries),
+            "Code": figures["country"],
+            "Score": figures["score"],
+            "Coverage": _coverage(figures["covered"], figures["total"]),
+            "Where it comes from": figures["origin"],
+            "Source": figures["source"],
+        }
+    )
+
+
+def profile_table(profile: CountryProfile, catalogue: Catalogue) -> pd.DataFrame:
+    """A country's dimensions against the others, with the change since the previous round."""
+    dimensions = profile.dimensions
+    table = pd.DataFrame(
+        {
+            "Dimension": _names(dimensions["code"], catalogue.dimensions),
+            "Score": dimensions["score"],
+            "Average of others": dimensions["code"].map(
+                profile.others.set_index("code")["average of others"]
+            ),
+            "Coverage": _coverage(dimensions["covered"], dimensions["total"]),
+            "Where it comes from": [
+                provenance_label(p, c, t)
+                for p, c, t in zip(
+                    dimensions["provenance"],
+                    dimensions["covered"],
+                    dimensions["total"],
+                    strict=True,
+                )
+            ],
+        }
+    )
+    if profile.previous is not None and not profile.dimension_changes.empty:
+        changes = profile.dimension_changes.set_index("code")
+        table[f"Change since {profile.previous}"] = dimensions["code"].map(changes["change"])
+        table["Direction"] = dimensions["code"].map(changes["direction"]).map(ARROWS)
+    return table
+
+
+def indicators_shown(indicators: pd.DataFrame) -> pd.DataFrame:
+    """An `explorer.indicator_table` with headings, without the columns only used to filter."""
+    return indicators.rename(columns=INDICATOR_HEADINGS).drop(columns=["country", "scored"])
+
+
+def matrix_table(matrix: pd.DataFrame, row_names: Mapping[str, str]) -> pd.DataFrame:
+    """Scores with a row per code and a column per country, in the matrix's order."""
+    wide = matrix.pivot_table(index="code", columns="country", values="score", sort=False)
+    wide.index = pd.Index(_names(list(wide.index), row_names))
+    return wide.reset_index(names="")
+
+
+def change_table(changes: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Each country's score before and after, the change and an arrow."""
+    return pd.DataFrame(
+        {
+            "Country": _names(changes["country"], catalogue.countries),
+            "Before": changes["before"],
+            "After": changes["after"],
+            "Change": changes["change"],
+            "Direction": changes["direction"].map(ARROWS),
+        }
+    )
+
+
+def drivers_table(drivers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """The indicators that moved a country's score most, before and after."""
+    return pd.DataFrame(
+        {
+            "Indicator": [catalogue.indicators[c].title for c in drivers["code"]],
+            "Before": drivers["before"],
+            "After": drivers["after"],
+            "Change": drivers["change"],
+        }
+    )
+
+
+def published_table(figures: Sequence[PublishedFigure], catalogue: Catalogue) -> pd.DataFrame:
+    """Every published figure with its source, newest round and highest score first."""
+    return pd.DataFrame(
+        {
+            "Round": [f.round_year for f in figures],
+            "Country": [catalogue.countries.get(f.country_code, f.country_code) for f in figures],
+            "Figure": [_figure_name(f, catalogue) for f in figures],
+            "Score": [f.value for f in figures],
+            "Source": [f.source_url for f in figures],
+            "Note": [f.note for f in figures],
+        },
+        columns=["Round", "Country", "Figure", "Score", "Source", "Note"],
+    ).sort_values(["Round", "Score"], ascending=[False, False])
+
+
+def _figure_name(figure: PublishedFigure, catalogue: Catalogue) -> str:
+    if figure.level == "overall":
+        return "Overall"
+    return f"Step: {catalogue.steps.get(figure.code, figure.code)}"
+
+
+def rounds_table(rounds: Sequence[RoundInfo], catalogue: Catalogue) -> pd.DataFrame:
+    """The rounds and who took part."""
+    return pd.DataFrame(
+        {
+            "Round": [r.label for r in rounds],
+            "Situation as of": [r.situation for r in rounds],
+            "Published": [r.published for r in rounds],
+            "Countries": [", ".join(_names(r.countries, catalogue.countries)) for r in rounds],
+        }
+    )
+
+
+def dimensions_table(catalogue: Catalogue) -> pd.DataFrame:
+    """Each dimension with its area and what it covers."""
+    return pd.DataFrame(
+        {
+            "Area": [catalogue.areas[a] for a in catalogue.dimension_area.values()],
+            "Dimension": list(catalogue.dimensions.values()),
+            "What it covers": list(catalogue.dimension_descriptions.values()),
+        }
+    )
+
+
+def steps_table(catalogue: Catalogue) -> pd.DataFrame:
+    """Each step of the policy cycle and what it covers."""
+    return pd.DataFrame(
+        {
+            "Step": list(catalogue.steps.values()),
+            "What it covers": list(catalogue.step_descriptions.values()),
+        }
+    )
+
+
+def framework_indicators_table(catalogue: Catalogue) -> pd.DataFrame:
+    """Every indicator with its dimension, step, description and whether it is scored."""
+    indicators = list(catalogue.indicators.values())
+    return pd.DataFrame(
+        {
+            "Code": [i.code for i in indicators],
+            "Dimension": [catalogue.dimensions[i.dimension_code] for i in indicators],
+            "Step": [catalogue.steps[i.step_code] for i in indicators],
+            "Indicator": [i.title for i in indicators],
+            "Description": [i.description for i in indicators],
+            "Scored": ["scored" if i.scored else "statistical (not scored)" for i in indicators],
+        }
+    )
+
+
+def problems_shown(problems: Sequence[Problem]) -> pd.DataFrame:
+    """The validation report: row, column and problem, as the spreadsheet numbers rows."""
+    return problems_table(problems).rename(
+        columns={"row": "Row", "column": "Column", "problem": "Problem"}
+    )
+
+
+def _title(catalogue: Catalogue, code: str) -> str:
+    indicator = catalogue.indicators.get(code)
+    return indicator.title if indicator else code
+
+
+def change_label(change: Change) -> str:
+    """'changed', 'new', 'becomes no data', or 'note or source changed' for the same value."""
+    if change.kind == ChangeKind.CHANGED and change.before == change.after:
+        return "note or source changed"
+    return CHANGE_LABELS[change.kind]
+
+
+def preview_table(preview: Preview, catalogue: Catalogue) -> pd.DataFrame:
+    """The rows that change something: before and after, with the new note and source."""
+    changes = preview.changes
+    table = pd.DataFrame(
+        {
+            "Row": [c.row for c in changes],
+            "Round": [c.round_year for c in changes],
+            "Country": [c.country for c in changes],
+            "Indicator": [c.indicator for c in changes],
+            "Title": [_title(catalogue, c.indicator) for c in changes],
+            "Change": [change_label(c) for c in changes],
+            "Before": [value_text(c.before) for c in changes],
+            "After": [value_text(c.after) for c in changes],
+            "Note": [c.after_note for c in changes],
+            "Source": [c.after_source for c in changes],
+        }
+    )
+    if preview.conflicts:
+        table["Changed by someone else"] = [
+            "yes, since your template" if c.conflict else "" for c in changes
+        ]
+    return table
+
+
+def changes_table(changes: Sequence[Change], catalogue: Catalogue) -> pd.DataFrame:
+    """A revision's diff: each score before and after, with notes and sources."""
+    return pd.DataFrame(
+        {
+            "Round": [c.round_year for c in changes],
+            "Country": [c.country for c in changes],
+            "Indicator": [c.indicator for c in changes],
+            "Title": [_title(catalogue, c.indicator) for c in changes],
+            "Before": [value_text(c.before) for c in changes],
+            "After": [value_text(c.after) for c in changes],
+            "Note before": [c.before_note for c in changes],
+            "Note after": [c.after_note for c in changes],
+            "Source after": [c.after_source for c in changes],
+        }
+    )
+
+
+def revisions_table(summaries: Sequence[RevisionSummary]) -> pd.DataFrame:
+    """Revisions as rows: who, when, why, what and what became of them."""
+    revisions = [s.revision for s in summaries]
+    return pd.DataFrame(
+        {
+            "Revision": [r.id for r in revisions],
+            "Status": [status_text(r.status) for r in revisions],
+            "Author": [r.author for r in revisions],
+            "Submitted": [moment_text(r.created_at) for r in revisions],
+            "Comment": [r.comment for r in revisions],
+            "File": [r.file_name or "" for r in revisions],
+            "Countries": [" ".join(s.countries) for s in summaries],
+            "Rounds": [" ".join(str(y) for y in s.rounds) for s in summaries],
+            "Scores": [s.scores for s in summaries],
+            "Review": [
+                review_text(r.status, r.author, r.reviewed_by, r.review_reason) for r in revisions
+            ],
+        }
+    )
+
+
+def revision_details(summary: RevisionSummary) -> pd.DataFrame:
+    """Who, when, why and what became of one revision, one fact a row, empty facts left out."""
+    revision = summary.revision
+    details = {
+        "Status": status_text(revision.status),
+        "Author": revision.author,
+        "Submitted": moment_text(revision.created_at),
+        "Published": moment_text(revision.published_at),
+        "Comment": revision.comment,
+        "How": HOW_SUBMITTED.get(revision.kind, revision.kind),
+        "File": revision.file_name or "",
+        "Review": review_text(
+            revision.status, revision.author, revision.reviewed_by, revision.review_reason
+        ),
+        "Rolls back": f"revision {revision.rolls_back_id}" if revision.rolls_back_id else "",
+    }
+    shown = {k: v for k, v in details.items() if v}
+    return pd.DataFrame({"": list(shown), "Details": list(shown.values())})
+
+
+def history_table(entries: Sequence[HistoryEntry], catalogue: Catalogue) -> pd.DataFrame:
+    """The timeline: value, who, when, comment, revision and status of each entry."""
+    return pd.DataFrame(
+        {
+            "When": [moment_text(e.when) for e in entries],
+            "Round": [e.round_year for e in entries],
+            "Country": [e.country for e in entries],
+            "Indicator": [e.indicator for e in entries],
+            "Title": [_title(catalogue, e.indicator) for e in entries],
+            "Value": [value_text(e.value) for e in entries],
+            "Who": [e.author for e in entries],
+            "Comment": [e.comment for e in entries],
+            "Revision": [e.revision_id for e in entries],
+            "Status": [status_text(e.status) + (", current" if e.current else "") for e in entries],
+            "Note": [e.note for e in entries],
+            "Source": [e.source for e in entries],
+        }
+    )
+
+
+def accounts_table(users: Sequence[Account], catalogue: Catalogue) -> pd.DataFrame:
+    """Accounts with role, countries and whether they may sign in."""
+    return pd.DataFrame(
+        {
+            "Name": [u.name for u in users],
+            "Role": [u.role for u in users],
+            "Countries": [
+                ", ".join(country_label(catalogue.countries, c) for c in u.countries)
+                for u in users
+            ],
+            "Can sign in": ["no, disabled" if u.disabled else "yes" for u in users],
+        }
+    )

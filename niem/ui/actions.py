@@ -1,0 +1,123 @@
+"""Every call the domain may refuse, and the app's one error edge that turns a refusal into
+a message. Writes clear the caches, so every page shows the new values at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+import streamlit as st
+from sqlmodel import Session
+
+from niem import accounts, revisions
+from niem.accounts import Account
+from niem.database import open_session
+from niem.errors import NiemError
+from niem.importing import UploadRow
+from niem.models import Revision, RevisionKind
+from niem.ui import data
+from niem.wording import plural, sentence
+
+T = TypeVar("T")
+
+
+@contextmanager
+def error_edge() -> Iterator[None]:
+    """Show a refusal from the domain (a NiemError) as one error message instead of raising it."""
+    try:
+        yield
+    except NiemError as error:
+        st.error(sentence(error))
+
+
+def attempt(work: Callable[[Session], T]) -> T | None:
+    """Run `work` in a short session; if the domain refuses, show why and give None."""
+    with error_edge(), open_session(data.engine()) as session:
+        return work(session)
+    return None
+
+
+def _write(work: Callable[[Session], T]) -> T | None:
+    result = attempt(work)
+    if result is not None:
+        data.clear_caches()
+    return result
+
+
+def submit_scores(
+    rows: Sequence[UploadRow],
+    *,
+    account: Account,
+    comment: str,
+    kind: RevisionKind,
+    file_name: str | None = None,
+    file_bytes: bytes | None = None,
+    confirm_conflicts: bool = False,
+) -> Revision | None:
+    """Store the rows as one revision, with a progress bar; on refusal show why, return None."""
+    progress = st.progress(0, text=f"Storing {plural(len(rows), 'row')}…")
+    revision = _write(
+        lambda session: revisions.submit(
+            session,
+            rows,
+            user=account,
+            comment=comment,
+            file_name=file_name,
+            file_bytes=file_bytes,
+            kind=kind,
+            confirm_conflicts=confirm_conflicts,
+        )
+    )
+    if revision is None:
+        progress.empty()
+    else:
+        progress.progress(100, text="Stored.")
+    return revision
+
+
+def approve(
+    revision_id: int, account: Account, *, confirm_conflicts: bool = False
+) -> Revision | None:
+    """Publish a pending revision, replacing values published since only when confirmed."""
+    return _write(
+        lambda session: revisions.approve(
+            session, revision_id, user=account, confirm_conflicts=confirm_conflicts
+        )
+    )
+
+
+def reject(revision_id: int, account: Account, reason: str) -> Revision | None:
+    """Refuse a pending revision with a reason."""
+    return _write(
+        lambda session: revisions.reject(session, revision_id, user=account, reason=reason)
+    )
+
+
+def withdraw(revision_id: int, account: Account) -> Revision | None:
+    """Take back one's own pending revision."""
+    return _write(lambda session: revisions.withdraw(session, revision_id, user=account))
+
+
+def rollback(revision_id: int, account: Account) -> Revision | None:
+    """Publish a revision restoring the values from before a published one."""
+    return _write(lambda session: revisions.rollback(session, revision_id, user=account))
+
+
+def user_accounts(account: Account) -> list[Account] | None:
+    """Every account, if this account may manage them; otherwise show why and give None."""
+    return attempt(lambda session: accounts.list_users(session, by=account))
+
+
+def add_account(
+    account: Account, name: str, role: str, password: str, countries: Sequence[str]
+) -> Account | None:
+    """Create an account; on refusal show why and give None."""
+    return _write(
+        lambda session: accounts.add_user(session, name, role, password, countries, by=account)
+    )
+
+
+def disable_account(account: Account, name: str) -> Account | None:
+    """Stop an account from signing in or acting; on refusal show why and give None."""
+    return _write(lambda session: accounts.disable_user(session, name, by=account))

@@ -1,0 +1,158 @@
+"""The pages' reads: one cached engine, and the store's data cached per data version."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+
+from niem import changes, history, importing, store
+from niem.accounts import Account
+from niem.config import load_settings
+from niem.database import make_engine, open_session
+from niem.models import PublishedFigure
+from niem.results import load_results
+from niem.store import Catalogue, RoundInfo
+from niem.templates import build_template
+
+Version = tuple[int, int, str]
+
+
+@st.cache_resource
+def engine() -> Engine:
+    """The app's one engine (sessions are short and never cached)."""
+    return make_engine(load_settings().database_url)
+
+
+def data_version() -> Version:
+    """The store's fingerprint; caches keyed on it refresh when published data change."""
+    with open_session(engine()) as session:
+        return store.data_version(session)
+
+
+@st.cache_data(show_spinner=False)
+def _results(version: Version) -> pd.DataFrame:
+    with open_session(engine()) as session:
+        return load_results(session)
+
+
+@st.cache_data(show_spinner=False)
+def _catalogue(version: Version) -> Catalogue:
+    with open_session(engine()) as session:
+        return store.load_catalogue(session)
+
+
+@st.cache_data(show_spinner=False)
+def _rounds(version: Version) -> list[RoundInfo]:
+    with open_session(engine()) as session:
+        return store.load_rounds(session)
+
+
+@st.cache_data(show_spinner=False)
+def _published(version: Version) -> list[PublishedFigure]:
+    with open_session(engine()) as session:
+        return store.load_published_figures(session)
+
+
+@st.cache_data(show_spinner=False)
+def _template(version: Version, round_year: int, country: str) -> pd.DataFrame:
+    with open_session(engine()) as session:
+        return build_template(
+            store.load_catalogue(session), store.load_current_scores(session), round_year, country
+        )
+
+
+def results() -> pd.DataFrame:
+    """The figures table, cached per data version."""
+    return _results(data_version())
+
+
+def catalogue() -> Catalogue:
+    """Names of everything, cached per data version."""
+    return _catalogue(data_version())
+
+
+def rounds() -> list[RoundInfo]:
+    """The rounds, cached per data version."""
+    return _rounds(data_version())
+
+
+def published_figures() -> list[PublishedFigure]:
+    """Every published figure, cached per data version."""
+    return _published(data_version())
+
+
+def template(round_year: int, country: str) -> pd.DataFrame:
+    """The upload template of one country and round, prefilled with the current values."""
+    return _template(data_version(), round_year, country)
+
+
+def clear_caches() -> None:
+    """Drop every cached query after a write, so all pages show the new values."""
+    st.cache_data.clear()
+
+
+def require_database() -> None:
+    """Stop the page with a message when the database has not been built yet."""
+    if not inspect(engine()).has_table("indicator") or not rounds():
+        st.info("The database is empty. Build it with `niem init` (or `make run`), then reload.")
+        st.stop()
+
+
+@st.cache_data(show_spinner="Checking the file…", max_entries=4)
+def _checked_upload(
+    version: Version, data: bytes, file_name: str, submitter: Account
+) -> importing.UploadResult:
+    limit = load_settings().max_upload_bytes
+    context = importing.upload_context(rounds(), catalogue(), submitter, limit)
+    return importing.read_upload(data, file_name, context)
+
+
+def check_upload(data: bytes, file_name: str, account: Account) -> importing.UploadResult:
+    """Read and check an upload against the store and the countries the account may edit."""
+    return _checked_upload(data_version(), data, file_name, account)
+
+
+def preview(rows: Sequence[importing.UploadRow]) -> changes.Preview:
+    """What the rows would change against the current values."""
+    with open_session(engine()) as session:
+        return changes.preview_changes(session, rows)
+
+
+def revision_summaries(
+    viewer: Account | None, status: str | None = None, *, author: str | None = None
+) -> list[history.RevisionSummary]:
+    """The revisions the viewer may see, newest first; optionally of one status or author."""
+    with open_session(engine()) as session:
+        return history.list_revisions(session, status, author=author, viewer=viewer)
+
+
+def revision_changes(revision_id: int, viewer: Account | None) -> list[changes.Change]:
+    """Each score the revision sets, before and after (the pages offer only visible ones)."""
+    with open_session(engine()) as session:
+        return changes.revision_diff(session, revision_id, viewer=viewer)
+
+
+def score_history(
+    viewer: Account | None,
+    *,
+    round_year: int | None,
+    country: str | None,
+    indicator: str | None,
+) -> list[history.HistoryEntry]:
+    """Every value of the matching scores that the viewer may see, newest first."""
+    with open_session(engine()) as session:
+        return history.score_history(
+            session, round_year=round_year, country=country, indicator=indicator, viewer=viewer
+        )
+
+
+def revisions_of(
+    entries: Sequence[history.HistoryEntry], viewer: Account | None
+) -> list[history.RevisionSummary]:
+    """The revisions behind these history entries, newest first."""
+    wanted = {e.revision_id for e in entries}
+    return [s for s in revision_summaries(viewer) if s.revision.id in wanted]

@@ -1,0 +1,37 @@
+"""Tables on the page, each with a download of exactly what it shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from niem import exporting
+
+
+def st_download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Download CSV") -> None:
+    """A CSV download of exactly the table shown."""
+    st.download_button(
+        label,
+        exporting.to_csv_bytes(frame, for_excel=True),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+    )
+
+
+def st_table(
+    table: pd.DataFrame,
+    key: str,
+    *,
+    column_config: dict[str, Any] | None = None,
+    download: str | None = "Download CSV",
+    **options: Any,
+) -> None:
+    """A table without its index, and below it the download (`download` is its label)."""
+    st.dataframe(
+        table, hide_index=True, key=f"{key}_table", column_config=column_config, **options
+    )
+    if download is not None:
+        st_download(table, f"{key}.csv", key=f"{key}_download", label=download)

@@ -1,0 +1,166 @@
+"""Drawing the partner pages: templates, validation reports, previews, revisions, history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from niem import exporting, tables
+from niem.changes import Change, ChangeKind, Preview, conflicts_message
+from niem.history import HistoryEntry, RevisionSummary
+from niem.importing import Problem, UploadResult
+from niem.store import Catalogue
+from niem.ui.downloads import st_download, st_table
+from niem.wording import plural, sentence
+
+EDITABLE_COLUMNS = ("score", "note", "source")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NARROW = st.column_config.NumberColumn(width="small")
+REVISION_NUMBER = st.column_config.NumberColumn(width="small", format="%d")
+WIDE_TEXT = st.column_config.TextColumn(width="large")
+
+
+def st_template_downloads(frame: pd.DataFrame, round_year: int, country: str) -> None:
+    """Download buttons for the template as an Excel workbook and as CSV."""
+    name = f"niem-template-{country}-{round_year}"
+    excel, csv = st.columns(2)
+    excel.download_button(
+        "Download the template (Excel)",
+        exporting.to_xlsx_bytes(frame),
+        file_name=f"{name}.xlsx",
+        mime=XLSX,
+        key="template_xlsx",
+        icon=":material/download:",
+        width="stretch",
+    )
+    csv.download_button(
+        "Download the template (CSV)",
+        exporting.to_csv_bytes(frame, for_excel=True),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key="template_csv",
+        icon=":material/download:",
+        width="stretch",
+    )
+
+
+def st_template_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The template as a table whose score, note and source can be edited; rows numbered as in
+    the downloaded file, so the validation report's row numbers point at the same rows."""
+    numbered = frame.set_index(pd.RangeIndex(2, len(frame) + 2, name="row"))
+    return st.data_editor(
+        numbered,
+        key=key,
+        column_order=["indicator", "title", *EDITABLE_COLUMNS],
+        disabled=[c for c in numbered.columns if c not in EDITABLE_COLUMNS],
+        column_config={
+            "indicator": st.column_config.TextColumn("Indicator", width="small"),
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "score": st.column_config.NumberColumn(
+                "Score (0–100, empty = no data)", min_value=0, max_value=100, format="%g"
+            ),
+            "note": st.column_config.TextColumn("Note", width="large"),
+            "source": st.column_config.TextColumn("Source", width="medium"),
+        },
+        height=520,
+    )
+
+
+def st_report(result: UploadResult, key: str) -> None:
+    """The validation report: notices, then every problem in a table with a CSV download."""
+    for notice in result.notices:
+        st.info(sentence(notice if notice.row is not None else notice.message))
+    if result.valid:
+        st.success(f"No problems found: {plural(len(result.rows), 'row')} read.")
+        return
+    problems = result.problems or [Problem(None, "", "the file has no scores")]
+    st.error(
+        f"{plural(len(problems), 'problem')} found, so nothing was stored. "
+        "Fix them in your file and upload it again."
+    )
+    table = tables.problems_shown(problems)
+    st_table(
+        table,
+        key,
+        column_config={
+            "Row": NARROW,
+            "Column": st.column_config.TextColumn(width="small"),
+            "Problem": WIDE_TEXT,
+        },
+        download=None,
+    )
+    st.caption("Rows are numbered as your spreadsheet shows them: the header is row 1.")
+    st_download(
+        table, "problems.csv", key=f"{key}_download", label="Download the problems (CSV)"
+    )
+
+
+def st_preview(preview: Preview, catalogue: Catalogue, key: str) -> None:
+    """How many scores change, and a table of the changes."""
+    counts = preview.counts
+    columns = st.columns(4)
+    for column, kind, label in zip(
+        columns,
+        (ChangeKind.CHANGED, ChangeKind.NEW, ChangeKind.UNCHANGED, ChangeKind.TO_NO_DATA),
+        ("Changed", "New", "Unchanged", "Becoming no data"),
+        strict=True,
+    ):
+        column.metric(label, counts[kind])
+    if preview.changes:
+        st_table(
+            tables.preview_table(preview, catalogue),
+            key,
+            column_config={"Row": NARROW, "Title": WIDE_TEXT},
+            download=None,
+        )
+
+
+def st_revisions(summaries: Sequence[RevisionSummary], key: str) -> None:
+    """A table of revisions."""
+    st_table(
+        tables.revisions_table(summaries),
+        key,
+        column_config={"Revision": REVISION_NUMBER, "Comment": WIDE_TEXT},
+        download=None,
+    )
+
+
+def st_revision_details(summary: RevisionSummary) -> None:
+    """Who, when, why and what became of one revision, as plain text."""
+    st.dataframe(
+        tables.revision_details(summary),
+        hide_index=True,
+        key=f"revision_{summary.revision.id}_details",
+        column_config={"Details": WIDE_TEXT},
+    )
+
+
+def st_changes(changes: Sequence[Change], catalogue: Catalogue, key: str) -> None:
+    """A revision's diff with its CSV download."""
+    st_table(
+        tables.changes_table(changes, catalogue),
+        key,
+        column_config={"Title": WIDE_TEXT},
+        download="Download the changes (CSV)",
+    )
+
+
+def st_conflicts(revision_id: int, conflicts: Sequence[Change], catalogue: Catalogue) -> None:
+    """Which newer values approving the revision would replace."""
+    st.warning(sentence(conflicts_message(revision_id, conflicts)))
+    st.dataframe(
+        tables.changes_table(conflicts, catalogue),
+        hide_index=True,
+        key=f"conflicts_{revision_id}",
+    )
+
+
+def st_history(entries: Sequence[HistoryEntry], catalogue: Catalogue, key: str) -> None:
+    """The timeline table with its CSV download."""
+    st_table(
+        tables.history_table(entries, catalogue),
+        key,
+        column_config={"Revision": REVISION_NUMBER, "Comment": WIDE_TEXT},
+    )

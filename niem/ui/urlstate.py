@@ -1,0 +1,208 @@
+"""The view in the URL: a link reopens the same choices, and every choice is kept in the link.
+
+Every page that picks a round, a country or a measure does it with one of the `st_*_select`
+functions below, so links behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, overload
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from niem.store import RoundInfo
+from niem.wording import country_label
+
+T = TypeVar("T")
+# Stands for "no choice" (all rounds, all countries) in a selectbox and in a link.
+EVERYTHING = "all"
+# Link values are echoed only when they cannot form markdown, a link or an address.
+SAFE_LINK_VALUE = re.compile(r"[\w:\-]{1,40}")
+
+
+def is_safe_link_value(raw: str) -> bool:
+    """Whether a value from a link can be repeated on the page as it is."""
+    return SAFE_LINK_VALUE.fullmatch(raw) is not None
+
+
+def url_choice(key: str, options: Sequence[T], default: T, label: str) -> T:
+    """The URL's value for `key` if it is one of the options, else the default with a notice."""
+    raw = st.query_params.get(key)
+    if raw is None:
+        return default
+    for option in options:
+        if str(option) == raw:
+            return option
+    if is_safe_link_value(raw):
+        st.warning(
+            f"The link asked for {label} “{raw}”, which does not exist here; showing {default}."
+        )
+    else:
+        st.warning(f"The link asked for a {label} that does not exist here; showing {default}.")
+    return default
+
+
+def url_choices(key: str, options: Sequence[str], default: Sequence[str], label: str) -> list[str]:
+    """Several values from a comma-separated URL parameter, dropping unknown ones with a notice."""
+    raw = st.query_params.get(key)
+    if not raw:
+        return list(default)
+    wanted = [v for v in raw.split(",") if v]
+    unknown = [v for v in wanted if v not in options]
+    if unknown:
+        named = ", ".join(v for v in unknown if is_safe_link_value(v))
+        st.warning(f"The link named unknown {label}: {named or 'some'}; they are left out.")
+    chosen = [v for v in wanted if v in options]
+    return chosen or list(default)
+
+
+def keep_in_url(**values: object) -> None:
+    """Write the view's state into the URL so a copied link reopens the same view."""
+    for key, value in values.items():
+        if value is None or value == "" or value == []:
+            if key in st.query_params:
+                del st.query_params[key]
+            continue
+        text = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        if st.query_params.get(key) != text:
+            st.query_params[key] = text
+
+
+def st_url_select(
+    where: DeltaGenerator,
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    default: Any,
+    format_func: Callable[[Any], str] = str,
+    link_label: str | None = None,
+    everything: str | None = None,
+) -> Any:
+    """A selectbox that opens on the link's choice for `key` and keeps its choice in the link.
+
+    With `everything`, a first option so labelled stands for no choice, returned as None.
+    """
+    choices = [EVERYTHING, *options] if everything else list(options)
+    start = url_choice(key, choices, default, link_label or label.lower())
+    chosen = where.selectbox(
+        label,
+        choices,
+        index=choices.index(start),
+        format_func=lambda c: everything if everything and c == EVERYTHING else format_func(c),
+        key=key,
+    )
+    value = None if everything and chosen == EVERYTHING else chosen
+    keep_in_url(**{key: value})
+    return value
+
+
+@overload
+def st_round_select(
+    where: DeltaGenerator,
+    rounds: Sequence[RoundInfo],
+    *,
+    key: str = ...,
+    label: str = ...,
+    default: int | None = ...,
+    everything: None = ...,
+) -> RoundInfo: ...
+@overload
+def st_round_select(
+    where: DeltaGenerator,
+    rounds: Sequence[RoundInfo],
+    *,
+    key: str = ...,
+    label: str = ...,
+    default: int | None = ...,
+    everything: str,
+) -> RoundInfo | None: ...
+def st_round_select(
+    where: DeltaGenerator,
+    rounds: Sequence[RoundInfo],
+    *,
+    key: str = "round",
+    label: str = "Round",
+    default: int | None = None,
+    everything: str | None = None,
+) -> RoundInfo | None:
+    """Pick a round (by default the latest), as the link says; None for `everything`."""
+    by_year = {r.year: r for r in rounds}
+    year = st_url_select(
+        where,
+        label,
+        list(by_year),
+        key=key,
+        default=rounds[-1].year if default is None else default,
+        format_func=lambda y: by_year[y].label,
+        link_label="round",
+        everything=everything,
+    )
+    return None if year is None else by_year[year]
+
+
+@overload
+def st_country_select(
+    where: DeltaGenerator,
+    countries: Sequence[str],
+    names: Mapping[str, str],
+    *,
+    key: str = ...,
+    label: str = ...,
+    with_code: bool = ...,
+    everything: None = ...,
+) -> str: ...
+@overload
+def st_country_select(
+    where: DeltaGenerator,
+    countries: Sequence[str],
+    names: Mapping[str, str],
+    *,
+    key: str = ...,
+    label: str = ...,
+    with_code: bool = ...,
+    everything: str,
+) -> str | None: ...
+def st_country_select(
+    where: DeltaGenerator,
+    countries: Sequence[str],
+    names: Mapping[str, str],
+    *,
+    key: str = "country",
+    label: str = "Country",
+    with_code: bool = True,
+    everything: str | None = None,
+) -> str | None:
+    """Pick one of the countries (by default the first, or `everything`), as the link says."""
+    return st_url_select(  # type: ignore[no-any-return]
+        where,
+        label,
+        countries,
+        key=key,
+        default=EVERYTHING if everything else countries[0],
+        format_func=lambda c: country_label(names, c) if with_code else names.get(c, c),
+        everything=everything,
+    )
+
+
+def st_measure_select(
+    where: DeltaGenerator,
+    options: Mapping[str, str],
+    *,
+    label: str = "Show",
+    default: str = "overall",
+    link_label: str = "measure",
+) -> str:
+    """Pick a measure (overall, an area, a dimension or a step) by its key, as the link says."""
+    return st_url_select(  # type: ignore[no-any-return]
+        where,
+        label,
+        list(options),
+        key="measure",
+        default=default,
+        format_func=lambda k: options[k],
+        link_label=link_label,
+    )
