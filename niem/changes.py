@@ -18,7 +18,7 @@ from niem.errors import UnknownChoice
 from niem.illustrative import SOURCE as ILLUSTRATIVE_SOURCE
 from niem.importing import UploadRow
 from niem.models import Revision, RevisionStatus, Score, as_utc
-from niem.store import Key, PublishedValue, published_values
+from niem.store import Key, PublishedValue, published_values, score_key
 from niem.wording import SHOWN_IN_MESSAGES, more_text, value_text
 
 
@@ -185,7 +185,7 @@ def scores_of(session: Session, revision_id: int) -> list[Score]:
 
 def keys_of(scores: Iterable[Score]) -> list[Key]:
     """The scores these rows set."""
-    return [(s.round_year, s.country_code, s.indicator_code) for s in scores]
+    return [score_key(s) for s in scores]
 
 
 def revision_diff(session: Session, revision_id: int, *, viewer: Actor = OPERATOR) -> list[Change]:

@@ -16,23 +16,17 @@ from sqlmodel import Session, col, func, select
 from niem.accounts import OPERATOR, Actor, may_see
 from niem.errors import UnknownChoice
 from niem.models import Country, Indicator, Revision, RevisionStatus, Round, Score, as_utc
-from niem.store import by_current_order
+from niem.store import ScoreValue, by_current_order, score_key, value_fields
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(ScoreValue):
     """One value a revision gave one score, with who, when and why.
 
     Unlike `niem.store.PublishedValue`, it may come from a revision of any status and carries
     that revision's story, which the history shows.
     """
 
-    round_year: int
-    country: str
-    indicator: str
-    value: float | None
-    note: str
-    source: str
     revision_id: int
     kind: str
     status: str
@@ -95,17 +89,11 @@ def score_history(
     rows = session.exec(query).all()
     published = [(s, r) for s, r in rows if r.status == RevisionStatus.PUBLISHED]
     current_revision = {
-        (score.round_year, score.country_code, score.indicator_code): revision.id
-        for score, revision in by_current_order(published)
+        score_key(score): revision.id for score, revision in by_current_order(published)
     }
     entries = [
         HistoryEntry(
-            round_year=score.round_year,
-            country=score.country_code,
-            indicator=score.indicator_code,
-            value=score.value,
-            note=score.note,
-            source=score.source,
+            **value_fields(score),
             revision_id=revision.id or 0,
             kind=revision.kind,
             status=revision.status,
@@ -116,10 +104,7 @@ def score_history(
             reviewed_by=revision.reviewed_by,
             reviewed_at=as_utc(revision.reviewed_at),
             review_reason=revision.review_reason,
-            current=current_revision.get(
-                (score.round_year, score.country_code, score.indicator_code)
-            )
-            == revision.id,
+            current=current_revision.get(score_key(score)) == revision.id,
         )
         for score, revision in rows
         if may_see(viewer, revision.status, revision.author)

@@ -63,7 +63,11 @@ class Problem:
 
 @dataclass(frozen=True)
 class UploadRow:
-    """One score as the partner submitted it, checked and normalised."""
+    """One score as the partner submitted it, checked and normalised.
+
+    Not a `niem.store.ScoreValue`: it is read before it is stored, and it starts with the row
+    of the file it came from.
+    """
 
     row: int
     round_year: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, func, select
@@ -46,8 +47,8 @@ class RoundInfo:
 
 
 @dataclass(frozen=True)
-class PublishedValue:
-    """The value a published revision gave one score: the current one, or one from before."""
+class ScoreValue:
+    """One value of one score (an indicator of a country in a round), with note and source."""
 
     round_year: int
     country: str
@@ -55,6 +56,34 @@ class PublishedValue:
     value: float | None
     note: str
     source: str
+
+    @property
+    def key(self) -> Key:
+        return (self.round_year, self.country, self.indicator)
+
+
+def score_key(score: Score) -> Key:
+    """The score a stored row gives a value to."""
+    return (score.round_year, score.country_code, score.indicator_code)
+
+
+def value_fields(score: Score) -> dict[str, Any]:
+    """A stored row's score and value, named as `ScoreValue` names them."""
+    year, country, indicator = score_key(score)
+    return {
+        "round_year": year,
+        "country": country,
+        "indicator": indicator,
+        "value": score.value,
+        "note": score.note,
+        "source": score.source,
+    }
+
+
+@dataclass(frozen=True)
+class PublishedValue(ScoreValue):
+    """The value a published revision gave one score: the current one, or one from before."""
+
     revision_id: int
     provenance: str
     author: str
@@ -62,10 +91,6 @@ class PublishedValue:
     score_id: int = 0
     # Set by an illustrative revision, so it ranks below every other (see `current_order`).
     ranks_as_illustrative: bool = False
-
-    @property
-    def key(self) -> Key:
-        return (self.round_year, self.country, self.indicator)
 
 
 @dataclass(frozen=True)
@@ -191,7 +216,7 @@ def published_values(
         published_at = as_utc(revision.published_at)
         if as_of is not None and published_at is not None and published_at > as_of:
             continue
-        key = (score.round_year, score.country_code, score.indicator_code)
+        key = score_key(score)
         if wanted is None or key in wanted:
             values[key] = _published_value(score, revision, published)
     return values
@@ -205,12 +230,7 @@ def _published_value(
     while origin.restored_from_id in published:
         origin, origin_revision = published[origin.restored_from_id]
     return PublishedValue(
-        round_year=score.round_year,
-        country=score.country_code,
-        indicator=score.indicator_code,
-        value=score.value,
-        note=score.note,
-        source=score.source,
+        **value_fields(score),
         revision_id=score.revision_id,
         provenance=revision_provenance(origin.revision_id, origin_revision.kind),
         author=revision.author,
