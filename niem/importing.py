@@ -94,18 +94,14 @@ class UploadContext:
 
 
 def upload_context(
-    rounds: Sequence[RoundInfo],
-    catalogue: Catalogue,
-    submitter: Account | Operator,
-    max_bytes: int,
+    rounds: Sequence[RoundInfo], catalogue: Catalogue, submitter: Account | Operator, max_bytes: int
 ) -> UploadContext:
     """What an upload by this submitter is checked against (the operator may edit any country)."""
+    editable = None if isinstance(submitter, Operator) else submit_countries(submitter)
     return UploadContext(
         rounds={r.year: frozenset(r.countries) for r in rounds},
         indicators={code: i.scored for code, i in catalogue.indicators.items()},
-        editable_countries=None
-        if isinstance(submitter, Operator)
-        else submit_countries(submitter),
+        editable_countries=editable,
         max_bytes=max_bytes,
     )
 
