@@ -28,6 +28,9 @@ from niem.database import open_session
 from niem.errors import NiemError, PermissionDenied, UnknownChoice
 from niem.models import User, UserCountry
 
+# Storage: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 PASSWORD = "correct horse"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 

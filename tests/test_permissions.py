@@ -17,6 +17,9 @@ from niem.errors import PermissionDenied
 from niem.importing import UploadRow
 from tests.conftest import table_rows
 
+# Storage: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 PASSWORD = "correct horse"
 VIEWER_REFUSAL = "log in to manage accounts; without an account you may only view scores"
 PARTNER_REFUSAL = "only a coordinator may manage accounts"

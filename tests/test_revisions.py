@@ -37,6 +37,9 @@ from niem.revisions import (
 from niem.store import load_current_scores
 from tests.conftest import table_rows
 
+# Storage: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 PASSWORD = "correct horse"
 ILLUSTRATIVE = SOURCE
 INIT_COMMENT = "Illustrative indicator scores generated for demonstration; not expert data."

@@ -1,0 +1,75 @@
+"""The one translation function: gettext catalogs managed with Babel, one language per run.
+
+Catalogs live in `locale/<language>/LC_MESSAGES/niem.po` and are compiled in memory the first
+time a language is used. The app's frame chooses the language for each script run, so two
+visitors reading in different languages never see each other's words.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from io import BytesIO
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from niem.config import PROJECT_ROOT
+
+DOMAIN = "niem"
+DEFAULT_LANGUAGE = "en"
+LOCALE_DIR = PROJECT_ROOT / "locale"
+
+_language: ContextVar[str] = ContextVar("niem_language", default=DEFAULT_LANGUAGE)
+
+
+def available_languages() -> tuple[str, ...]:
+    """English, then every language that has a catalog."""
+    catalogs = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (DEFAULT_LANGUAGE, *(c for c in catalogs if c != DEFAULT_LANGUAGE))
+
+
+def current_language() -> str:
+    """The language of this run (or command)."""
+    return _language.get()
+
+
+def set_language(language: str) -> None:
+    """Use `language` for the rest of this run; unknown languages fall back to English."""
+    _language.set(language if language in available_languages() else DEFAULT_LANGUAGE)
+
+
+@contextmanager
+def using_language(language: str) -> Iterator[None]:
+    """Use `language` inside the block only (reports and tests)."""
+    token = _language.set(language if language in available_languages() else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+@cache
+def _translations(language: str) -> gettext.NullTranslations:
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == DEFAULT_LANGUAGE or not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def _(message: str) -> str:
+    """`message` in the reader's language (English when no translation exists)."""
+    return _translations(current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a message that fits `count` in the reader's language."""
+    return _translations(current_language()).ngettext(singular, plural, count)
