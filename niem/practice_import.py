@@ -284,9 +284,8 @@ class _PracticeChecker:
                         formula=shown(content.text)
                     ),
                 )
-        texts = {
-            key: "" if isinstance(v, Formula) else _free_text(v) for key, v in values.items()
-        }
+        # A formula is reported above; its cell is then left out, not reported again as empty.
+        texts = {k: _free_text(v) for k, v in values.items() if not isinstance(v, Formula)}
         title = self.text(number, texts, "title", _("give the practice a short title"))
         organisation = self.text(
             number, texts, "organisation", _("name the organisation that runs it")
@@ -294,8 +293,8 @@ class _PracticeChecker:
         summary = self.text(number, texts, "summary", _("say in a few sentences what it does"))
         evidence = self.text(number, texts, "evidence", None)
         countries = self.countries(number, texts.get("countries"))
-        dimensions = self.codes(number, texts, "dimensions", self.dimensions, "mainstreaming")
-        steps = self.codes(number, texts, "steps", self.steps, "implementation")
+        dimensions = self.codes(number, texts, "dimensions", self.dimensions)
+        steps = self.codes(number, texts, "steps", self.steps)
         year_from = self.year(number, values, "year_from", required=True)
         year_to = self.year(number, values, "year_to", required=False)
         if year_from is not None and year_to is not None and year_to < year_from:
@@ -410,13 +409,12 @@ class _PracticeChecker:
         texts: Mapping[str, str],
         key: str,
         known: Mapping[str, str],
-        example: str,
     ) -> tuple[str, ...]:
         text = texts.get(key)
         if text is None or not self.fits(number, key, text):
             return ()
         hint = _("enter codes such as {example}, or names, separated by commas").format(
-            example=example
+            example=next(iter(known.values()), "")
         )
         if not text:
             self.report(number, key, _("is empty; {hint}").format(hint=hint))
