@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from niem.explorer import Measure, figures_for, provenance_label, strongest_and_weakest
+from niem.explorer import Measure, figures_for, strongest_and_weakest
 from niem.i18n import _
 from niem.practices import PracticeRecord
 from niem.store import Catalogue, RoundInfo
@@ -194,13 +194,16 @@ def _practices_of(
     *,
     step: str | None = None,
     limit: int = PRACTICES_PER_GAP,
+    besides: str | None = None,
 ) -> list[tuple[PracticeRecord, Leader]]:
-    """Practices on these dimensions from the leaders, the best-scoring leader's first."""
+    """Practices on these dimensions from the leaders, the best-scoring leader's first; none
+    that the country `besides` already runs itself."""
     found: list[tuple[PracticeRecord, Leader]] = []
     for leader in leaders:
         for practice in practices:
             if (
                 leader.country in practice.countries
+                and besides not in practice.countries
                 and set(dimensions) & set(practice.dimensions)
                 and (step is None or step in practice.steps)
                 and all(practice is not p for p, _leader in found)
@@ -227,7 +230,7 @@ def gap_links(
                 score=float(mine["score"]),
                 origin=str(mine["origin"]),
                 leaders=leaders[:LEADERS_SHOWN],
-                practices=_practices_of(leaders, practices, [str(row.code)]),
+                practices=_practices_of(leaders, practices, [str(row.code)], besides=country),
             )
         )
     return links
@@ -242,8 +245,3 @@ def leader_practices(
     """Published practices on these dimensions (and step) from the top-ranked countries."""
     top = _leaders(leaders.sort_values(["rank", "country"]))[:LEADERS_SHOWN]
     return _practices_of(top, practices, dimensions, step=step, limit=2 * LEADERS_SHOWN)
-
-
-def origin_of(provenance: str, covered: int, total: int) -> str:
-    """Where a figure comes from, as the pages word it."""
-    return provenance_label(provenance, covered, total)
