@@ -153,7 +153,7 @@ def st_practice_results(found: Sequence[PracticeRecord], catalogue: Catalogue) -
         label=_("Download these practices (CSV)"),
     )
     for practice in found[:SHOWN_AT_MOST]:
-        st_practice_card(practice, catalogue)
+        st_practice_card(practice, catalogue, keep_view=True)
     if len(found) > SHOWN_AT_MOST:
         st.caption(
             _("Showing the first {shown}; search or filter to see the others.").format(
@@ -163,9 +163,15 @@ def st_practice_results(found: Sequence[PracticeRecord], catalogue: Catalogue) -
 
 
 def st_practice_card(
-    practice: PracticeRecord, catalogue: Catalogue, *, why: str | None = None
+    practice: PracticeRecord,
+    catalogue: Catalogue,
+    *,
+    why: str | None = None,
+    keep_view: bool = False,
 ) -> None:
-    """One practice in a bordered box: title, where, what, when, who, and a link to open it."""
+    """One practice in a bordered box: title, where, what, when, who, and a link to open it
+    (keeping the search and filters of this view in the link, with `keep_view`)."""
+    view = st.query_params.to_dict() if keep_view else {}
     with st.container(border=True):
         st_title_text(practice.title)
         st.text(
@@ -185,7 +191,7 @@ def st_practice_card(
             PAGE,
             label=_("Open this practice"),
             icon=":material/arrow_forward:",
-            query_params={"practice": str(practice.practice_id)},
+            query_params={**view, "practice": str(practice.practice_id)},
         )
 
 
@@ -193,9 +199,13 @@ def chosen_practice() -> PracticeRecord | None:
     """The practice the link opens (`?practice=N`), if it is published; else a notice."""
     raw = st.query_params.get("practice")
     if raw is None:
+        # Sent again: a link to this same page runs it without updating the address bar.
+        st.query_params.from_dict(st.query_params.to_dict())
         return None
     for practice in current_practices():
         if str(practice.practice_id) == raw:
+            # Set again: a link to this same page runs it without showing the new link.
+            st.query_params["practice"] = raw
             return practice
     st.warning(_("The link asked for a practice that is not published here; showing the list."))
     return None
