@@ -69,6 +69,15 @@ def names(codes: Sequence[str], known: dict[str, str]) -> str:
     return ", ".join(known.get(code, code) for code in codes)
 
 
+def years_text(practice: PracticeRecord) -> str:
+    """'2019–2022', or 'since 2019' while it runs."""
+    if practice.year_to is None:
+        return _("since {year}").format(year=practice.year_from)
+    if practice.year_to == practice.year_from:
+        return str(practice.year_from)
+    return f"{practice.year_from}–{practice.year_to}"
+
+
 def illustrative_text(practice: PracticeRecord) -> str:
     """The label an illustrative practice carries wherever it is shown."""
     return _("illustrative example, not a real project") if practice.illustrative else ""
@@ -81,7 +90,7 @@ def practices_shown(practices: Sequence[PracticeRecord], catalogue: Catalogue) -
             _("Title"): [p.title for p in practices],
             _("Countries"): [names(p.countries, catalogue.countries) for p in practices],
             _("Dimensions"): [names(p.dimensions, catalogue.dimensions) for p in practices],
-            _("Years"): [p.years for p in practices],
+            _("Years"): [years_text(p) for p in practices],
             _("Organisation"): [p.organisation for p in practices],
             _("Illustrative"): [illustrative_text(p) for p in practices],
         }

@@ -91,6 +91,8 @@ def test_the_practices_read_on_a_phone(server: str, browser: Browser) -> None:
     page.get_by_text("4 practices").wait_for(timeout=RENDER_TIMEOUT_MS)
     _shoot(page, "practices-390.png")
     assert _overflow(page) <= 0
+    page.get_by_role("link", name="Open this practice").nth(1).scroll_into_view_if_needed()
+    _shoot(page, "practices-390-cards.png")
     _open(page, f"{server}/practices?practice=1")
     page.get_by_text("Scores of its countries on its dimensions").wait_for(
         timeout=RENDER_TIMEOUT_MS

@@ -146,8 +146,12 @@ def test_a_practice_page_shows_its_text_link_and_its_countries_scores(shipped: N
     shown = texts(app)
     assert "Countries: Latvia" in shown
     assert "Dimensions: Mainstreaming, Housing" in shown
+    assert "Years: since 2019" in shown
     assert "https://example.org/practices/one-stop-desk" in shown
-    assert app.warning[0].value.startswith("Illustrative examples")
+    assert app.warning[0].value == (
+        "This practice is an illustrative example, written to show how this page works; "
+        "it is not a real project."
+    )
     scores = app.dataframe[0].value
     assert list(scores.columns) == [
         "Country",

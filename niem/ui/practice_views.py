@@ -93,7 +93,6 @@ def st_practice_filters(catalogue: Catalogue) -> tuple[str, PracticeFilters]:
         {y for p in known for y in range(p.year_from, (p.year_to or p.year_from) + 1)},
         reverse=True,
     )
-    columns = st.columns(5)
     everything = {
         "country": _("All countries"),
         "area": _("All areas"),
@@ -108,7 +107,13 @@ def st_practice_filters(catalogue: Catalogue) -> tuple[str, PracticeFilters]:
         "step": (_("Step"), list(catalogue.steps), catalogue.steps),
         "year": (_("Year"), years, {}),
     }
-    chosen = {}
+    chosen: dict[str, Any] = {}
+    # Folded away unless a filter is set, so that on a phone the results come first.
+    filtered = any(st.query_params.get(key) not in (None, urlstate.EVERYTHING) for key in choices)
+    folder = st.expander(
+        _("Filter by country, area, dimension, step or year"), expanded=filtered
+    )
+    columns = folder.columns(len(choices))
     for column, (key, (label, options, labels)) in zip(columns, choices.items(), strict=True):
         chosen[key] = urlstate.st_url_select(
             column,
@@ -152,8 +157,12 @@ def st_practice_results(found: Sequence[PracticeRecord], catalogue: Catalogue) -
         key="practices_download",
         label=_("Download these practices (CSV)"),
     )
-    for practice in found[:SHOWN_AT_MOST]:
-        st_practice_card(practice, catalogue, keep_view=True)
+    shown = list(found[:SHOWN_AT_MOST])
+    for pair in (shown[i : i + 2] for i in range(0, len(shown), 2)):
+        # Two side by side on a wide screen; a phone stacks them.
+        for column, practice in zip(st.columns(2), pair, strict=False):
+            with column:
+                st_practice_card(practice, catalogue, keep_view=True)
     if len(found) > SHOWN_AT_MOST:
         st.caption(
             _("Showing the first {shown}; search or filter to see the others.").format(
@@ -174,16 +183,12 @@ def st_practice_card(
     view = st.query_params.to_dict() if keep_view else {}
     with st.container(border=True):
         st_title_text(practice.title)
+        where = practice_tables.names(practice.countries, catalogue.countries)
         st.text(
-            " · ".join(
-                (
-                    practice_tables.names(practice.countries, catalogue.countries),
-                    practice_tables.names(practice.dimensions, catalogue.dimensions),
-                    practice.years,
-                )
-            )
+            f"{where} · {practice_tables.years_text(practice)}\n"
+            f"{practice_tables.names(practice.dimensions, catalogue.dimensions)}\n"
+            f"{practice.organisation}"
         )
-        st.text(practice.organisation)
         if why:
             st.caption(why)
         st_illustrative_label(practice)
@@ -218,19 +223,22 @@ def st_practice_detail(practice: PracticeRecord, catalogue: Catalogue) -> None:
         PAGE, label=_("Back to the list"), icon=":material/arrow_back:", query_params=back
     )
     if practice.illustrative:
-        st_illustrative_warning()
+        st.warning(
+            "⚠️ "
+            + _(
+                "This practice is an illustrative example, written to show how this page works; "
+                "it is not a real project."
+            )
+        )
     st_title_text(practice.title, size="1.9rem")
     facts = {
         _("Countries"): practice_tables.names(practice.countries, catalogue.countries),
         _("Dimensions"): practice_tables.names(practice.dimensions, catalogue.dimensions),
         _("Steps"): practice_tables.names(practice.steps, catalogue.steps),
-        _("Years"): practice.years if practice.year_to else _("since {year}, ongoing").format(
-            year=practice.year_from
-        ),
+        _("Years"): practice_tables.years_text(practice),
         _("Organisation"): practice.organisation,
     }
-    for label, value in facts.items():
-        st.text(f"{label}: {value}")
+    st.text("\n".join(f"{label}: {value}" for label, value in facts.items()))
     st.subheader(_("What it does"))
     st.text(practice.summary)
     st.subheader(_("Evidence of results"))
@@ -309,8 +317,7 @@ def st_gap_practices(
             )
             if not link.practices:
                 st.caption(_("No published practice yet from the countries that score better."))
-            for practice, leader in link.practices:
-                st_practice_card(practice, catalogue, why=_leader_text(leader, catalogue))
+            _st_cards_in_columns(link.practices, catalogue)
 
 
 def _leader_text(leader: practice_tables.Leader, catalogue: Catalogue) -> str:
@@ -335,5 +342,16 @@ def st_leader_practices(view: PolicyArea, catalogue: Catalogue, step: str | None
         st.caption(_("No published practice yet from the three leading countries on this."))
         return
     st.caption(_("Published practices from the three leading countries on this."))
-    for practice, leader in found:
-        st_practice_card(practice, catalogue, why=_leader_text(leader, catalogue))
+    _st_cards_in_columns(found, catalogue)
+
+
+def _st_cards_in_columns(
+    found: Sequence[tuple[PracticeRecord, practice_tables.Leader]], catalogue: Catalogue
+) -> None:
+    """Up to three cards side by side on a wide screen (a phone stacks them), each saying
+    which leading country it comes from."""
+    for start in range(0, len(found), 3):
+        row = found[start : start + 3]
+        for column, (practice, leader) in zip(st.columns(3), row, strict=False):
+            with column:
+                st_practice_card(practice, catalogue, why=_leader_text(leader, catalogue))
