@@ -22,6 +22,7 @@ explore = [
     st.Page("app_pages/policy-areas.py", title="Policy areas", icon=":material/category:"),
     st.Page("app_pages/rounds.py", title="Rounds", icon=":material/compare_arrows:"),
     st.Page("app_pages/country.py", title="Country profile", icon=":material/flag:"),
+    st.Page("app_pages/practices.py", title="Practices", icon=":material/lightbulb:"),
     st.Page("app_pages/methodology.py", title="Methodology", icon=":material/menu_book:"),
 ]
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from niem import charts, explorer
-from niem.ui import data, urlstate
+from niem.ui import data, practice_views, urlstate
 from niem.ui import explorer_views as views
 
 catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
@@ -37,6 +37,7 @@ if profile.dimensions["score"].notna().any():
     )
 else:
     st.info("No dimension of this country has enough indicator data in this round.")
+practice_views.st_gap_practices(results, round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
     views.st_profile_table(profile, catalogue, key="profile_dimensions")
     st.header("Every indicator")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from niem import charts, explorer
-from niem.ui import data, urlstate
+from niem.ui import data, practice_views, urlstate
 from niem.ui import explorer_views as views
 
 catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
@@ -38,6 +38,7 @@ if view.leaders["score"].notna().any():
 else:
     st.info("No country has enough data on this for this round.")
 views.st_figures_table(view.leaders, catalogue, key="policy_leaders")
+practice_views.st_leader_practices(view, catalogue, step)
 
 st.header("Indicators by country")
 if view.matrix.empty:

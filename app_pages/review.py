@@ -4,7 +4,7 @@ import streamlit as st
 
 from niem.changes import conflicting
 from niem.models import RevisionStatus
-from niem.ui import actions, data, session
+from niem.ui import actions, data, practice_partner_views, session
 from niem.ui import partner_views as views
 from niem.wording import revision_label
 
@@ -30,6 +30,7 @@ else:
     pending = [s for s in mine if s.revision.status == RevisionStatus.PENDING]
 if message := session.message("review"):
     st.success(message)
+practice_partner_views.st_practice_review(account)
 if not pending:
     st.info("Nothing is waiting for review.")
     st.stop()

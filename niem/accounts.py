@@ -65,6 +65,8 @@ class Action(StrEnum):
     PUBLISH_DIRECTLY = "publish_directly"
     MANAGE_USERS = "manage_users"
     VIEW_PENDING = "view_pending"
+    SUBMIT_PRACTICE = "submit_practice"
+    REVIEW_PRACTICE = "review_practice"
 
 
 ACTION_WORDS = {
@@ -77,10 +79,21 @@ ACTION_WORDS = {
     Action.PUBLISH_DIRECTLY: "publish scores without review",
     Action.MANAGE_USERS: "manage accounts",
     Action.VIEW_PENDING: "see unpublished revisions",
+    Action.SUBMIT_PRACTICE: "submit practices",
+    Action.REVIEW_PRACTICE: "publish or return practices",
 }
 COORDINATOR_ONLY = frozenset(
-    {Action.APPROVE, Action.REJECT, Action.ROLLBACK, Action.PUBLISH_DIRECTLY, Action.MANAGE_USERS}
+    {
+        Action.APPROVE,
+        Action.REJECT,
+        Action.ROLLBACK,
+        Action.PUBLISH_DIRECTLY,
+        Action.MANAGE_USERS,
+        Action.REVIEW_PRACTICE,
+    }
 )
+# Actions a partner may take only for its own countries.
+FOR_OWN_COUNTRIES = frozenset({Action.SUBMIT, Action.SUBMIT_PRACTICE})
 
 
 @dataclass(frozen=True)
@@ -140,9 +153,9 @@ def authorize(
         return
     if action in COORDINATOR_ONLY or user.role != Role.PARTNER:
         raise PermissionDenied(f"only a coordinator may {ACTION_WORDS[action]}")
-    if action == Action.SUBMIT and country is not None and not _submits_for(user, country):
+    if action in FOR_OWN_COUNTRIES and country is not None and not _submits_for(user, country):
         raise PermissionDenied(
-            f"{user.name!r} may not submit scores for {country}; "
+            f"{user.name!r} may not {ACTION_WORDS[action]} for {country}; "
             f"its countries are {' '.join(user.countries)}"
         )
     if action in (Action.WITHDRAW, Action.VIEW_PENDING) and author not in (None, user.name):

@@ -36,6 +36,10 @@ class Settings:
         return self.data_dir / "illustrative_scores.csv"
 
     @property
+    def illustrative_practices_file(self) -> Path:
+        return self.data_dir / "illustrative_practices.csv"
+
+    @property
     def boundaries_file(self) -> Path:
         return self.data_dir / "europe.geojson"
 

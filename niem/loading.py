@@ -1,4 +1,5 @@
-"""`niem init`: load the shipped framework, rounds, published figures and illustrative scores.
+"""`niem init`: load the shipped framework, rounds, published figures, illustrative scores and
+illustrative practices, and set up the practices search.
 
 Loading is idempotent: reference rows are upserted by their codes, published figures by
 (round, country, level, code), and the illustrative scores are loaded once, as one revision
@@ -36,6 +37,8 @@ from niem.models import (
     Step,
     utc_now,
 )
+from niem.practice_search import enable_search
+from niem.practices import load_illustrative_practices
 
 ILLUSTRATIVE_AUTHOR = "niem init"
 
@@ -47,6 +50,7 @@ class InitReport:
     reference_rows_added: int
     published_figures_added: int
     illustrative_scores_added: int
+    illustrative_practices_added: int = 0
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -206,10 +210,12 @@ def initialise(engine: Engine, settings: Settings, *, demo: bool = True) -> Init
     """Create or upgrade the database and load the shipped data; safe to run again."""
     create_tables(engine)
     add_missing_columns(engine)
+    enable_search(engine)
     with open_session(engine) as session:
         reference = load_reference_data(session, settings)
         session.flush()
         published = load_published_figures(session, settings)
         illustrative = load_illustrative_scores(session, settings) if demo else 0
+        practices = load_illustrative_practices(session, settings) if demo else 0
         session.commit()
-    return InitReport(reference, published, illustrative)
+    return InitReport(reference, published, illustrative, practices)

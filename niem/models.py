@@ -38,6 +38,13 @@ class RevisionKind(StrEnum):
     ROLLBACK = "rollback"
 
 
+class PracticeStatus(StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    PUBLISHED = "published"
+    RETURNED = "returned"
+
+
 class Role(StrEnum):
     VIEWER = "viewer"
     PARTNER = "partner"
@@ -145,3 +152,50 @@ class User(SQLModel, table=True):
 class UserCountry(SQLModel, table=True):
     user_name: str = Field(foreign_key="user.name", primary_key=True)
     country_code: str = Field(foreign_key="country.code", primary_key=True)
+
+
+class Practice(SQLModel, table=True):
+    """A promising practice; what it says lives in its versions, the newest published current."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_by: str
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class PracticeVersion(SQLModel, table=True):
+    """One version of a practice: an edit adds a version, and nothing here is overwritten
+    except the status of a version waiting for review."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    practice_id: int = Field(foreign_key="practice.id", index=True)
+    title: str
+    organisation: str
+    year_from: int
+    year_to: int | None = None
+    summary: str
+    evidence: str = ""
+    link: str = ""
+    illustrative: bool = False
+    status: str = Field(default=PracticeStatus.PENDING, index=True)
+    submitted_by: str
+    submitted_at: datetime = Field(default_factory=utc_now)
+    file_name: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    review_reason: str | None = None
+    published_at: datetime | None = None
+
+
+class PracticeCountry(SQLModel, table=True):
+    version_id: int = Field(foreign_key="practiceversion.id", primary_key=True)
+    country_code: str = Field(foreign_key="country.code", primary_key=True)
+
+
+class PracticeDimension(SQLModel, table=True):
+    version_id: int = Field(foreign_key="practiceversion.id", primary_key=True)
+    dimension_code: str = Field(foreign_key="dimension.code", primary_key=True)
+
+
+class PracticeStep(SQLModel, table=True):
+    version_id: int = Field(foreign_key="practiceversion.id", primary_key=True)
+    step_code: str = Field(foreign_key="step.code", primary_key=True)

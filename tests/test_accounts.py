@@ -58,6 +58,9 @@ ALLOWED = {
     Action.ROLLBACK: COORDINATORS,
     Action.PUBLISH_DIRECTLY: COORDINATORS,
     Action.MANAGE_USERS: COORDINATORS,
+    # Partners submit practices for their own countries; only the coordinator reviews them.
+    Action.SUBMIT_PRACTICE: {"partner", *COORDINATORS},
+    Action.REVIEW_PRACTICE: COORDINATORS,
 }
 
 

@@ -60,7 +60,8 @@ def test_init_twice_leaves_every_table_unchanged(database_url: str) -> None:
     assert first["publishedfigure"] == 17
     assert first["score"] == 5040
     assert out == (
-        "Database ready: 0 reference rows, 0 published figures and 0 illustrative scores added.\n"
+        "Database ready: 0 reference rows, 0 published figures, 0 illustrative scores and "
+        "0 illustrative practices added.\n"
     )
 
 

@@ -502,7 +502,9 @@ def test_init_after_a_no_demo_import_keeps_the_real_scores(
     assert run("import", str(target), "--user", "coord")[1] == (
         "Revision 1 published: 0 changed, 1 new, 0 to no data, 0 unchanged.\n"
     )
-    assert run("init")[1].endswith("and 5040 illustrative scores added.\n")
+    assert run("init")[1].endswith(
+        "5040 illustrative scores and 31 illustrative practices added.\n"
+    )
     exported = {
         r["code"]: (r["score"], r["provenance"], r["source"])
         for r in rows_of(

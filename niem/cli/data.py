@@ -24,8 +24,9 @@ def init(no_demo: bool) -> None:
     report = loading.initialise(make_engine(settings.database_url), settings, demo=not no_demo)
     click.echo(
         f"Database ready: {report.reference_rows_added} reference rows, "
-        f"{report.published_figures_added} published figures and "
-        f"{report.illustrative_scores_added} illustrative scores added."
+        f"{report.published_figures_added} published figures, "
+        f"{report.illustrative_scores_added} illustrative scores and "
+        f"{report.illustrative_practices_added} illustrative practices added."
     )
 
 

@@ -11,6 +11,7 @@ from niem import exporting, tables
 from niem.changes import Change, ChangeKind, Preview, conflicts_message
 from niem.history import HistoryEntry, RevisionSummary
 from niem.importing import Problem, UploadResult
+from niem.practice_import import PracticeUpload
 from niem.store import Catalogue
 from niem.ui.downloads import st_download, st_table
 from niem.wording import plural, sentence
@@ -68,7 +69,7 @@ def st_template_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     )
 
 
-def st_report(result: UploadResult, key: str) -> None:
+def st_report(result: UploadResult | PracticeUpload, key: str) -> None:
     """The validation report: notices, then every problem in a table with a CSV download."""
     for notice in result.notices:
         st.info(sentence(notice if notice.row is not None else notice.message))
