@@ -138,7 +138,7 @@ def test_an_upload_is_checked_against_the_submitters_countries(
     session: Session, people: dict[str, Account]
 ) -> None:
     rounds, catalogue = store.load_rounds(session), store.load_catalogue(session)
-    limit = load_settings().max_upload_bytes
+    limit = load_settings().upload_limits
 
     def context(submitter: Account | accounts.Operator) -> importing.UploadContext:
         return importing.upload_context(rounds, catalogue, submitter, limit)

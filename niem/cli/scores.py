@@ -22,7 +22,7 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 def _read_file(path: Path) -> bytes:
     # One byte over the limit is enough for the reader to report the file as too large.
     with path.open("rb") as handle:
-        return handle.read(load_settings().max_upload_bytes + 1)
+        return handle.read(load_settings().upload_limits.bytes + 1)
 
 
 def _check_upload(
@@ -33,7 +33,7 @@ def _check_upload(
         store.load_rounds(session),
         store.load_catalogue(session),
         submitter,
-        load_settings().max_upload_bytes,
+        load_settings().upload_limits,
     )
     result = importing.read_upload(data, file_name, context)
     for notice in result.notices:

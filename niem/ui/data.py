@@ -106,8 +106,8 @@ def require_database() -> None:
 def _checked_upload(
     version: Version, data: bytes, file_name: str, submitter: Account
 ) -> importing.UploadResult:
-    limit = load_settings().max_upload_bytes
-    context = importing.upload_context(rounds(), catalogue(), submitter, limit)
+    limits = load_settings().upload_limits
+    context = importing.upload_context(rounds(), catalogue(), submitter, limits)
     return importing.read_upload(data, file_name, context)
 
 
