@@ -19,8 +19,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from niem.accounts import Account, Operator, submit_countries
-from niem.countries import resolve_country
-from niem.exporting import FORMULA_PREFIXES
 from niem.cells import (
     Formula,
     Table,
@@ -33,6 +31,8 @@ from niem.cells import (
     looks_like_a_number,
 )
 from niem.config import ReadLimits
+from niem.countries import resolve_country
+from niem.exporting import FORMULA_PREFIXES
 from niem.i18n import _
 from niem.sheets import SEPARATOR_NAMES, read_cells
 from niem.store import Catalogue, RoundInfo

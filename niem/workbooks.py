@@ -16,6 +16,7 @@ declaration (where entity bombs live) makes the workbook unreadable. Decisions:
 from __future__ import annotations
 
 import io
+import math
 import posixpath
 import re
 import zipfile
@@ -23,7 +24,6 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from xml.parsers import expat
 
 from openpyxl.formula.translate import Translator
@@ -160,35 +160,38 @@ def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
     return "a ZIP archive"
 
 
-def _local(name: str) -> str:
-    """An element or attribute name without its namespace."""
-    return name.rpartition(" ")[2]
+Start = Callable[[str, dict[str, str]], None]
+End = Callable[[str], None]
+Text = Callable[[str], None]
+# Given how the part writes an element's name (`tag("c")` is "c", or "x:c" in a part that
+# prefixes its elements), the handlers of one parse.
+Handlers = Callable[[Callable[[str], str]], tuple[Start | None, End | None, Text | None]]
 
 
 def _refuse_doctype(*_args: object) -> None:
     raise Unreadable(DAMAGED)
 
 
-def _parse(
-    archive: zipfile.ZipFile,
-    part: str,
-    limits: ReadLimits,
-    start: Callable[[str, dict[str, str]], None] | None = None,
-    end: Callable[[str], None] | None = None,
-    text: Callable[[str], None] | None = None,
-) -> None:
-    """Stream one part through expat, counting what it unpacks to; handlers get local names."""
-    parser = expat.ParserCreate(namespace_separator=" ")
+def _parse(archive: zipfile.ZipFile, part: str, limits: ReadLimits, handlers: Handlers) -> None:
+    """Stream one part through expat, counting what it unpacks to.
+
+    A handler runs for every element, which is most of the cost: so the handlers compare
+    names exactly as the part writes them, with the prefix its root element uses.
+    """
+    parser = expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.buffer_text = True
-    if start is not None:
-        parser.StartElementHandler = lambda name, attrs: start(
-            _local(name), {_local(k): v for k, v in attrs.items()}
-        )
-    if end is not None:
-        parser.EndElementHandler = lambda name: end(_local(name))
-    if text is not None:
+
+    def root(name: str, attrs: dict[str, str]) -> None:
+        prefix = name[: name.find(":") + 1]
+        start, end, text = handlers(lambda local: prefix + local)
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
         parser.CharacterDataHandler = text
+        if start is not None:
+            start(name, attrs)
+
+    parser.StartElementHandler = root
     unpacked = 0
     try:
         with archive.open(part) as stream:
@@ -207,43 +210,54 @@ def _parse(
         raise Unreadable(DAMAGED) from error
 
 
+def _is_macro_enabled(archive: zipfile.ZipFile, limits: ReadLimits) -> bool:
+    """Whether the content types declare a macro-enabled workbook (its main part's type)."""
+    found = False
+
+    def start(_name: str, attrs: dict[str, str]) -> None:
+        nonlocal found
+        if attrs.get("PartName") == "/xl/workbook.xml":
+            found = "macroenabled" in attrs.get("ContentType", "").lower()
+
+    if "[Content_Types].xml" in archive.namelist():
+        _parse(archive, "[Content_Types].xml", limits, lambda _tag: (start, None, None))
+    return found
+
+
 def _read_book(archive: zipfile.ZipFile, limits: ReadLimits) -> _Book:
     """The sheets in their order, with their visibility and parts, and the shared parts."""
     book = _Book()
-    macro = False
-    declared: list[tuple[str, str, str]] = []
-
-    def content_type(name: str, attrs: dict[str, str]) -> None:
-        nonlocal macro
-        if name == "Override" and attrs.get("PartName") == "/xl/workbook.xml":
-            macro = "macroenabled" in attrs.get("ContentType", "").lower()
-
-    _parse(archive, "[Content_Types].xml", limits, start=content_type)
-    if macro:
+    if _is_macro_enabled(archive, limits):
         raise Unreadable(
             _(
                 "the workbook is macro-enabled (.xlsm); save it in Excel as "
                 '"Excel Workbook (.xlsx)" and upload that'
             )
         )
+    declared: list[tuple[str, str, str]] = []
 
-    def workbook(name: str, attrs: dict[str, str]) -> None:
-        if name == "workbookPr":
-            book.date1904 = attrs.get("date1904", "").lower() in ("1", "true")
-        elif name == "sheet":
-            declared.append((attrs.get("name", ""), attrs.get("state", ""), attrs.get("id", "")))
+    def workbook(tag: Callable[[str], str]) -> tuple[Start, None, None]:
+        properties, sheet = tag("workbookPr"), tag("sheet")
 
-    _parse(archive, "xl/workbook.xml", limits, start=workbook)
+        def start(name: str, attrs: dict[str, str]) -> None:
+            if name == properties:
+                book.date1904 = attrs.get("date1904", "").lower() in ("1", "true")
+            elif name == sheet:
+                rid = next((v for k, v in attrs.items() if k.rpartition(":")[2] == "id"), "")
+                declared.append((attrs.get("name", ""), attrs.get("state", ""), rid))
+
+        return start, None, None
+
+    _parse(archive, "xl/workbook.xml", limits, workbook)
     targets: dict[str, tuple[str, str]] = {}
 
-    def relationship(name: str, attrs: dict[str, str]) -> None:
+    def relationship(_name: str, attrs: dict[str, str]) -> None:
         kind = attrs.get("Type", "").rpartition("/")[2]
-        if name == "Relationship" and kind in RELATIONSHIP_TYPES:
-            if attrs.get("TargetMode") != "External":
-                targets[attrs.get("Id", "")] = (kind, _part_path(attrs.get("Target", "")))
+        if kind in RELATIONSHIP_TYPES and attrs.get("TargetMode") != "External":
+            targets[attrs.get("Id", "")] = (kind, _part_path(attrs.get("Target", "")))
 
     if "xl/_rels/workbook.xml.rels" in archive.namelist():
-        _parse(archive, "xl/_rels/workbook.xml.rels", limits, start=relationship)
+        _parse(archive, "xl/_rels/workbook.xml.rels", limits, lambda _t: (relationship, None, None))
     for kind, path in targets.values():
         if kind == "sharedStrings":
             book.shared_strings_part = path
@@ -291,25 +305,36 @@ def _shared_strings(
     if part is None or part not in archive.namelist():
         return strings
     collector = _TextCollector(limits.cell_characters)
-    depth = {"t": 0, "rPh": 0}
 
-    def start(name: str, _attrs: dict[str, str]) -> None:
-        if name in depth:
-            depth[name] += 1
+    def handlers(tag: Callable[[str], str]) -> tuple[Start, End, Text]:
+        string, text_run, phonetic_run = tag("si"), tag("t"), tag("rPh")
+        inside = phonetic = 0
 
-    def end(name: str) -> None:
-        if name in depth:
-            depth[name] -= 1
-        elif name == "si":
-            text = collector.take()
-            strings.append(None if text is None else text.strip())
+        def start(name: str, _attrs: dict[str, str]) -> None:
+            nonlocal inside, phonetic
+            if name == text_run:
+                inside += 1
+            elif name == phonetic_run:
+                phonetic += 1
 
-    def text(data: str) -> None:
-        # Phonetic runs (rPh) are reading aids, not part of the string.
-        if depth["t"] and not depth["rPh"]:
-            collector.add(data)
+        def end(name: str) -> None:
+            nonlocal inside, phonetic
+            if name == text_run:
+                inside -= 1
+            elif name == phonetic_run:
+                phonetic -= 1
+            elif name == string:
+                text = collector.take()
+                strings.append(None if text is None else text.strip())
 
-    _parse(archive, part, limits, start=start, end=end, text=text)
+        def text(data: str) -> None:
+            # Phonetic runs (rPh) are reading aids, not part of the string.
+            if inside and not phonetic:
+                collector.add(data)
+
+        return start, end, text
+
+    _parse(archive, part, limits, handlers)
     return strings
 
 
@@ -319,45 +344,54 @@ def _date_styles(archive: zipfile.ZipFile, part: str | None, limits: ReadLimits)
         return {}
     custom: dict[int, str] = {}
     formats: list[int] = []
-    inside = {"cellXfs": False}
 
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if name == "numFmt":
-            code = attrs.get("formatCode", "")
-            if len(code) <= MAX_FORMAT_CODE:
-                custom[_whole(attrs.get("numFmtId"))] = code
-        elif name == "cellXfs":
-            inside["cellXfs"] = True
-        elif name == "xf" and inside["cellXfs"]:
-            formats.append(_whole(attrs.get("numFmtId")))
+    def handlers(tag: Callable[[str], str]) -> tuple[Start, End, None]:
+        number_format, cell_formats, cell_format = tag("numFmt"), tag("cellXfs"), tag("xf")
+        inside = False
 
-    def end(name: str) -> None:
-        if name == "cellXfs":
-            inside["cellXfs"] = False
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal inside
+            if name == cell_format:
+                if inside:
+                    formats.append(_whole(attrs.get("numFmtId")))
+            elif name == number_format:
+                code = attrs.get("formatCode", "")
+                if len(code) <= MAX_FORMAT_CODE:
+                    custom[_whole(attrs.get("numFmtId"))] = code
+            elif name == cell_formats:
+                inside = True
 
-    _parse(archive, part, limits, start=start, end=end)
-    dates: dict[int, bool] = {}
-    for index, format_id in enumerate(formats):
+        def end(name: str) -> None:
+            nonlocal inside
+            if name == cell_formats:
+                inside = False
+
+        return start, end, None
+
+    _parse(archive, part, limits, handlers)
+    kinds: dict[int, bool | None] = {}
+    for format_id in set(formats):
         code = custom.get(format_id) or BUILTIN_FORMATS.get(format_id, "")
-        if code and is_date_format(code):
-            dates[index] = not is_timedelta_format(code)
-    return dates
+        date = bool(code) and is_date_format(code)
+        kinds[format_id] = not is_timedelta_format(code) if date else None
+    return {i: kind for i, f in enumerate(formats) if (kind := kinds[f]) is not None}
 
 
 def _whole(text: str | None) -> int:
     return int(text) if text and text.isascii() and text.isdigit() and len(text) < 10 else -1
 
 
-@dataclass
 class _Cell:
-    row: int
-    column: int
-    kind: str = "n"
-    style: int = 0
-    value: str | None = None
-    inline: str | None = None
-    formula: str | None = None
-    formula_attrs: dict[str, str] = field(default_factory=dict)
+    """One cell while it is being read."""
+
+    __slots__ = ("row", "column", "kind", "style", "value", "inline", "formula", "formula_attrs")
+
+    def __init__(self, row: int, column: int, kind: str, style: int) -> None:
+        self.row, self.column, self.kind, self.style = row, column, kind, style
+        self.value: str | None = None
+        self.inline: str | None = None
+        self.formula: str | None = None
+        self.formula_attrs: dict[str, str] = {}
 
 
 class _SheetReader:
@@ -425,64 +459,81 @@ class _SheetReader:
         part: str,
         on_row: Callable[[int, dict[int, object]], None],
     ) -> None:
-        state: dict[str, Any] = {"row": 0, "column": 0, "cells": {}, "cell": None, "into": None}
+        # A handler runs for every element, so the state lives in local variables.
+        row = column = phonetic = 0
+        cells: dict[int, object] = {}
+        cell: _Cell | None = None
+        pending: dict[str, str] = {}
+        into = ""
         collector = _TextCollector(self.limits.cell_characters)
         shared: dict[str, tuple[str, str]] = {}
-        depth = {"rPh": 0}
 
-        def start(name: str, attrs: dict[str, str]) -> None:
-            if name == "row":
-                state["row"] = _row_number(attrs.get("r"), state["row"])
-                state["column"], state["cells"] = 0, {}
-            elif name == "c":
-                row, column = _reference(attrs.get("r"), state["row"], state["column"])
-                state["column"] = column
-                state["cell"] = _Cell(row, column, attrs.get("t", "n"), _whole(attrs.get("s")))
-            elif name in ("v", "t", "f") and state["cell"] is not None:
-                state["into"] = name
-                if name == "f":
-                    state["cell"].formula_attrs = attrs
-            elif name == "rPh":
-                depth["rPh"] += 1
+        def handlers(tag: Callable[[str], str]) -> tuple[Start, End, Text]:
+            c, row_, sheet_data, inline, phonetic_run = (
+                tag(n) for n in ("c", "row", "sheetData", "is", "rPh")
+            )
+            # The elements whose text is a value (v), a formula (f) or a run of text (t).
+            texts = {tag("v"): "v", tag("f"): "f", tag("t"): "t"}
 
-        def text(data: str) -> None:
-            if state["into"] and not depth["rPh"]:
-                collector.add(data)
+            def start(name: str, attrs: dict[str, str]) -> None:
+                nonlocal row, column, cells, cell, pending, into, phonetic
+                if name == c:
+                    reference = attrs.get("r")
+                    if reference is None and column < EXCEL_COLUMNS:
+                        column += 1
+                    else:
+                        row, column = _reference(reference, row, column)
+                    pending = attrs
+                elif name == row_:
+                    row, column, cells = _row_number(attrs.get("r"), row), 0, {}
+                elif name in texts or name == inline:
+                    # Most cells are empty: a cell is made only once it has content.
+                    if cell is None:
+                        kind, style = pending.get("t", "n"), _whole(pending.get("s"))
+                        cell = _Cell(row, column, kind, style)
+                    into = texts.get(name, "")
+                    if into == "f":
+                        cell.formula_attrs = attrs
+                elif name == phonetic_run:
+                    phonetic += 1
 
-        def end(name: str) -> None:
-            cell: _Cell | None = state["cell"]
-            if name in ("v", "t", "f") and cell is not None and state["into"] == name:
-                content = collector.take() if name != "t" else None
-                if name == "t":
-                    # Rich text has several runs; they are collected until the cell ends.
-                    state["into"] = None
-                    return
-                if content is None:
-                    raise too_long(self.limits.cell_characters, cell.row)
-                if name == "v":
-                    cell.value = content
-                else:
-                    cell.formula = content
-                state["into"] = None
-            elif name == "rPh":
-                depth["rPh"] -= 1
-            elif name == "is" and cell is not None:
-                content = collector.take()
-                if content is None:
-                    raise too_long(self.limits.cell_characters, cell.row)
-                cell.inline = content
-            elif name == "c" and cell is not None:
-                value = self._value(cell, shared)
-                if value is not None:
-                    state["cells"][cell.column] = value
-                state["cell"] = None
-            elif name == "row":
-                on_row(state["row"], state["cells"])
-                state["cells"] = {}
-            elif name == "sheetData":
-                raise _Done
+            def text(data: str) -> None:
+                if into and not phonetic:
+                    collector.add(data)
 
-        _parse(archive, part, self.limits, start=start, end=end, text=text)
+            def end(name: str) -> None:
+                nonlocal cell, into, phonetic
+                if name == c:
+                    if cell is not None and (value := self._value(cell, shared)) is not None:
+                        cells[cell.column] = value
+                    cell = None
+                elif cell is None:
+                    if name == row_:
+                        on_row(row, cells)
+                    elif name == sheet_data:
+                        raise _Done
+                elif into and texts.get(name) == into:
+                    # Rich text has several runs (t); they are joined when the string ends.
+                    if into != "t":
+                        content = collector.take()
+                        if content is None:
+                            raise too_long(self.limits.cell_characters, cell.row)
+                        if into == "v":
+                            cell.value = content
+                        else:
+                            cell.formula = content
+                    into = ""
+                elif name == inline:
+                    content = collector.take()
+                    if content is None:
+                        raise too_long(self.limits.cell_characters, cell.row)
+                    cell.inline = content
+                elif name == phonetic_run:
+                    phonetic -= 1
+
+            return start, end, text
+
+        _parse(archive, part, self.limits, handlers)
 
     def _value(self, cell: _Cell, shared: dict[str, tuple[str, str]]) -> object:
         """What a cell holds: a value, a Formula, an Unusable cell, or None if empty."""
@@ -534,6 +585,10 @@ class _SheetReader:
                 text[:40], _("holds a number that cannot be read; type the value in again")
             )
         number = float(text)
+        if not math.isfinite(number):
+            return Unusable(
+                text[:40], _("holds a number that cannot be read; type the value in again")
+            )
         if cell.style in self.dates:
             try:
                 return from_excel(number, self.epoch, timedelta=not self.dates[cell.style])
