@@ -4,6 +4,7 @@ PostgreSQL server named by NIEM_TEST_POSTGRES_URL (tests marked `both_databases`
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,20 @@ def database_url(
         url = f"sqlite:///{tmp_path / 'niem.db'}"
     monkeypatch.setenv("NIEM_DATABASE_URL", url)
     yield url
+
+
+@pytest.fixture
+def shared_engine(backend: str, engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """The test's database where threads get connections of their own (a file for SQLite)."""
+    if backend != "sqlite":
+        yield engine
+        return
+    path = tmp_path / "niem.db"
+    with sqlite3.connect(path) as target:
+        engine.raw_connection().driver_connection.backup(target)  # type: ignore[union-attr]
+    shared = make_engine(f"sqlite:///{path}")
+    yield shared
+    shared.dispose()
 
 
 def table_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

@@ -242,7 +242,7 @@ def test_a_disabled_user_cannot_import(initialised: str, tmp_path: Path) -> None
     target = write_latvian(tmp_path / "lv.csv", edited({"BRI-I-01": ("60", "")}), "utf-8")
     run("user", "disable", "partner")
     code, _, err = run("import", str(target), "--user", "partner", "--comment", "x")
-    assert (code, err) == (1, "Error: the account 'partner' is disabled; ask the coordinator\n")
+    assert (code, err) == (1, "Error: this account is disabled; ask the coordinator\n")
 
 
 @pytest.mark.parametrize("encoding", ["cp1257", "utf-8-sig"])
@@ -424,14 +424,14 @@ def test_a_conflicting_import_asks_for_confirmation(initialised: str, tmp_path: 
         ),
         (
             ["withdraw", "2", "--user", "coord"],
-            "Error: 'coord' may only withdraw its own unpublished revisions; this one is by "
-            "'partner', so reject it with a reason instead: run "
+            "Error: a coordinator may only withdraw its own unpublished revisions; this one is "
+            "by another account, so reject it with a reason instead: run "
             "`niem reject 2 --user coord --reason TEXT`\n",
         ),
         (
             ["withdraw", "1", "--user", "partner"],
-            "Error: 'partner' may only withdraw its own unpublished revisions; this one is by "
-            "'niem init'\n",
+            "Error: an account may only withdraw its own unpublished revisions; this one is by "
+            "another account\n",
         ),
         (
             ["history", "--round", "2020"],

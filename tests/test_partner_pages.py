@@ -485,7 +485,7 @@ def test_the_coordinator_adds_and_disables_an_account(fresh: Engine) -> None:
     partner = open_page("app_pages/submit.py", "providus")
     assert not partner.exception
     assert [e.value for e in partner.error] == [
-        "The account 'providus' is disabled; ask the coordinator."
+        "This account is disabled; ask the coordinator."
     ]
     assert partner.info[0].value == "Sign in to submit scores."
 
