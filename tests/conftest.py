@@ -29,6 +29,26 @@ def pytest_configure(config: pytest.Config) -> None:
         "both_databases: run the test's engine, empty_engine and database_url fixtures on "
         "SQLite and on the PostgreSQL server named by NIEM_TEST_POSTGRES_URL",
     )
+    config.addinivalue_line(
+        "markers",
+        "real_error_edge: let the app's error edge turn unexpected errors into a message, as "
+        "it does for visitors (elsewhere they fail the test as exceptions)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def unexpected_errors_fail_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page test must see a bug as an exception, not as the edge's polite message."""
+    if request.node.get_closest_marker("real_error_edge"):
+        return
+    from niem.ui import actions
+
+    def reraise(error: Exception) -> str:
+        raise error
+
+    monkeypatch.setattr(actions, "log_unexpected", reraise)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from niem import changes, history, importing, store
 from niem.accounts import Account
-from niem.config import load_settings
+from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.models import PublishedFigure
 from niem.results import load_results
@@ -109,6 +109,11 @@ def _checked_upload(
     limits = load_settings().upload_limits
     context = importing.upload_context(rounds(), catalogue(), submitter, limits)
     return importing.read_upload(data, file_name, context)
+
+
+def upload_limits() -> ReadLimits:
+    """How much of an upload is read (the settings' limits)."""
+    return load_settings().upload_limits
 
 
 def check_upload(data: bytes, file_name: str, account: Account) -> importing.UploadResult:
