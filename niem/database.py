@@ -59,7 +59,8 @@ def make_engine(url: str) -> Engine:
 
     database = make_url(url).database
     if not in_memory and database:
-        path = os.path.abspath(database)
+        # A URI filename (file:...?mode=ro) names the same file.
+        path = os.path.abspath(database.removeprefix("file:"))
 
         @event.listens_for(engine, "connect")
         def _remember_the_file(_dbapi_connection: Any, _record: Any) -> None:

@@ -85,6 +85,12 @@ def upload(app: AppTest, name: str, data: bytes) -> AppTest:
     return app.run()
 
 
+def logged_reference(caplog: pytest.LogCaptureFixture) -> str:
+    """The reference of the one error the app logged."""
+    [record] = [r for r in caplog.records if r.name == "niem.app"]
+    return record.getMessage().removeprefix("unexpected error, reference ")
+
+
 def frames(app: AppTest, column: str) -> list[pd.DataFrame]:
     return [d.value for d in app.dataframe if column in d.value.columns]
 
@@ -130,7 +136,7 @@ def test_an_unexpected_error_on_a_page_is_a_short_message_and_a_logged_traceback
         app = open_page("app_pages/home.py")
     assert not app.exception
     [message] = [e.value for e in app.error]
-    reference = caplog.records[0].getMessage().removeprefix("unexpected error, reference ")
+    reference = logged_reference(caplog)
     assert message == (
         f"Something went wrong on the server (reference {reference}). Reload the page; if it "
         "happens again, tell the coordinator the reference."
@@ -140,25 +146,23 @@ def test_an_unexpected_error_on_a_page_is_a_short_message_and_a_logged_traceback
 
 
 @pytest.mark.real_error_edge
-def test_a_database_error_at_sign_in_is_a_short_message(
-    store: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_a_read_only_database_lets_people_sign_in_and_words_what_it_cannot_do(
+    file_store: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from sqlalchemy.exc import OperationalError
-
-    def unusable(*_args: object, **_kwargs: object) -> None:
-        raise OperationalError(
-            "UPDATE user ...", {}, Exception("attempt to write a readonly database")
-        )
-
-    monkeypatch.setattr("niem.accounts._record_failure", unusable)
+    path = file_store.removeprefix("sqlite:///")
+    _use(f"sqlite:///file:{path}?mode=ro&uri=true", monkeypatch)
+    assert [t.value for t in sign_in("lv", PASSWORD).text] == [
+        "Signed in as lv, partner for Latvia (LV)"
+    ]
     with caplog.at_level(logging.ERROR, logger="niem.app"):
         app = sign_in("lv", "wrong password")
     assert not app.exception
-    reference = caplog.records[0].getMessage().removeprefix("unexpected error, reference ")
+    reference = logged_reference(caplog)
     assert [e.value for e in app.error] == [
         "The database could not be used just now, so nothing was changed. Try again in a "
         f"moment; if it keeps happening, tell the coordinator (reference {reference})."
     ]
+    assert "attempt to write a readonly database" in caplog.text
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
