@@ -213,8 +213,13 @@ def problems_shown(problems: Sequence[Problem]) -> pd.DataFrame:
 def notices_shown(notices: Sequence[Problem]) -> pd.DataFrame:
     """How the file was read, as a table: its row, column and notice (text from the file, such
     as a column's header or a sheet's name, stays plain text in a table)."""
-    return problems_table(notices).rename(
-        columns={"row": "Row", "column": "Column", "problem": _("Notice")}
+    return pd.DataFrame(
+        {
+            # A notice about the whole file has no row: an empty cell, not "None".
+            "Row": ["" if n.row is None else str(n.row) for n in notices],
+            "Column": [n.column for n in notices],
+            _("Notice"): [n.message for n in notices],
+        }
     )
 
 

@@ -234,7 +234,7 @@ def test_a_link_value_that_could_be_markdown_is_never_repeated(
     assert not app.exception
     assert [w.value for w in app.warning] == [
         "The link asked for a round that does not exist here; showing 2021.",
-        "The link asked for a indicator that does not exist here; showing all.",
+        "The link asked for an indicator that does not exist here; showing all.",
     ]
 
 

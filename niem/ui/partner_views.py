@@ -88,7 +88,7 @@ def st_report(result: UploadResult, key: str) -> None:
             tables.notices_shown(result.notices),
             f"{key}_notices",
             column_config={
-                "Row": NARROW,
+                "Row": st.column_config.TextColumn(width="small"),
                 "Column": st.column_config.TextColumn(width="small"),
                 _("Notice"): WIDE_TEXT,
             },

@@ -42,7 +42,10 @@ def url_choice(key: str, options: Sequence[T], default: T, label: str) -> T:
             f"The link asked for {label} “{raw}”, which does not exist here; showing {default}."
         )
     else:
-        st.warning(f"The link asked for a {label} that does not exist here; showing {default}.")
+        article = "an" if label[:1] in "aeiou" else "a"
+        st.warning(
+            f"The link asked for {article} {label} that does not exist here; showing {default}."
+        )
     return default
 
 
