@@ -228,13 +228,13 @@ def _shared_strings(
 
         def end(name: str) -> None:
             nonlocal inside, phonetic
-            if name == text_run:
+            if name == string:
+                text = collector.take()
+                strings.append(None if text is None else text.strip())
+            elif name == text_run:
                 inside -= 1
             elif name == phonetic_run:
                 phonetic -= 1
-            elif name == string:
-                text = collector.take()
-                strings.append(None if text is None else text.strip())
 
         def text(data: str) -> None:
             # Phonetic runs (rPh) are reading aids, not part of the string.

@@ -117,6 +117,8 @@ class TextCollector:
 
     def take(self) -> str | None:
         """The text, or None if it was longer than the limit."""
+        if not self.length:
+            return ""
         text = "".join(self.parts) if self.length <= self.limit else None
         self.parts, self.length = [], 0
         return text

@@ -206,6 +206,14 @@ def empty_cells_up_to_the_part_limit() -> bytes:
     return one_sheet(good_rows() + wide * 150)
 
 
+def every_part_at_the_limit() -> bytes:
+    """A sheet of empty cells and a table of empty shared strings, each just under 10 MB: the
+    most a workbook within the limits makes the reader parse."""
+    wide = "<row>" + "<c/>" * 16_384 + "</row>"
+    strings = f'<sst xmlns="{MAIN}">' + "<si/>" * 1_990_000 + "</sst>"
+    return workbook([("Sheet1", "", sheet_xml(good_rows() + wide * 150))], shared_strings=strings)
+
+
 def csv_header_with_empty_cells(count: int, rows: int) -> bytes:
     return csv_text(",".join(HEADER) + "," * count, *[",".join(GOOD_ROW)] * rows)
 
@@ -337,6 +345,7 @@ FILES: dict[str, Callable[[], bytes]] = {
         good_rows(f'<row r="3">{inline("AY3", "x")}</row>')
     ),
     "empty-cells-up-to-the-part-limit.xlsx": empty_cells_up_to_the_part_limit,
+    "every-part-at-the-limit.xlsx": every_part_at_the_limit,
     "too-much-text-in-all.xlsx": lambda: workbook(
         [
             (

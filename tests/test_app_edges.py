@@ -4,7 +4,9 @@ and text from a file, a user or a link shows exactly as written, never as Markdo
 from __future__ import annotations
 
 import logging
+import math
 import os
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +15,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from niem import accounts
-from niem.config import load_settings
+from niem.config import MB, ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.exporting import to_csv_bytes
 from niem.loading import initialise
@@ -261,3 +263,9 @@ def test_a_submission_to_a_deleted_database_file_is_not_confirmed(file_store: st
         "nothing was stored; restart the app (or run the command again) to use the database."
     ]
     assert [s.value for s in app.success] == ["No problems found: 1 row read."]
+
+
+def test_streamlit_shows_no_error_details_and_takes_the_apps_upload_limit() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["maxUploadSize"] == math.ceil(ReadLimits().bytes / MB) == 5

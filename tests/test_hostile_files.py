@@ -145,6 +145,7 @@ ACCEPTED: dict[str, list[str]] = {
     "far-empty-cell.xlsx": [],
     "lying-dimension.xlsx": [],
     "empty-cells-up-to-the-part-limit.xlsx": [],
+    "every-part-at-the-limit.xlsx": [],
     "rich-text-note.xlsx": [],
     "stored-uncompressed.xlsx": [],
     "hidden-first-sheet.xlsx": [
