@@ -394,7 +394,14 @@ FILES: dict[str, Callable[[], bytes]] = {
 
 
 def peak_memory_mb() -> float:
-    """The peak resident memory of this process, in MB."""
+    """The peak resident memory of this program, in MB.
+
+    Linux's VmHWM starts afresh with the program; ru_maxrss would also count the parent's
+    memory from before the fork that started it.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
