@@ -29,8 +29,8 @@ class ReadLimits:
     columns: int = 50
     # Excel itself holds at most 32,767 characters in a cell.
     cell_characters: int = 32_767
-    unpacked_bytes: int = 20 * MB
-    part_bytes: int = 10 * MB
+    unpacked_bytes: int = 12 * MB
+    part_bytes: int = 8 * MB
 
 
 @dataclass(frozen=True)

@@ -201,17 +201,17 @@ STYLES_WITH_DATE = (
 
 
 def empty_cells_up_to_the_part_limit() -> bytes:
-    """Rows as wide as Excel allows, of empty cells, filling a part to just under 10 MB."""
+    """Rows as wide as Excel allows, of empty cells, filling a part to just under 8 MB."""
     wide = "<row>" + "<c/>" * 16_384 + "</row>"
-    return one_sheet(good_rows() + wide * 150)
+    return one_sheet(good_rows() + wide * 120)
 
 
 def every_part_at_the_limit() -> bytes:
-    """A sheet of empty cells and a table of empty shared strings, each just under 10 MB: the
-    most a workbook within the limits makes the reader parse."""
+    """A sheet of empty cells just under 8 MB and a table of empty shared strings filling the
+    rest of 12 MB: the most a workbook within the limits makes the reader parse."""
     wide = "<row>" + "<c/>" * 16_384 + "</row>"
-    strings = f'<sst xmlns="{MAIN}">' + "<si/>" * 1_990_000 + "</sst>"
-    return workbook([("Sheet1", "", sheet_xml(good_rows() + wide * 150))], shared_strings=strings)
+    strings = f'<sst xmlns="{MAIN}">' + "<si/>" * 900_000 + "</sst>"
+    return workbook([("Sheet1", "", sheet_xml(good_rows() + wide * 120))], shared_strings=strings)
 
 
 def csv_header_with_empty_cells(count: int, rows: int) -> bytes:

@@ -37,7 +37,7 @@ SCORE_HINT = "enter a score from 0 to 100, or leave it empty for no data"
 PLAIN = "write the score as a plain number such as 62.5 or 62,5"
 DAMAGED = "the workbook could not be read; open it in Excel, save it again as XLSX and upload that"
 TOO_BIG = (
-    "file: the workbook unpacks to more than 20 MB (or one of its parts to more than 10 MB), "
+    "file: the workbook unpacks to more than 12 MB (or one of its parts to more than 8 MB), "
     "too much to read; save the scores sheet as CSV and upload that"
 )
 LONG = "a cell is longer than 32,767 characters; shorten it"

@@ -472,7 +472,7 @@ def test_upload_rejects_a_damaged_workbook() -> None:
 
 
 TOO_BIG = (
-    "file: the workbook unpacks to more than 20 MB (or one of its parts to more than 10 MB), "
+    "file: the workbook unpacks to more than 12 MB (or one of its parts to more than 8 MB), "
     "too much to read; save the scores sheet as CSV and upload that"
 )
 
