@@ -3,9 +3,10 @@
 import streamlit as st
 
 from niem import tables
+from niem.i18n import _
 from niem.models import Role
 from niem.ui import actions, data, session
-from niem.wording import account_text, country_label
+from niem.wording import country_label
 
 account = session.require_account("manage accounts")
 catalogue = data.catalogue()
@@ -43,7 +44,7 @@ with st.form("add_account"):
 if adding and (added := actions.add_account(account, name, role, password, countries)):
     for key in ("new_name", "new_countries", "new_password"):
         del st.session_state[key]
-    session.rerun_with_message("accounts", f"Added {account_text(added, catalogue.countries)}.")
+    session.rerun_with_message("accounts", _("The account is added."))
 
 st.header("Disable an account")
 st.write("A disabled account can no longer sign in or act; what it submitted stays.")
@@ -52,5 +53,7 @@ if not others:
     st.info("There is no other active account.")
     st.stop()
 chosen = st.selectbox("Account", others, key="disable_name")
-if st.button(f"Disable {chosen}", key="disable") and actions.disable_account(account, chosen):
-    session.rerun_with_message("accounts", f"Disabled {chosen}.")
+if st.button(_("Disable this account"), key="disable") and actions.disable_account(
+    account, chosen
+):
+    session.rerun_with_message("accounts", _("The account is disabled."))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from niem.i18n import _
 from niem.ui import data, session
 from niem.wording import account_text
 
@@ -22,7 +23,10 @@ if session.signed_in() is None:
 
 account = session.require_account("see your account")
 st.title("Your account")
-st.subheader(f"Signed in as {account_text(account, data.catalogue().countries)}")
+# Plain text: a user name is shown as typed, never as Markdown.
+st.text(
+    _("Signed in as {account}").format(account=account_text(account, data.catalogue().countries))
+)
 st.page_link("app_pages/submit.py", label="Submit scores", icon=":material/upload_file:")
 st.page_link(
     "app_pages/review.py",

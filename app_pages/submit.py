@@ -1,13 +1,16 @@
 """Submit scores: get the template, send it back filled in (or edit a table), check, submit."""
 
+import math
+
 import streamlit as st
 
 from niem.accounts import submittable
+from niem.config import MB
 from niem.models import RevisionKind
 from niem.templates import template_as_upload
 from niem.ui import actions, data, session, urlstate
 from niem.ui import partner_views as views
-from niem.wording import plural, submitted_text
+from niem.wording import limits_text, plural, submitted_text
 
 account = session.require_account("submit scores")
 catalogue, rounds = data.catalogue(), data.rounds()
@@ -61,7 +64,13 @@ method = st.radio(
 )
 file_id = None
 if method == "file":
-    uploaded = st.file_uploader("Your filled-in template, as Excel (.xlsx) or CSV", key="upload")
+    limits = data.upload_limits()
+    uploaded = st.file_uploader(
+        "Your filled-in template, as Excel (.xlsx) or CSV",
+        key="upload",
+        max_upload_size=math.ceil(limits.bytes / MB),
+    )
+    st.caption(limits_text(limits))
     if uploaded is None:
         st.stop()
     data_bytes, file_name, kind = uploaded.getvalue(), uploaded.name, RevisionKind.UPLOAD

@@ -4,6 +4,11 @@ Viewers have no account (the user is `None`); partners are bound to countries; t
 coordinator may do everything except withdraw someone else's revision (it rejects it, with a
 reason). Whoever runs `niem` on the server is the `OPERATOR`: it holds the database itself,
 so there is no login to check. Passwords are stored only as salted scrypt hashes.
+
+User names are compared as `user_name_key` has them (NFKC, case-insensitive), and may not
+hold control or invisible characters, so that two look-alike accounts cannot coexist. A
+failed sign-in answers the same, in words and in work, whether the name is unknown, the
+password wrong or the account locked: the answer never tells which accounts exist.
 """
 
 from __future__ import annotations
@@ -11,23 +16,24 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import math
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, case, or_, update
 from sqlmodel import Session, col, select
 
 from niem.config import Settings
 from niem.countries import resolve_country
 from niem.database import write_transaction
 from niem.errors import NiemError, PermissionDenied, UnknownChoice
+from niem.i18n import _
 from niem.models import Country, RevisionStatus, Role, User, UserCountry, as_utc, utc_now
-from niem.wording import plural
+from niem.text import check_plain, invisible_character
 
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -35,16 +41,13 @@ SCRYPT_P = 1
 SALT_BYTES = 16
 HASH_BYTES = 32
 MIN_PASSWORD_LENGTH = 8
-LOGIN_FAILED = "wrong user name or password"
 DEFAULTS = Settings()
+# Refusals never repeat a user name: the pages show them as formatted text.
+DISABLED = "this account is disabled; ask the coordinator"
 
 
 class LoginFailed(NiemError):
     """The name and password do not match an account that may log in now."""
-
-
-class AccountLocked(LoginFailed):
-    """Too many failed logins; the account is locked for a while."""
 
 
 class AccountDisabled(LoginFailed):
@@ -142,12 +145,12 @@ def authorize(
             f"log in to {ACTION_WORDS[action]}; without an account you may only view scores"
         )
     if user.disabled:
-        raise PermissionDenied(f"the account {user.name!r} is disabled; ask the coordinator")
+        raise PermissionDenied(DISABLED)
     if action == Action.WITHDRAW and user.is_coordinator and author not in (None, user.name):
         # Withdrawing leaves the partner no reason; the coordinator's refusal is a rejection.
         raise NotTheAuthor(
-            f"{user.name!r} may only withdraw its own unpublished revisions; "
-            f"this one is by {author!r}, so reject it with a reason instead"
+            "a coordinator may only withdraw its own unpublished revisions; this one is by "
+            "another account, so reject it with a reason instead"
         )
     if user.is_coordinator:
         return
@@ -155,14 +158,14 @@ def authorize(
         raise PermissionDenied(f"only a coordinator may {ACTION_WORDS[action]}")
     if action in FOR_OWN_COUNTRIES and country is not None and not _submits_for(user, country):
         raise PermissionDenied(
-            f"{user.name!r} may not {ACTION_WORDS[action]} for {country}; "
+            f"this account may not {ACTION_WORDS[action]} for {country}; "
             f"its countries are {' '.join(user.countries)}"
         )
     if action in (Action.WITHDRAW, Action.VIEW_PENDING) and author not in (None, user.name):
         verb = "withdraw" if action == Action.WITHDRAW else "see"
         raise PermissionDenied(
-            f"{user.name!r} may only {verb} its own unpublished revisions; "
-            f"this one is by {author!r}"
+            f"an account may only {verb} its own unpublished revisions; "
+            "this one is by another account"
         )
 
 
@@ -207,6 +210,50 @@ def check(session: Session, actor: Actor, action: Action, **scope: str | None) -
     account = current_account(session, actor)
     authorize(account, action, **scope)
     return account
+
+
+def user_name_key(name: str) -> str:
+    """The form in which user names are compared: NFKC, stripped and case-folded, so that
+    "LVP", "lvp" and full-width "ｌｖｐ" are one name."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
+def checked_user_name(name: str) -> str:
+    """The name as it will be stored (NFKC, stripped), if it is a usable name."""
+    name = unicodedata.normalize("NFKC", name).strip()
+    if not name:
+        raise NiemError("a user name cannot be empty")
+    invisible = invisible_character(name)
+    if invisible is not None:
+        raise NiemError(
+            _(
+                "a user name cannot hold control or invisible characters ({code}); "
+                "type it again with letters, digits and punctuation only"
+            ).format(code=invisible)
+        )
+    return name
+
+
+def find_user(session: Session, name: str) -> User | None:
+    """The account whose name is the same as `name` in `user_name_key`'s terms, if any."""
+    if invisible_character(name.strip()) is not None:
+        return None
+    key = user_name_key(name)
+    # Accounts are few (one per partner organisation), so they are compared here rather than
+    # by a key column every database would have to learn.
+    for user in session.exec(select(User)).all():
+        if user_name_key(user.name) == key:
+            session.refresh(user)
+            return user
+    return None
+
+
+def login_failed_message(attempts_before_lock: int, lock_minutes: int) -> str:
+    """The one answer to every failed sign-in, whatever the reason."""
+    return _(
+        "wrong user name or password (after {attempts} failed attempts in a row an account "
+        "is locked for {minutes} minutes)"
+    ).format(attempts=attempts_before_lock, minutes=lock_minutes)
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -266,9 +313,7 @@ def add_user(
 ) -> Account:
     """Create an account, if `by` may manage accounts; partners need at least one country."""
     check(session, by, Action.MANAGE_USERS)
-    name = name.strip()
-    if not name:
-        raise NiemError("a user name cannot be empty")
+    name = checked_user_name(name)
     if role not in (Role.PARTNER, Role.COORDINATOR):
         raise UnknownChoice(
             f"unknown role {role!r}; choose partner or coordinator (viewers need no account)"
@@ -286,8 +331,12 @@ def add_user(
         raise NiemError("a coordinator may edit every country; give no countries")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise NiemError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-    if session.get(User, name) is not None:
-        raise NiemError(f"user {name!r} already exists")
+    if not password.strip():
+        raise NiemError(_("the password cannot be only spaces; choose one with letters or digits"))
+    check_plain(password, _("the password"), multiline=False)
+    if find_user(session, name) is not None:
+        # Names equal but for case or width are one name: the message does not repeat it.
+        raise NiemError(_("a user of that name already exists (names ignore case and width)"))
     user = User(name=name, role=role, password_hash=hash_password(password))
 
     def write() -> None:
@@ -312,10 +361,10 @@ def list_users(session: Session, *, by: Actor = OPERATOR) -> list[Account]:
 
 def load_account(session: Session, name: str) -> Account:
     """The account of that name, for the command line, which has no login."""
-    user = session.get(User, name)
+    user = find_user(session, name)
     if user is None:
         raise UnknownChoice(f"unknown user {name!r}; `niem user list` shows the accounts")
-    return _account(user, _countries_of(session, name))
+    return _account(user, _countries_of(session, user.name))
 
 
 def current_account(session: Session, user: Account | None) -> Account | None:
@@ -324,11 +373,11 @@ def current_account(session: Session, user: Account | None) -> Account | None:
         return None
     stored = session.get(User, user.name)
     if stored is None:
-        raise PermissionDenied(f"the account {user.name!r} no longer exists")
+        raise PermissionDenied("this account no longer exists; ask the coordinator")
     session.refresh(stored)
     account = _account(stored, _countries_of(session, user.name))
     if account.disabled:
-        raise PermissionDenied(f"the account {user.name!r} is disabled; ask the coordinator")
+        raise PermissionDenied(DISABLED)
     return account
 
 
@@ -339,7 +388,9 @@ def disable_user(session: Session, name: str, *, by: Actor = OPERATOR) -> Accoun
 
     write_transaction(
         session,
-        lambda: session.execute(update(User).where(col(User.name) == name).values(disabled=True)),
+        lambda: session.execute(
+            update(User).where(col(User.name) == account.name).values(disabled=True)
+        ),
     )
     return Account(account.name, account.role, account.countries, True)
 
@@ -353,56 +404,61 @@ def authenticate(
     attempts_before_lock: int = DEFAULTS.login_attempts_before_lock,
     lock_minutes: int = DEFAULTS.login_lock_minutes,
 ) -> Account:
-    """The account if the password is right; failures are counted and lock the account."""
+    """The account if the password is right and the account not locked; LoginFailed otherwise.
+
+    Every failure costs one password hash and one counting update, and says the same.
+    """
     now = now or utc_now()
-    name = name.strip()
-    user = session.get(User, name)
-    if user is None:
-        verify_password(password, _dummy_hash())
-        raise LoginFailed(LOGIN_FAILED)
-    session.refresh(user)
-    locked_until = as_utc(user.locked_until)
-    if locked_until is not None and now < locked_until:
-        raise AccountLocked(_lock_message(locked_until - now))
-    if not verify_password(password, user.password_hash):
-        locked = _record_failure(session, name, now, attempts_before_lock, lock_minutes)
-        if locked:
-            raise AccountLocked(_lock_message(timedelta(minutes=lock_minutes)))
-        raise LoginFailed(LOGIN_FAILED)
+    user = find_user(session, name)
+    correct = verify_password(password, user.password_hash if user else _dummy_hash())
+    locked_until = as_utc(user.locked_until) if user else None
+    locked = locked_until is not None and now < locked_until
+    if user is None or not correct or locked:
+        _record_failure(session, user.name if user else "", now, attempts_before_lock, lock_minutes)
+        raise LoginFailed(login_failed_message(attempts_before_lock, lock_minutes))
     if user.disabled:
-        raise AccountDisabled(f"the account {user.name!r} is disabled; ask the coordinator")
+        raise AccountDisabled(DISABLED)
+    if user.failed_logins or user.locked_until is not None:
 
-    write_transaction(
-        session,
-        lambda: session.execute(
-            update(User).where(col(User.name) == name).values(failed_logins=0, locked_until=None)
-        ),
-    )
-    return _account(user, _countries_of(session, name))
+        def reset() -> int:
+            # Only while unlocked: a lock set by a guess in flight stays.
+            reset = session.execute(
+                update(User)
+                .where(col(User.name) == user.name, _unlocked(now))
+                .values(failed_logins=0, locked_until=None)
+            )
+            return int(reset.rowcount)  # type: ignore[attr-defined]
+
+        if write_transaction(session, reset) != 1:
+            raise LoginFailed(login_failed_message(attempts_before_lock, lock_minutes))
+    return _account(user, _countries_of(session, user.name))
 
 
-def _lock_message(remaining: timedelta) -> str:
-    minutes = max(1, math.ceil(remaining.total_seconds() / 60))
-    return f"too many failed attempts; try again in {plural(minutes, 'minute')}"
+def _unlocked(now: datetime) -> ColumnElement[bool]:
+    return or_(col(User.locked_until).is_(None), col(User.locked_until) <= now)
 
 
 def _record_failure(
     session: Session, name: str, now: datetime, attempts_before_lock: int, lock_minutes: int
-) -> bool:
-    """Count a failed login in the database; lock the account at the limit. True if locked."""
+) -> None:
+    """Count a failed sign-in and lock the account at the limit, in one conditional update.
 
-    def write() -> bool:
-        # Counted inside one write transaction, so failures from two app processes both count.
-        failures = session.exec(select(User.failed_logins).where(User.name == name)).one() + 1
-        locked = failures >= attempts_before_lock
-        session.execute(
+    The update reads the count it raises, so simultaneous guesses all count, and it never
+    touches a locked account, so a guess in flight cannot undo a lock. An unknown name runs
+    the same update, which matches no account.
+    """
+    reaches_limit = col(User.failed_logins) + 1 >= attempts_before_lock
+    write_transaction(
+        session,
+        lambda: session.execute(
             update(User)
-            .where(col(User.name) == name)
+            .where(col(User.name) == name, _unlocked(now))
             .values(
-                failed_logins=0 if locked else failures,
-                locked_until=now + timedelta(minutes=lock_minutes) if locked else None,
+                failed_logins=case((reaches_limit, 0), else_=col(User.failed_logins) + 1),
+                locked_until=case(
+                    (reaches_limit, now + timedelta(minutes=lock_minutes)),
+                    else_=col(User.locked_until),
+                ),
             )
-        )
-        return locked
-
-    return write_transaction(session, write)
+        ),
+    )

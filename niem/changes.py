@@ -165,12 +165,15 @@ def preview_changes(session: Session, rows: Sequence[UploadRow]) -> Preview:
     return Preview(preview)
 
 
-def find_revision(session: Session, revision_id: int) -> Revision:
-    """The revision as the database has it now; UnknownChoice if there is none."""
-    revision = session.get(Revision, revision_id)
+def find_revision(session: Session, revision_id: int, *, lock: bool = False) -> Revision:
+    """The revision as the database has it now; UnknownChoice if there is none.
+
+    With `lock`, its row stays locked until the transaction ends (SELECT ... FOR UPDATE), so
+    two reviewers acting at once take turns and the second sees what the first did.
+    """
+    revision = session.get(Revision, revision_id, with_for_update=lock, populate_existing=True)
     if revision is None:
         raise UnknownChoice(f"there is no revision {revision_id}")
-    session.refresh(revision)
     return revision
 
 

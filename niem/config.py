@@ -12,13 +12,34 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 
 
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of an uploaded file is read; anything bigger is refused before the work grows.
+
+    The same limits hold for CSV and XLSX. The cells of a workbook may hold no more text in
+    all than a CSV file of `bytes` could, and a workbook's parts are read only while they
+    unpack within `unpacked_bytes` in all and `part_bytes` each.
+    """
+
+    bytes: int = 5 * MB
+    rows: int = 10_000
+    columns: int = 50
+    # Excel itself holds at most 32,767 characters in a cell.
+    cell_characters: int = 32_767
+    unpacked_bytes: int = 12 * MB
+    part_bytes: int = 8 * MB
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the data lives and the limits the app enforces."""
 
     database_url: str = f"sqlite:///{DATA_DIR / 'niem.db'}"
     data_dir: Path = DATA_DIR
-    max_upload_bytes: int = 5 * 1024 * 1024
+    upload_limits: ReadLimits = field(default_factory=ReadLimits)
     login_attempts_before_lock: int = 5
     login_lock_minutes: int = 15
     framework_dir: Path = field(default=DATA_DIR / "framework")
@@ -60,9 +81,17 @@ def _whole_number(name: str, default: int) -> int:
 def load_settings() -> Settings:
     """Build the settings from the environment, falling back to the shipped defaults."""
     defaults = Settings()
+    limits = defaults.upload_limits
     return Settings(
         database_url=os.environ.get("NIEM_DATABASE_URL") or defaults.database_url,
-        max_upload_bytes=_whole_number("NIEM_MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
+        upload_limits=ReadLimits(
+            bytes=_whole_number("NIEM_MAX_UPLOAD_BYTES", limits.bytes),
+            rows=_whole_number("NIEM_MAX_UPLOAD_ROWS", limits.rows),
+            columns=_whole_number("NIEM_MAX_UPLOAD_COLUMNS", limits.columns),
+            cell_characters=_whole_number("NIEM_MAX_CELL_CHARACTERS", limits.cell_characters),
+            unpacked_bytes=_whole_number("NIEM_MAX_UNPACKED_BYTES", limits.unpacked_bytes),
+            part_bytes=_whole_number("NIEM_MAX_UNPACKED_PART_BYTES", limits.part_bytes),
+        ),
         login_attempts_before_lock=_whole_number(
             "NIEM_LOGIN_ATTEMPTS", defaults.login_attempts_before_lock
         ),

@@ -36,7 +36,8 @@ def country_name(code: str) -> str:
 def resolve_country(text: str) -> str | None:
     """The ISO alpha-2 code for a code, alias, alpha-3 code or English name; None if unknown."""
     cleaned = text.strip()
-    if not cleaned:
+    # ISO's numeric codes (428 for Latvia) are not accepted: nobody reads them at a glance.
+    if not cleaned or cleaned.isdigit():
         return None
     upper = cleaned.upper()
     if upper in ALIASES:

@@ -1,8 +1,16 @@
-"""Engines and sessions: SQLite in WAL mode by default, any SQLAlchemy URL by setting."""
+"""Engines and sessions: SQLite in WAL mode by default, any SQLAlchemy URL by setting.
+
+A SQLite file deleted or replaced under a running app would take its writes into a file no
+one can open again. So each engine remembers which file it opened (device and inode), and
+every write checks, before and after its commit, that the file at the path is still that
+one: a write is never confirmed unless it reached the database the app was started with.
+"""
 
 from __future__ import annotations
 
+import os
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,12 +23,22 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from niem import models  # noqa: F401  (registers the tables)
-from niem.errors import BadSetting
+from niem.errors import BadSetting, NiemError
 
 BUSY_TIMEOUT_MS = 30_000
 LOCK_RETRIES = 5
 
 T = TypeVar("T")
+
+
+class DatabaseReplaced(NiemError):
+    """The database file was deleted or replaced after the engine opened it."""
+
+
+# The (device, inode) of the file each SQLite engine opened first.
+_opened_files: weakref.WeakKeyDictionary[Engine, tuple[str, tuple[int, int]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def make_engine(url: str) -> Engine:
@@ -38,6 +56,16 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(
         url, connect_args=connect_args, poolclass=StaticPool if in_memory else None
     )
+
+    database = make_url(url).database
+    if not in_memory and database:
+        # A URI filename (file:...?mode=ro) names the same file.
+        path = os.path.abspath(database.removeprefix("file:"))
+
+        @event.listens_for(engine, "connect")
+        def _remember_the_file(_dbapi_connection: Any, _record: Any) -> None:
+            if engine not in _opened_files:
+                _opened_files[engine] = (path, _identity(path) or (0, 0))
 
     @event.listens_for(engine, "connect")
     def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -86,22 +114,55 @@ def sqlite_file_missing(url: str) -> bool:
     return not Path(parsed.database).exists()
 
 
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
+
+
+def check_same_database(engine: Engine, *, committed: bool = False) -> None:
+    """Raise DatabaseReplaced if the engine's SQLite file is no longer the file it opened."""
+    opened = _opened_files.get(engine)
+    if opened is None:
+        return
+    path, identity = opened
+    if _identity(path) == identity:
+        return
+    if committed:
+        raise DatabaseReplaced(
+            f"the database file {path} was deleted or replaced while this was being stored, "
+            "so it may be lost; restart the app and check the history before sending it again"
+        )
+    raise DatabaseReplaced(
+        f"the database file {path} was deleted or replaced while the app was running, so "
+        "nothing was stored; restart the app (or run the command again) to use the database"
+    )
+
+
 def write_transaction(session: Session, work: Callable[[], T]) -> T:
     """Run `work` as one committed write transaction, retried while SQLite is locked.
 
     On SQLite the transaction starts with BEGIN IMMEDIATE, so what `work` reads cannot change
-    under it before it writes; on any error nothing is kept.
+    under it before it writes; on any error nothing is kept. The write is confirmed (returns)
+    only if the database file is the one the engine opened, before and after the commit.
     """
+    engine = session.get_bind()
 
     def attempt() -> T:
         try:
             _begin_immediate(session)
             result = work()
+            if isinstance(engine, Engine):
+                check_same_database(engine)
             session.commit()
-            return result
         except BaseException:
             session.rollback()
             raise
+        if isinstance(engine, Engine):
+            check_same_database(engine, committed=True)
+        return result
 
     return with_lock_retry(attempt)
 

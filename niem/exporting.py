@@ -14,7 +14,9 @@ from niem.results import COLUMNS
 
 # The figures table's columns, less the computed value kept beside a published one.
 EXPORT_COLUMNS = [c for c in COLUMNS if c != "computed"]
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# A spreadsheet runs a cell starting with these as a formula (tab and line breaks too, as
+# some spreadsheets skip them before looking for "=").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMATS = ("csv", "xlsx")
 
 

@@ -19,21 +19,24 @@ from dataclasses import dataclass
 import pandas as pd
 
 from niem.accounts import Account, Operator, submit_countries
-from niem.countries import resolve_country
-from niem.exporting import FORMULA_PREFIXES
-from niem.sheets import (
-    SEPARATOR_NAMES,
+from niem.cells import (
     Formula,
     Table,
     Unreadable,
+    Unusable,
     cell_number,
     cell_text,
     cell_whole_number,
     is_blank,
-    read_cells,
-    size_text,
+    looks_like_a_number,
 )
+from niem.config import ReadLimits
+from niem.countries import resolve_country
+from niem.exporting import FORMULA_PREFIXES
+from niem.i18n import _
+from niem.sheets import SEPARATOR_NAMES, read_cells
 from niem.store import Catalogue, RoundInfo
+from niem.text import control_character
 
 REQUIRED_COLUMNS = ("round", "country", "indicator", "score")
 OPTIONAL_COLUMNS = ("note", "source")
@@ -42,8 +45,8 @@ ORIENTATION_COLUMNS = ("title", "dimension", "step", "revision")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + ORIENTATION_COLUMNS
 
 SCORE_HINT = "enter a score from 0 to 100, or leave it empty for no data"
-
-
+# Columns read only to orient the reader: what a cell there holds is never a problem.
+IGNORED_CONTENT = ("title", "dimension", "step")
 
 @dataclass(frozen=True)
 class Problem:
@@ -90,11 +93,14 @@ class UploadContext:
     rounds: Mapping[int, frozenset[str]]
     indicators: Mapping[str, bool]
     editable_countries: frozenset[str] | None
-    max_bytes: int
+    limits: ReadLimits
 
 
 def upload_context(
-    rounds: Sequence[RoundInfo], catalogue: Catalogue, submitter: Account | Operator, max_bytes: int
+    rounds: Sequence[RoundInfo],
+    catalogue: Catalogue,
+    submitter: Account | Operator,
+    limits: ReadLimits,
 ) -> UploadContext:
     """What an upload by this submitter is checked against (the operator may edit any country)."""
     editable = None if isinstance(submitter, Operator) else submit_countries(submitter)
@@ -102,7 +108,7 @@ def upload_context(
         rounds={r.year: frozenset(r.countries) for r in rounds},
         indicators={code: i.scored for code, i in catalogue.indicators.items()},
         editable_countries=editable,
-        max_bytes=max_bytes,
+        limits=limits,
     )
 
 
@@ -122,17 +128,9 @@ class UploadResult:
 
 def read_upload(data: bytes, filename: str, context: UploadContext) -> UploadResult:
     """Read a CSV or XLSX upload and check every row against the context."""
-    if len(data) > context.max_bytes:
-        size, limit = size_text(len(data)), size_text(context.max_bytes)
-        # A caller may pass only the first limit + 1 bytes; then the size is not known.
-        over = f"the file is {size}, over" if size != limit else "the file is over"
-        return _file_problem(
-            f"{over} the limit of {limit}; "
-            "split it into smaller files or remove rows you did not change"
-        )
     read_notices: list[str] = []
     try:
-        table = read_cells(data, filename, context.max_bytes, read_notices)
+        table = read_cells(data, filename, context.limits, read_notices)
     except Unreadable as error:
         return UploadResult(rows=[], problems=[Problem(error.row, "", str(error))], notices=[])
     if table is None:
@@ -183,10 +181,18 @@ def _read_header(table: Table, problems: list[Problem], notices: list[Problem]) 
     """Known column name -> position; unknown, repeated and missing columns reported."""
     columns: dict[str, int] = {}
     row = table.header_row
+    unnamed = {index for index, name in enumerate(table.header) if not name.strip()}
+    # One pass over the cells, whatever the number of unnamed columns.
+    unnamed_with_values = {
+        index
+        for _number, cells in table.rows
+        for index, cell in enumerate(cells)
+        if index in unnamed and cell_text(cell)
+    }
     for index, name in enumerate(table.header):
         key = "".join(name.split()).casefold()
         if not key:
-            if any(cell_text(cells[index]) for _, cells in table.rows if index < len(cells)):
+            if index in unnamed_with_values:
                 notices.append(
                     Problem(
                         row,
@@ -259,8 +265,8 @@ class _RowChecker:
         return cells[index] if index is not None and index < len(cells) else None
 
     def skipped(self, cells: list[object], key: str) -> bool:
-        """True when the column is missing or the cell holds a formula: reported elsewhere."""
-        return key not in self.columns or isinstance(self.cell(cells, key), Formula)
+        """True when the column is missing or the cell holds no value: reported elsewhere."""
+        return key not in self.columns or isinstance(self.cell(cells, key), Formula | Unusable)
 
     def report(self, number: int, key: str, message: str) -> None:
         self.problems.append(Problem(number, self.name(key), message))
@@ -282,12 +288,22 @@ class _RowChecker:
             )
         for key in self.columns:
             content = self.cell(cells, key)
-            if isinstance(content, Formula) and key not in ("title", "dimension", "step"):
+            if key in IGNORED_CONTENT:
+                continue
+            if isinstance(content, Formula):
                 self.report(
                     number,
                     key,
                     f"contains a formula ({content.text}); paste values only "
                     "(Paste Special → Values)",
+                )
+            elif isinstance(content, Unusable):
+                self.report(number, key, content.message)
+            elif key in OPTIONAL_COLUMNS and (code := control_character(cell_text(content))):
+                self.report(
+                    number,
+                    key,
+                    _("contains a control character ({code}); remove it").format(code=code),
                 )
         round_year = self.round_year(number, cells)
         country = self.country(number, cells, round_year)
@@ -348,6 +364,14 @@ class _RowChecker:
         hint = f"enter an ISO code such as {self.example_country}, or the English name"
         if not text:
             self.report(number, "country", f"is empty; {hint}")
+            return None
+        if text.isdigit():
+            self.report(
+                number,
+                "country",
+                _('"{text}" is a numeric country code; use the two-letter code such as {example}')
+                .format(text=text, example=self.example_country),
+            )
             return None
         if text not in self.country_codes:
             self.country_codes[text] = resolve_country(text)
@@ -413,6 +437,14 @@ class _RowChecker:
         if not text:
             return None
         value = cell_number(raw)
+        if value is None and looks_like_a_number(text):
+            self.report(
+                number,
+                "score",
+                _('"{text}" is not a plain number; write the score as a plain number such as '
+                  "62.5 or 62,5").format(text=text),
+            )
+            return None
         if value is None:
             self.report(number, "score", f'"{text}" is not a number; {SCORE_HINT}')
             return None

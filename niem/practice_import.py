@@ -18,22 +18,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from niem.accounts import Account, Operator, submit_countries
+from niem.cells import Formula, Table, Unreadable, cell_text, cell_whole_number, is_blank
+from niem.config import ReadLimits
 from niem.countries import resolve_country
 from niem.exporting import FORMULA_PREFIXES
 from niem.i18n import _
 from niem.importing import Problem
-from niem.sheets import (
-    SEPARATOR_NAMES,
-    Formula,
-    Table,
-    Unreadable,
-    cell_text,
-    cell_whole_number,
-    is_blank,
-    read_cells,
-    size_text,
-)
+from niem.sheets import SEPARATOR_NAMES, read_cells
 from niem.store import Catalogue
+from niem.text import control_character
 
 REQUIRED_COLUMNS = (
     "title",
@@ -92,14 +85,14 @@ class PracticeContext:
     steps: Mapping[str, str]
     practice_ids: frozenset[int]
     editable_countries: frozenset[str] | None
-    max_bytes: int
+    limits: ReadLimits
 
 
 def practice_context(
     catalogue: Catalogue,
     practice_ids: Sequence[int],
     submitter: Account | Operator,
-    max_bytes: int,
+    limits: ReadLimits,
 ) -> PracticeContext:
     """What practices sent by this submitter are checked against."""
     return PracticeContext(
@@ -108,7 +101,7 @@ def practice_context(
         steps=dict(catalogue.steps),
         practice_ids=frozenset(practice_ids),
         editable_countries=None if isinstance(submitter, Operator) else submit_countries(submitter),
-        max_bytes=max_bytes,
+        limits=limits,
     )
 
 
@@ -128,15 +121,9 @@ class PracticeUpload:
 
 def read_practices(data: bytes, filename: str, context: PracticeContext) -> PracticeUpload:
     """Read a CSV or XLSX file of practices and check every row."""
-    if len(data) > context.max_bytes:
-        return _file_problem(
-            _("the file is over the limit of {limit}; split it into smaller files").format(
-                limit=size_text(context.max_bytes)
-            )
-        )
     read_notices: list[str] = []
     try:
-        table = read_cells(data, filename, context.max_bytes, read_notices)
+        table = read_cells(data, filename, context.limits, read_notices)
     except Unreadable as error:
         return PracticeUpload([], [Problem(error.row, "", str(error))], [])
     if table is None:
@@ -286,6 +273,14 @@ class _PracticeChecker:
                 )
         # A formula is reported above; its cell is then left out, not reported again as empty.
         texts = {k: _free_text(v) for k, v in values.items() if not isinstance(v, Formula)}
+        for key, text in list(texts.items()):
+            if code := control_character(text):
+                self.report(
+                    number,
+                    key,
+                    _("contains a control character ({code}); remove it").format(code=code),
+                )
+                del texts[key]
         title = self.text(number, texts, "title", _("give the practice a short title"))
         organisation = self.text(
             number, texts, "organisation", _("name the organisation that runs it")

@@ -489,7 +489,7 @@ def load_illustrative_practices(session: Session, settings: Settings) -> int:
     if already or not settings.illustrative_practices_file.exists():
         return 0
     path = settings.illustrative_practices_file
-    context = practice_context(load_catalogue(session), [], OPERATOR, settings.max_upload_bytes)
+    context = practice_context(load_catalogue(session), [], OPERATOR, settings.upload_limits)
     checked = read_practices(path.read_bytes(), path.name, context)
     if not checked.valid:
         raise NiemError(f"{path} has problems: {'; '.join(map(str, checked.problems[:3]))}")

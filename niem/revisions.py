@@ -28,6 +28,7 @@ from niem.changes import (
 )
 from niem.database import write_transaction
 from niem.errors import NiemError, UnknownChoice
+from niem.i18n import _
 from niem.importing import UploadRow
 from niem.models import (
     Indicator,
@@ -40,6 +41,7 @@ from niem.models import (
     utc_now,
 )
 from niem.store import Key, PublishedValue, published_values
+from niem.text import CONTROL, check_plain
 from niem.wording import describe_scores
 
 
@@ -71,6 +73,8 @@ def _check_rows(session: Session, rows: Sequence[UploadRow]) -> None:
         seen[row.key] = row.row
         if row.value is not None and not 0 <= row.value <= 100:
             raise NiemError(f"row {row.row}: score {row.value:g} is outside 0–100")
+        for what, text in ((_("the note"), row.note), (_("the source"), row.source)):
+            check_plain(text, _("row {row}: {what}").format(row=row.row, what=what))
     members = set(session.exec(select(RoundCountry.round_year, RoundCountry.country_code)).all())
     unknown_pairs = sorted({k for k in seen if (k[0], k[1]) not in members})
     if unknown_pairs:
@@ -104,7 +108,9 @@ def submit(
 
     Conflicting rows are refused unless confirmed; on any error nothing is written.
     """
-    comment = comment.strip()
+    comment = check_plain(comment.strip(), _("the comment"))
+    # The file name comes from the partner's computer; it is kept, its control characters not.
+    file_name = None if file_name is None else CONTROL.sub("\ufffd", file_name)
 
     def write() -> Revision:
         account = check(session, user, Action.SUBMIT)
@@ -208,7 +214,7 @@ def approve(
     def write() -> Revision:
         account = check(session, user, Action.APPROVE)
         assert isinstance(account, Account)
-        revision = find_revision(session, revision_id)
+        revision = find_revision(session, revision_id, lock=True)
         _require_status(revision, RevisionStatus.PENDING, "approved")
         newer = conflicting(diff(session, revision))
         if newer and not confirm_conflicts:
@@ -236,12 +242,12 @@ def reject(
     now: datetime | None = None,
 ) -> Revision:
     """Refuse a pending revision, with a reason the partner will read."""
-    reason = reason.strip()
+    reason = check_plain(reason.strip(), _("the reason"))
 
     def write() -> Revision:
         account = check(session, user, Action.REJECT)
         assert isinstance(account, Account)
-        revision = find_revision(session, revision_id)
+        revision = find_revision(session, revision_id, lock=True)
         _require_status(revision, RevisionStatus.PENDING, "rejected")
         if not reason:
             raise NiemError("give a reason for rejecting; the partner reads it")
@@ -264,7 +270,7 @@ def withdraw(
     """Take back one's own pending revision; a coordinator rejects others' with a reason."""
 
     def write() -> Revision:
-        revision = find_revision(session, revision_id)
+        revision = find_revision(session, revision_id, lock=True)
         account = check(session, user, Action.WITHDRAW, author=revision.author)
         assert isinstance(account, Account)
         _require_status(revision, RevisionStatus.PENDING, "withdrawn")

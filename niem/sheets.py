@@ -2,6 +2,8 @@
 
 Nothing here knows what the cells mean (see `niem.importing`, which checks them). Decisions:
 - The format is decided by content; the file name only names the file in messages.
+- Every file is read within `niem.config.ReadLimits`, the same for CSV and XLSX: the work
+  follows what the file really holds, and anything beyond a limit is refused.
 - Text that is not UTF-8 is read in the legacy code page whose letters fit it best.
 - The separator is the one the first line uses most: comma, semicolon or tab.
 """
@@ -10,22 +12,24 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
-import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from collections.abc import Iterator, Sequence
 
-from openpyxl import load_workbook
+from niem.cells import (
+    Table,
+    Unreadable,
+    not_a_table,
+    size_text,
+    split_header,
+    too_long,
+    too_many_rows,
+    too_wide,
+)
+from niem.config import ReadLimits
+from niem.workbooks import read_workbook
 
 ENCODING_NAMES = {"cp1257": "Windows-1257", "cp1250": "Windows-1250", "cp1252": "Windows-1252"}
-# A zip that unpacks to far more than its size is a zip bomb, not a score sheet.
-MAX_UNZIPPED_RATIO = 100
 SEPARATOR_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab"}
-SAVE_AS = "save the scores from Excel as CSV or XLSX and upload that"
-NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
-WHOLE_NUMBER = re.compile(r"\d+(?:[.,]0*)?")
 
 # Lowercase letters beyond ASCII of the languages written in each code page. The right code
 # page turns the bytes into letters that one of its own languages uses together.
@@ -57,54 +61,24 @@ ALPHABETS = {
 NEUTRAL_SYMBOLS = set("€‚„…†‡‰‹›‘’“”•–—™\u00a0§©«»®°·\u00ad")
 
 
-@dataclass(frozen=True)
-class Formula:
-    """A cell holding a formula, kept as written: uploads must hold values."""
-
-    text: str
-
-
-@dataclass
-class Table:
-    """Cells as read, before any check: header and rows with their spreadsheet numbers."""
-
-    header_row: int
-    header: list[str]
-    rows: list[tuple[int, list[object]]]
-    delimiter: str = ","
-
-
-class Unreadable(Exception):
-    """The bytes are not a table we can read; the message says what to do instead."""
-
-    def __init__(self, message: str, row: int | None = None) -> None:
-        super().__init__(message)
-        self.row = row
-
-
-def read_cells(data: bytes, filename: str, max_bytes: int, notices: list[str]) -> Table | None:
-    """The file's header and rows, or None if it has no cells; Unreadable if it is no table.
+def read_cells(data: bytes, filename: str, limits: ReadLimits, notices: list[str]) -> Table | None:
+    """The file's header and rows, or None if it has no cells; Unreadable if it is no table or
+    goes beyond a limit.
 
     What a person should know about how it was read (its encoding, its sheet) is added to
     `notices`.
     """
+    if len(data) > limits.bytes:
+        size, limit = size_text(len(data)), size_text(limits.bytes)
+        # A caller may pass only the first limit + 1 bytes; then the size is not known.
+        over = f"the file is {size}, over" if size != limit else "the file is over"
+        raise Unreadable(
+            f"{over} the limit of {limit}; "
+            "split it into smaller files or remove rows you did not change"
+        )
     if data[:4] == b"PK\x03\x04":
-        return _read_workbook(data, filename, max_bytes, notices)
-    return _read_text(data, filename, notices)
-
-
-def size_text(n: int) -> str:
-    """'1.5 MB', '12 KB', '300 bytes'."""
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
-        if n >= factor:
-            return f"{n / factor:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{n} bytes"
-
-
-def _not_a_table(filename: str, kind: str = "") -> Unreadable:
-    name = f'"{filename}"' if filename else "the file"
-    what = f"is {kind}, not a CSV or XLSX file" if kind else "is not a CSV or XLSX file"
-    return Unreadable(f"{name} {what}; {SAVE_AS}")
+        return read_workbook(data, filename, limits, notices)
+    return _read_text(data, filename, limits, notices)
 
 
 def _binary_kind(data: bytes) -> str:
@@ -124,71 +98,10 @@ def _binary_kind(data: bytes) -> str:
     return ""
 
 
-def _zip_kind(archive: zipfile.ZipFile) -> str:
-    names = set(archive.namelist())
-    if "word/document.xml" in names:
-        return "a Word document"
-    if "ppt/presentation.xml" in names:
-        return "a PowerPoint presentation"
-    if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
-        return "an OpenDocument file"
-    return "a ZIP archive"
-
-
-def _read_workbook(data: bytes, filename: str, max_bytes: int, notices: list[str]) -> Table:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise _not_a_table(filename, "a damaged ZIP archive") from error
-    with archive:
-        if "xl/workbook.xml" not in archive.namelist():
-            raise _not_a_table(filename, _zip_kind(archive))
-        unzipped = sum(info.file_size for info in archive.infolist())
-        if unzipped > MAX_UNZIPPED_RATIO * max_bytes:
-            raise Unreadable(
-                f"the workbook unpacks to {size_text(unzipped)}, too much to read; "
-                "save the scores sheet as CSV and upload that"
-            )
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=False)
-    # openpyxl raises many kinds of errors on damaged workbooks; all mean the same here.
-    except Exception as error:
-        raise Unreadable(
-            "the workbook could not be read; open it in Excel, save it again as XLSX "
-            "and upload that"
-        ) from error
-    sheets = workbook.worksheets
-    if not sheets:
-        raise Unreadable("the workbook has no sheets; put the scores on the first sheet")
-    named = [s for s in sheets if s.title.strip().casefold() == "scores"]
-    sheet = named[0] if named else sheets[0]
-    if len(sheets) > 1 and not named:
-        notices.append(
-            f'read the first sheet, "{sheet.title}"; to read another one, name it "scores"'
-        )
-    rows: list[tuple[int, list[object]]] = []
-    for cells in sheet.iter_rows():
-        values: list[object] = []
-        for cell in cells:
-            if cell.data_type == "f":
-                text = cell.value if isinstance(cell.value, str) else cell.value.text
-                values.append(Formula(str(text)))
-            else:
-                values.append(cell.value)
-        rows.append((cells[0].row, values))
-    table = _split_header(rows)
-    if table is None:
-        raise Unreadable(
-            f'the sheet "{sheet.title}" is empty; put the scores on the first sheet '
-            'or on a sheet named "scores"'
-        )
-    return table
-
-
-def _read_text(data: bytes, filename: str, notices: list[str]) -> Table | None:
+def _read_text(data: bytes, filename: str, limits: ReadLimits, notices: list[str]) -> Table | None:
     kind = _binary_kind(data)
     if kind or b"\x00" in data:
-        raise _not_a_table(filename, kind)
+        raise not_a_table(filename, kind)
     text, encoding = _decode(data)
     if encoding != "utf-8" and any(ord(c) > 127 for c in text):
         notices.append(
@@ -196,28 +109,53 @@ def _read_text(data: bytes, filename: str, notices: list[str]) -> Table | None:
             'look wrong, save it from Excel as "CSV UTF-8" and upload that'
         )
     if re.match(r"\s*<(?:!doctype|html|\?xml)", text, re.IGNORECASE):
-        raise _not_a_table(filename, "a web page or XML document")
+        raise not_a_table(filename, "a web page or XML document")
     delimiter = _delimiter(text)
-    records: list[list[str]] = []
+    table = split_header(list(_records(text, delimiter, limits)))
+    if table is not None:
+        table.delimiter = delimiter
+    return table
+
+
+def _records(text: str, delimiter: str, limits: ReadLimits) -> Iterator[tuple[int, list[object]]]:
+    """The rows with a value, numbered as a spreadsheet numbers them, within the limits."""
+    # The csv module's own limit (131,072 by default) must not cut a cell shorter than ours.
+    if csv.field_size_limit() <= limits.cell_characters:
+        csv.field_size_limit(limits.cell_characters + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number, filled = 0, 0
     try:
-        records.extend(reader)
+        for number, cells in enumerate(reader, 1):
+            last = _last_value(cells)
+            if last == 0:
+                continue
+            if last > limits.columns:
+                raise too_wide(last, limits.columns, number)
+            # Empty cells beyond the last column read are separators a spreadsheet left.
+            del cells[limits.columns :]
+            if any(len(cell) > limits.cell_characters for cell in cells):
+                raise too_long(limits.cell_characters, number)
+            filled += 1
+            if filled > limits.rows + 1:  # the header is not a row of values
+                raise too_many_rows(limits.rows, number)
+            yield number, list(cells)
     except csv.Error as error:
-        if "field limit" in str(error):
-            raise Unreadable(
-                f"a cell is longer than {csv.field_size_limit():,} characters; shorten it",
-                row=len(records) + 1,
-            ) from error
+        if "field larger than field limit" in str(error):
+            raise too_long(limits.cell_characters, number + 1) from error
         # Lenient parsing would swallow the rest of the file into one cell; say where instead.
         raise Unreadable(
             'a double quote (") is not closed or is followed by more text in the same cell; '
             'put the whole cell in double quotes and write a quote inside it as ""',
-            row=len(records) + 1,
+            row=number + 1,
         ) from error
-    table = _split_header([(number, list(cells)) for number, cells in enumerate(records, 1)])
-    if table is not None:
-        table.delimiter = delimiter
-    return table
+
+
+def _last_value(cells: list[str]) -> int:
+    """The 1-based position of the last cell that is not blank, 0 if there is none."""
+    for position in range(len(cells), 0, -1):
+        if cells[position - 1].strip():
+            return position
+    return 0
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -257,62 +195,3 @@ def _delimiter(text: str) -> str:
     counts = {d: first_line.count(d) for d in SEPARATOR_NAMES}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
-
-
-def _split_header(rows: list[tuple[int, list[object]]]) -> Table | None:
-    filled = [(number, cells) for number, cells in rows if not is_blank(cells)]
-    if not filled:
-        return None
-    (header_row, header_cells), *data = filled
-    header = [cell_text(cell) for cell in header_cells]
-    return Table(header_row=header_row, header=header, rows=data)
-
-
-def is_blank(cells: Sequence[object]) -> bool:
-    """Whether every cell of a row is empty."""
-    return all(cell_text(cell) == "" for cell in cells)
-
-
-def cell_text(value: object) -> str:
-    """A cell's content as text, stripped; formulas as written."""
-    if isinstance(value, str):
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, Formula):
-        return value.text
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime) and value.time() == time():
-        return value.date().isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def cell_number(value: object) -> float | None:
-    """A finite number from a numeric cell or from text with a decimal point or comma."""
-    if isinstance(value, bool) or isinstance(value, date | time):
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = cell_text(value)
-        if not NUMBER.fullmatch(text):
-            return None
-        number = float(text.replace(",", "."))
-    return number if math.isfinite(number) else None
-
-
-def cell_whole_number(value: object) -> int | None:
-    """A whole number, such as a year, also when Excel wrote it as 2021.0."""
-    if isinstance(value, bool) or isinstance(value, date | time):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    text = cell_text(value)
-    return int(re.split(r"[.,]", text)[0]) if WHOLE_NUMBER.fullmatch(text) else None

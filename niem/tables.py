@@ -13,6 +13,7 @@ from niem.accounts import Account
 from niem.changes import Change, ChangeKind, Preview
 from niem.explorer import CountryProfile, provenance_label
 from niem.history import HistoryEntry, RevisionSummary
+from niem.i18n import _
 from niem.importing import Problem, problems_table
 from niem.models import PublishedFigure
 from niem.store import Catalogue, RoundInfo
@@ -206,6 +207,19 @@ def problems_shown(problems: Sequence[Problem]) -> pd.DataFrame:
     """The validation report: row, column and problem, as the spreadsheet numbers rows."""
     return problems_table(problems).rename(
         columns={"row": "Row", "column": "Column", "problem": "Problem"}
+    )
+
+
+def notices_shown(notices: Sequence[Problem]) -> pd.DataFrame:
+    """How the file was read, as a table: its row, column and notice (text from the file, such
+    as a column's header or a sheet's name, stays plain text in a table)."""
+    return pd.DataFrame(
+        {
+            # A notice about the whole file has no row: an empty cell, not "None".
+            "Row": ["" if n.row is None else str(n.row) for n in notices],
+            "Column": [n.column for n in notices],
+            _("Notice"): [n.message for n in notices],
+        }
     )
 
 

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from niem.cells import size_text
+from niem.config import ReadLimits
+from niem.i18n import _
 from niem.models import Revision, RevisionStatus, as_utc
 
 if TYPE_CHECKING:  # both modules put things into words with this one
@@ -128,4 +131,17 @@ def submitted_text(revision: Revision) -> str:
     return (
         f"Revision {revision.id} is waiting for the coordinator's review. "
         "Nobody else sees the new values until it is approved."
+    )
+
+
+def limits_text(limits: ReadLimits) -> str:
+    """What an upload may hold, as the submit page states it."""
+    return _(
+        "A file may be up to {size}, with up to {rows:,} rows of scores and {columns} columns; "
+        "a cell holds up to {characters:,} characters."
+    ).format(
+        size=size_text(limits.bytes),
+        rows=limits.rows,
+        columns=limits.columns,
+        characters=limits.cell_characters,
     )

@@ -14,11 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from sqlalchemy.engine import Engine
 
-from niem.config import load_settings
+from niem.accounts import LoginFailed, add_user, authenticate
+from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
+from niem.importing import UploadContext, read_upload
 from niem.loading import initialise
 from niem.results import load_results
+from tests.hostile_files import FILES
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PAGES, SETTLED, served
 
 PAGE_TARGET_SECONDS = 1.0
@@ -55,6 +59,56 @@ def _timed_navigation(
     return time.perf_counter() - start
 
 
+def sign_in_times(engine: Engine) -> None:
+    """A failed sign-in must take as long whether the name is unknown, the password wrong or
+    the account locked: print the median of each."""
+    with open_session(engine) as session:
+        add_user(session, "bench", "partner", "correct horse", ["LV"])
+        add_user(session, "locked", "partner", "correct horse", ["LV"])
+        for _ in range(5):
+            try:
+                authenticate(session, "locked", "guess")
+            except LoginFailed:
+                pass
+
+        def failing(name: str, password: str) -> Callable[[], object]:
+            def attempt() -> object:
+                try:
+                    # A high limit, so that the repeated guesses do not lock "bench".
+                    return authenticate(session, name, password, attempts_before_lock=1000)
+                except LoginFailed as error:
+                    return error
+
+            return attempt
+
+        for label, name, password in (
+            ("unknown name", "nobody", "guess"),
+            ("wrong password", "bench", "guess"),
+            ("locked account", "locked", "correct horse"),
+        ):
+            seconds = timed(failing(name, password), repeats=15)
+            print(f"failed sign-in, {label:<15}  {seconds * 1000:6.1f} ms")
+
+
+def hostile_read_times() -> None:
+    """The slowest hostile uploads, read in this process (the tests cap each one's memory)."""
+    context = UploadContext(
+        rounds={2021: frozenset({"LV"})},
+        indicators={"MAI-L-01": True},
+        editable_countries=frozenset({"LV"}),
+        limits=ReadLimits(),
+    )
+    for name in (
+        "empty-cells-up-to-the-part-limit.xlsx",
+        "csv-only-line-breaks.csv",
+        "csv-header-with-a-million-empty-cells.csv",
+        "too-many-rows.xlsx",
+    ):
+        data = FILES[name]()
+        seconds = timed(lambda data=data, name=name: read_upload(data, name, context), repeats=3)
+        print(f"upload {name:<42} {seconds:6.3f} s")
+
+
 def main() -> int:
     """Print one line per measurement; exit 1 if a page misses its target."""
     with tempfile.TemporaryDirectory() as folder:
@@ -66,6 +120,8 @@ def main() -> int:
         with open_session(engine) as session:
             seconds = timed(lambda: load_results(session))
         print(f"figures table (all rounds)        {seconds:6.3f} s")
+        sign_in_times(engine)
+        hostile_read_times()
         slow = []
         with served(url) as address, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -4,6 +4,7 @@ PostgreSQL server named by NIEM_TEST_POSTGRES_URL (tests marked `both_databases`
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,26 @@ def pytest_configure(config: pytest.Config) -> None:
         "both_databases: run the test's engine, empty_engine and database_url fixtures on "
         "SQLite and on the PostgreSQL server named by NIEM_TEST_POSTGRES_URL",
     )
+    config.addinivalue_line(
+        "markers",
+        "real_error_edge: let the app's error edge turn unexpected errors into a message, as "
+        "it does for visitors (elsewhere they fail the test as exceptions)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def unexpected_errors_fail_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page test must see a bug as an exception, not as the edge's polite message."""
+    if request.node.get_closest_marker("real_error_edge"):
+        return
+    from niem.ui import actions
+
+    def reraise(error: Exception) -> str:
+        raise error
+
+    monkeypatch.setattr(actions, "log_unexpected", reraise)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -173,6 +194,20 @@ def database_url(
         url = f"sqlite:///{tmp_path / 'niem.db'}"
     monkeypatch.setenv("NIEM_DATABASE_URL", url)
     yield url
+
+
+@pytest.fixture
+def shared_engine(backend: str, engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """The test's database where threads get connections of their own (a file for SQLite)."""
+    if backend != "sqlite":
+        yield engine
+        return
+    path = tmp_path / "niem.db"
+    with sqlite3.connect(path) as target:
+        engine.raw_connection().driver_connection.backup(target)  # type: ignore[union-attr]
+    shared = make_engine(f"sqlite:///{path}")
+    yield shared
+    shared.dispose()
 
 
 def table_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

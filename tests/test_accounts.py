@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import base64
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from niem import accounts
 from niem.accounts import (
     Account,
     AccountDisabled,
-    AccountLocked,
     Action,
     LoginFailed,
     add_user,
@@ -98,7 +100,7 @@ def test_every_action_is_in_the_matrix() -> None:
             PARTNER,
             Action.SUBMIT,
             {"country": "EE"},
-            "'lv' may not submit scores for EE; its countries are LV",
+            "this account may not submit scores for EE; its countries are LV",
         ),
         (PARTNER, Action.APPROVE, {}, "only a coordinator may approve revisions"),
         (PARTNER, Action.ROLLBACK, {}, "only a coordinator may roll back revisions"),
@@ -106,20 +108,21 @@ def test_every_action_is_in_the_matrix() -> None:
             PARTNER,
             Action.WITHDRAW,
             {"author": "ee"},
-            "'lv' may only withdraw its own unpublished revisions; this one is by 'ee'",
+            "an account may only withdraw its own unpublished revisions; "
+            "this one is by another account",
         ),
         (
             COORDINATOR,
             Action.WITHDRAW,
             {"author": "lv"},
-            "'coord' may only withdraw its own unpublished revisions; this one is by 'lv', "
-            "so reject it with a reason instead",
+            "a coordinator may only withdraw its own unpublished revisions; this one is by "
+            "another account, so reject it with a reason instead",
         ),
         (
             Account("lv", "partner", ("LV",), disabled=True),
             Action.SUBMIT,
             {"country": "LV"},
-            "the account 'lv' is disabled; ask the coordinator",
+            "this account is disabled; ask the coordinator",
         ),
     ],
 )
@@ -202,7 +205,14 @@ def test_added_users_are_listed_with_their_countries(session: Session) -> None:
             "a coordinator may edit every country; give no countries",
         ),
         ("x", "partner", "short", ["LV"], NiemError, "the password needs at least 8 characters"),
-        ("taken", "partner", PASSWORD, ["LV"], NiemError, "user 'taken' already exists"),
+        (
+            "taken",
+            "partner",
+            PASSWORD,
+            ["LV"],
+            NiemError,
+            "a user of that name already exists (names ignore case and width)",
+        ),
     ],
 )
 def test_add_user_refuses_bad_accounts_and_writes_nothing(
@@ -227,6 +237,24 @@ def test_login_returns_the_account(session: Session) -> None:
     assert authenticate(session, " lv ", PASSWORD, now=T0) == Account("lv", "partner", ("LV",))
 
 
+FAILED = (
+    "wrong user name or password (after 5 failed attempts in a row an account is locked for "
+    "15 minutes)"
+)
+FAILED_3_10 = (
+    "wrong user name or password (after 3 failed attempts in a row an account is locked for "
+    "10 minutes)"
+)
+
+
+def stored_state(session: Session, name: str = "lv") -> tuple[int, datetime | None]:
+    stored = session.get(User, name)
+    assert stored is not None
+    session.refresh(stored)
+    locked = stored.locked_until
+    return stored.failed_logins, None if locked is None else locked.replace(tzinfo=UTC)
+
+
 def test_an_unknown_user_and_a_wrong_password_get_the_same_message(session: Session) -> None:
     add_user(session, "lv", "partner", PASSWORD, ["LV"])
     messages = []
@@ -234,34 +262,31 @@ def test_an_unknown_user_and_a_wrong_password_get_the_same_message(session: Sess
         with pytest.raises(LoginFailed) as failed:
             authenticate(session, name, password, now=T0)
         messages.append(str(failed.value))
-    assert messages == ["wrong user name or password"] * 2
+    assert messages == [FAILED] * 2
 
 
 def test_failed_logins_lock_the_account_until_the_lock_time_passes(session: Session) -> None:
     add_user(session, "lv", "partner", PASSWORD, ["LV"])
-    for _ in range(2):
+    for _ in range(3):
         with pytest.raises(LoginFailed) as failed:
             authenticate(session, "lv", "guess", now=T0, attempts_before_lock=3, lock_minutes=10)
-        assert str(failed.value) == "wrong user name or password"
-    with pytest.raises(AccountLocked) as locked:
-        authenticate(session, "lv", "guess", now=T0, attempts_before_lock=3, lock_minutes=10)
-    assert str(locked.value) == "too many failed attempts; try again in 10 minutes"
+        assert str(failed.value) == FAILED_3_10
+    assert stored_state(session) == (0, T0 + timedelta(minutes=10))
 
-    # Locked: even the right password is refused, with the time left.
+    # Locked: even the right password is refused, in the same words as a wrong one.
     later = T0 + timedelta(minutes=9, seconds=30)
-    with pytest.raises(AccountLocked) as still:
+    with pytest.raises(LoginFailed) as still:
         authenticate(session, "lv", PASSWORD, now=later, attempts_before_lock=3, lock_minutes=10)
-    assert str(still.value) == "too many failed attempts; try again in 1 minute"
+    assert str(still.value) == FAILED_3_10
+    # Guesses while locked neither count nor move the lock.
+    assert stored_state(session) == (0, T0 + timedelta(minutes=10))
 
     unlocked = T0 + timedelta(minutes=10)
     account = authenticate(
         session, "lv", PASSWORD, now=unlocked, attempts_before_lock=3, lock_minutes=10
     )
     assert account.name == "lv"
-    stored = session.get(User, "lv")
-    assert stored is not None
-    session.refresh(stored)
-    assert (stored.failed_logins, stored.locked_until) == (0, None)
+    assert stored_state(session) == (0, None)
 
 
 def test_a_successful_login_resets_the_failure_count(session: Session) -> None:
@@ -269,21 +294,144 @@ def test_a_successful_login_resets_the_failure_count(session: Session) -> None:
     for _ in range(4):
         with pytest.raises(LoginFailed):
             authenticate(session, "lv", "guess", now=T0)
+    assert stored_state(session) == (4, None)
     authenticate(session, "lv", PASSWORD, now=T0)
+    assert stored_state(session) == (0, None)
     for _ in range(4):
-        with pytest.raises(LoginFailed) as failed:
+        with pytest.raises(LoginFailed):
             authenticate(session, "lv", "guess", now=T0)
-        assert not isinstance(failed.value, AccountLocked)
+    assert authenticate(session, "lv", PASSWORD, now=T0).name == "lv"
 
 
 def test_the_default_lock_follows_the_settings(session: Session) -> None:
     add_user(session, "lv", "partner", PASSWORD, ["LV"])
-    for _ in range(4):
-        with pytest.raises(LoginFailed):
+    for _ in range(5):
+        with pytest.raises(LoginFailed) as failed:
             authenticate(session, "lv", "guess", now=T0)
-    with pytest.raises(AccountLocked) as locked:
-        authenticate(session, "lv", "guess", now=T0)
-    assert str(locked.value) == "too many failed attempts; try again in 15 minutes"
+        assert str(failed.value) == FAILED
+    assert stored_state(session) == (0, T0 + timedelta(minutes=15))
+
+
+def test_every_failed_sign_in_does_the_same_work(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unknown name, wrong password, locked account: one scrypt hash and one counting update."""
+    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    add_user(session, "locked", "partner", PASSWORD, ["LV"])
+    for _ in range(5):
+        with pytest.raises(LoginFailed):
+            authenticate(session, "locked", "guess", now=T0)
+    calls: list[str] = []
+    real_scrypt, real_record = accounts.hashlib.scrypt, accounts._record_failure
+    monkeypatch.setattr(
+        accounts.hashlib, "scrypt", lambda *a, **k: calls.append("scrypt") or real_scrypt(*a, **k)
+    )
+    monkeypatch.setattr(
+        accounts, "_record_failure", lambda *a: calls.append("update") or real_record(*a)
+    )
+    answers = []
+    for name, password in (("nobody", PASSWORD), ("lv", "guess"), ("locked", PASSWORD)):
+        calls.clear()
+        with pytest.raises(LoginFailed) as failed:
+            authenticate(session, name, password, now=T0 + timedelta(minutes=1))
+        answers.append((type(failed.value), str(failed.value), list(calls)))
+    assert answers == [(LoginFailed, FAILED, ["scrypt", "update"])] * 3
+
+
+def test_simultaneous_wrong_guesses_leave_the_account_locked(shared_engine: Engine) -> None:
+    """A guess in flight when the lock is set cannot write the lock back to empty.
+
+    Twelve guesses, not a multiple of five: counted one by one regardless of the lock, they
+    would lock at five and ten and end unlocked with two failures.
+    """
+    engine = shared_engine
+    with open_session(engine) as session:
+        add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    start = threading.Barrier(12)
+
+    def guess() -> str:
+        with open_session(engine) as session:
+            start.wait()
+            try:
+                authenticate(session, "lv", "guess", now=T0)
+            except LoginFailed as error:
+                return str(error)
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(lambda _: guess(), range(12)))
+    assert answers == [FAILED] * 12
+    with open_session(engine) as session:
+        # The first five guesses lock the account; the seven others find it locked.
+        assert stored_state(session) == (0, T0 + timedelta(minutes=15))
+        with pytest.raises(LoginFailed):
+            authenticate(session, "lv", PASSWORD, now=T0 + timedelta(minutes=14))
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("LV", "a user of that name already exists (names ignore case and width)"),
+        ("ｌｖ", "a user of that name already exists (names ignore case and width)"),
+        (
+            "lv\u200b",
+            "a user name cannot hold control or invisible characters (U+200B); "
+            "type it again with letters, digits and punctuation only",
+        ),
+        (
+            "l\x00v",
+            "a user name cannot hold control or invisible characters (U+0000); "
+            "type it again with letters, digits and punctuation only",
+        ),
+        (
+            "a\u202eb",
+            "a user name cannot hold control or invisible characters (U+202E); "
+            "type it again with letters, digits and punctuation only",
+        ),
+    ],
+)
+def test_look_alike_and_invisible_user_names_are_refused(
+    session: Session, name: str, message: str
+) -> None:
+    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    with pytest.raises(NiemError) as refused:
+        add_user(session, name, "partner", PASSWORD, ["LV"])
+    assert str(refused.value) == message
+    assert session.exec(select(User.name)).all() == ["lv"]
+
+
+def test_a_user_signs_in_with_the_name_in_any_case_or_width(session: Session) -> None:
+    add_user(session, "Providus", "partner", PASSWORD, ["LV"])
+    for typed in ("providus", " PROVIDUS ", "Ｐｒｏｖｉｄｕｓ"):
+        assert authenticate(session, typed, PASSWORD, now=T0).name == "Providus"
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        (" " * 8, "the password cannot be only spaces; choose one with letters or digits"),
+        ("\t" * 8, "the password cannot be only spaces; choose one with letters or digits"),
+        ("pass\x00word", "the password contains a control character (U+0000); remove it"),
+    ],
+)
+def test_blank_passwords_and_control_characters_are_refused(
+    session: Session, password: str, message: str
+) -> None:
+    with pytest.raises(NiemError) as refused:
+        add_user(session, "lv", "partner", password, ["LV"])
+    assert str(refused.value) == message
+    assert session.exec(select(User.name)).all() == []
+
+
+def test_a_name_with_a_nul_character_fails_to_sign_in_like_any_unknown_name(
+    session: Session,
+) -> None:
+    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    for name in ("l\x00v", "lv\x00", "\x00"):
+        with pytest.raises(LoginFailed) as failed:
+            authenticate(session, name, PASSWORD, now=T0)
+        assert str(failed.value) == FAILED
+    assert stored_state(session) == (0, None)
 
 
 def test_a_disabled_account_cannot_log_in(session: Session) -> None:
@@ -291,10 +439,10 @@ def test_a_disabled_account_cannot_log_in(session: Session) -> None:
     assert disable_user(session, "lv").disabled
     with pytest.raises(AccountDisabled) as refused:
         authenticate(session, "lv", PASSWORD, now=T0)
-    assert str(refused.value) == "the account 'lv' is disabled; ask the coordinator"
+    assert str(refused.value) == "this account is disabled; ask the coordinator"
     with pytest.raises(LoginFailed) as wrong:
         authenticate(session, "lv", "guess", now=T0)
-    assert str(wrong.value) == "wrong user name or password"
+    assert str(wrong.value) == FAILED
 
 
 def test_disabling_an_unknown_user_says_so(session: Session) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from niem.accounts import add_user
 from niem.cli import cli
@@ -21,12 +21,14 @@ from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.illustrative import SOURCE
 from niem.loading import initialise
-from tests.conftest import table_rows
+from tests.conftest import PostgresServer, table_rows
 
 PASSWORD = "correct horse"
 ILLUSTRATIVE = SOURCE
 NOTE = "Pašvaldību atbalsts ārā"
 WHEN = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+# Review and import: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -55,9 +57,35 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def prepared_postgres(postgres_server: PostgresServer | None) -> str | None:
+    """The same prepared database on the PostgreSQL server, as a template to clone."""
+    if postgres_server is None:
+        return None
+    url = postgres_server.initialised(demo=True)
+    engine = make_engine(url)
+    with open_session(engine) as session:
+        add_user(session, "partner", "partner", PASSWORD, ["LV"])
+        add_user(session, "coord", "coordinator", PASSWORD)
+    engine.dispose()
+    return make_url(url).database
+
+
 @pytest.fixture
-def initialised(database_url: str, prepared: Path) -> str:
+def initialised(
+    backend: str,
+    database_url: str,
+    prepared: Path,
+    prepared_postgres: str | None,
+    postgres_server: PostgresServer | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
     """A copy of the prepared database where the command line will look for it."""
+    if backend == "postgresql":
+        assert postgres_server is not None
+        url = postgres_server.new_database(template=prepared_postgres)
+        monkeypatch.setenv("NIEM_DATABASE_URL", url)
+        return url
     with (
         sqlite3.connect(prepared) as source,
         sqlite3.connect(database_url.removeprefix("sqlite:///")) as target,
@@ -107,7 +135,7 @@ def test_user_add_reads_the_password_from_standard_input(database_url: str) -> N
         "lv    partner      GR LV      no\n"
     )
     with make_engine(database_url).connect() as connection:
-        stored = connection.execute(text("SELECT password_hash FROM user")).scalars().all()
+        stored = connection.execute(text('SELECT password_hash FROM "user"')).scalars().all()
     assert all(h.startswith("scrypt$16384$8$1$") and PASSWORD not in h for h in stored)
 
 
@@ -242,7 +270,7 @@ def test_a_disabled_user_cannot_import(initialised: str, tmp_path: Path) -> None
     target = write_latvian(tmp_path / "lv.csv", edited({"BRI-I-01": ("60", "")}), "utf-8")
     run("user", "disable", "partner")
     code, _, err = run("import", str(target), "--user", "partner", "--comment", "x")
-    assert (code, err) == (1, "Error: the account 'partner' is disabled; ask the coordinator\n")
+    assert (code, err) == (1, "Error: this account is disabled; ask the coordinator\n")
 
 
 @pytest.mark.parametrize("encoding", ["cp1257", "utf-8-sig"])
@@ -424,14 +452,14 @@ def test_a_conflicting_import_asks_for_confirmation(initialised: str, tmp_path: 
         ),
         (
             ["withdraw", "2", "--user", "coord"],
-            "Error: 'coord' may only withdraw its own unpublished revisions; this one is by "
-            "'partner', so reject it with a reason instead: run "
+            "Error: a coordinator may only withdraw its own unpublished revisions; this one is "
+            "by another account, so reject it with a reason instead: run "
             "`niem reject 2 --user coord --reason TEXT`\n",
         ),
         (
             ["withdraw", "1", "--user", "partner"],
-            "Error: 'partner' may only withdraw its own unpublished revisions; this one is by "
-            "'niem init'\n",
+            "Error: an account may only withdraw its own unpublished revisions; this one is by "
+            "another account\n",
         ),
         (
             ["history", "--round", "2020"],
@@ -568,3 +596,38 @@ def test_validate_notices_scores_changed_since_the_template_was_made(
         "Notice: 1 row changes a score that another revision changed after the template was "
         "made (2021 LV BRI-I-01); `niem import` will need --confirm-conflicts\n",
     )
+
+
+def test_text_stored_with_terminal_escapes_is_printed_as_visible_escapes(initialised: str) -> None:
+    """Notes and comments stored before control characters were refused cannot drive the
+    coordinator's terminal: they print as escapes, not as codes."""
+    hostile = "\x1b]0;owned\x07\x1b[2J\x1b[31mred\u009b"
+    engine = make_engine(initialised)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE revision SET comment = :c WHERE id = 1"), {"c": hostile})
+        connection.execute(
+            text(
+                "UPDATE score SET note = :n WHERE id = (SELECT min(id) FROM score "
+                "WHERE indicator_code = 'BRI-I-01' AND country_code = 'LV' AND round_year = 2021)"
+            ),
+            {"n": hostile},
+        )
+    engine.dispose()
+    escaped = "\\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred\\x9b"
+    code, out, _ = run("revisions")
+    assert code == 0
+    assert out.splitlines()[1].endswith(escaped)
+    code, out, _ = run("diff", "1")
+    assert code == 0
+    assert re.search(rf"^2021 LV BRI-I-01  no data  29 +{re.escape(escaped)}$", out, re.M)
+    assert "\x1b" not in out and "\x07" not in out and "\u009b" not in out
+
+
+def test_an_unexpected_failure_is_one_error_line(
+    initialised: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("round")
+
+    monkeypatch.setattr("niem.history.list_revisions", broken)
+    assert run("revisions") == (1, "", "Error: unexpected KeyError: 'round'; please report it\n")

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+from niem.config import ReadLimits
 from niem.exporting import to_csv_bytes, to_xlsx_bytes
 from niem.importing import (
     Problem,
@@ -42,7 +43,7 @@ PARTNER = UploadContext(
         "EMP-S-01": False,
     },
     editable_countries=frozenset({"LV"}),
-    max_bytes=5 * 1024 * 1024,
+    limits=ReadLimits(),
 )
 COORDINATOR = replace(PARTNER, editable_countries=None)
 HEADER = "round,country,indicator,score,note,source\n"
@@ -284,10 +285,11 @@ def test_upload_rejects_an_unclosed_quote_instead_of_swallowing_the_rows_after_i
     ]
 
 
-def test_upload_rejects_a_cell_longer_than_csv_allows() -> None:
-    data = f'{HEADER}2021,LV,MAI-L-01,50,"{"x" * 200_000}",\n'.encode()
+@pytest.mark.parametrize("length", [32_768, 200_000])
+def test_upload_rejects_a_cell_longer_than_excel_allows(length: int) -> None:
+    data = f'{HEADER}2021,LV,MAI-L-01,50,"{"x" * length}",\n'.encode()
     assert problems(data, "long.csv") == [
-        "row 2: a cell is longer than 131,072 characters; shorten it",
+        "row 2: a cell is longer than 32,767 characters; shorten it",
     ]
 
 
@@ -404,7 +406,7 @@ def test_upload_rejects_a_file_over_the_size_limit(size: int, limit: int, messag
     # A valid CSV padded with a long note: the size alone rejects it.
     data = (HEADER + "2021,LV,MAI-L-01,50,").encode()
     data += b"x" * (size - len(data))
-    assert problems(data, "big.csv", replace(PARTNER, max_bytes=limit)) == [
+    assert problems(data, "big.csv", replace(PARTNER, limits=ReadLimits(bytes=limit))) == [
         f"file: {message}; split it into smaller files or remove rows you did not change"
     ]
 
@@ -469,13 +471,22 @@ def test_upload_rejects_a_damaged_workbook() -> None:
     ]
 
 
-def test_upload_rejects_a_workbook_that_unpacks_too_large() -> None:
-    data = zipped({"xl/workbook.xml": b"<workbook/>", "xl/sharedStrings.xml": b" " * 7_000_000})
+TOO_BIG = (
+    "file: the workbook unpacks to more than 12 MB (or one of its parts to more than 8 MB), "
+    "too much to read; save the scores sheet as CSV and upload that"
+)
+
+
+def test_upload_rejects_a_workbook_part_that_unpacks_too_large() -> None:
+    data = zipped({"xl/workbook.xml": b"<workbook/>", "xl/sharedStrings.xml": b" " * 11_000_000})
     assert len(data) < 64 * 1024
-    assert problems(data, "bomb.xlsx", replace(PARTNER, max_bytes=64 * 1024)) == [
-        "file: the workbook unpacks to 6.7 MB, too much to read; "
-        "save the scores sheet as CSV and upload that"
-    ]
+    assert problems(data, "bomb.xlsx") == [TOO_BIG]
+
+
+def test_upload_rejects_a_workbook_that_unpacks_too_large_in_all() -> None:
+    parts = {f"xl/media/image{i}.png": b" " * 8_000_000 for i in range(4)}
+    data = zipped({"xl/workbook.xml": b"<workbook/>", **parts})
+    assert problems(data, "bomb.xlsx") == [TOO_BIG]
 
 
 # Good files: exact rows.

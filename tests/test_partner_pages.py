@@ -97,6 +97,7 @@ def open_page(page: str, user: str | None = None, **params: str) -> AppTest:
 
 def texts(app: AppTest) -> str:
     parts = [m.value for m in app.markdown] + [t.value for t in app.title]
+    parts += [t.value for t in app.text]
     parts += [h.value for h in app.header] + [h.value for h in app.subheader]
     parts += [c.value for c in app.caption]
     parts += [i.value for i in app.info] + [w.value for w in app.warning]
@@ -195,7 +196,10 @@ def test_a_wrong_password_is_an_error_message_not_a_traceback(
     app.text_input(key="password").input("not the password")
     app.button(key="sign_in_button").click().run()
     assert not app.exception
-    assert [e.value for e in app.error] == ["Wrong user name or password."]
+    assert [e.value for e in app.error] == [
+        "Wrong user name or password (after 5 failed attempts in a row an account is locked "
+        "for 15 minutes)."
+    ]
     assert "account" not in app.session_state
 
 
@@ -476,16 +480,17 @@ def test_the_coordinator_adds_and_disables_an_account(fresh: Engine) -> None:
     assert [e.value for e in app.error] == ["The password needs at least 8 characters."]
     app.text_input(key="new_password").input("long enough password")
     app.button(key="add_account_button").click().run()
-    assert "Added ministry-lv, partner for Latvia (LV)." in texts(app)
+    assert "The account is added." in texts(app)
+    assert table(app, "Name")["Name"].tolist() == ["anna", "lt-partner", "ministry-lv", "providus"]
     assert app.text_input(key="new_name").value == ""
     app.selectbox(key="disable_name").select("providus").run()
     app.button(key="disable").click().run()
-    assert "Disabled providus." in texts(app)
+    assert "The account is disabled." in texts(app)
 
     partner = open_page("app_pages/submit.py", "providus")
     assert not partner.exception
     assert [e.value for e in partner.error] == [
-        "The account 'providus' is disabled; ask the coordinator."
+        "This account is disabled; ask the coordinator."
     ]
     assert partner.info[0].value == "Sign in to submit scores."
 

@@ -80,7 +80,7 @@ def test_a_disabled_coordinator_no_longer_manages_accounts(
     accounts.disable_user(session, "coord", by=OPERATOR)
     with pytest.raises(PermissionDenied) as refused:
         accounts.list_users(session, by=people["coord"])
-    assert str(refused.value) == "the account 'coord' is disabled; ask the coordinator"
+    assert str(refused.value) == "this account is disabled; ask the coordinator"
 
 
 def test_a_coordinator_and_the_operator_manage_accounts(
@@ -122,7 +122,7 @@ def test_a_partner_submits_only_for_its_own_countries(
     before = table_rows(engine)
     with pytest.raises(PermissionDenied) as refused:
         revisions.submit(session, [_row(80, "LT")], user=people["lv"], comment="why")
-    assert str(refused.value) == "'lv' may not submit scores for LT; its countries are LV"
+    assert str(refused.value) == "this account may not submit scores for LT; its countries are LV"
     assert table_rows(engine) == before
 
 
@@ -138,7 +138,7 @@ def test_an_upload_is_checked_against_the_submitters_countries(
     session: Session, people: dict[str, Account]
 ) -> None:
     rounds, catalogue = store.load_rounds(session), store.load_catalogue(session)
-    limit = load_settings().max_upload_bytes
+    limit = load_settings().upload_limits
 
     def context(submitter: Account | accounts.Operator) -> importing.UploadContext:
         return importing.upload_context(rounds, catalogue, submitter, limit)
@@ -159,7 +159,10 @@ def test_an_upload_is_checked_against_the_submitters_countries(
     ("viewer", "message"),
     [
         (None, "log in to see unpublished revisions; without an account you may only view scores"),
-        ("lt", "'lt' may only see its own unpublished revisions; this one is by 'lv'"),
+        (
+            "lt",
+            "an account may only see its own unpublished revisions; this one is by another account",
+        ),
     ],
 )
 def test_a_pending_diff_is_refused_to_all_but_its_author_and_the_coordinator(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from niem.config import ReadLimits
 from niem.practice_import import (
     PracticeContext,
     PracticeRow,
@@ -36,7 +37,7 @@ PARTNER = PracticeContext(
     },
     practice_ids=frozenset({1, 2}),
     editable_countries=frozenset({"LV", "LT"}),
-    max_bytes=5 * 1024 * 1024,
+    limits=ReadLimits(),
 )
 HEADER = "title,countries,dimensions,steps,organisation,year_from,year_to,summary,evidence,link"
 DIMENSION_HINT = "enter codes such as language_learning, or names, separated by commas"
@@ -152,6 +153,13 @@ def test_over_long_text_is_refused_without_echoing_it() -> None:
     ]
 
 
+def test_control_characters_in_text_are_refused_by_code() -> None:
+    assert form_problems(title="Mentors\x1b[2J", summary="Line one\nline two\x07") == [
+        ("title", "contains a control character (U+001B); remove it"),
+        ("summary", "contains a control character (U+0007); remove it"),
+    ]
+
+
 def test_a_repeated_practice_is_refused_whatever_its_case_and_spaces() -> None:
     assert problems("duplicate-rows.csv") == [
         "row 4, column title: repeats row 2 (same title and countries); "
@@ -160,7 +168,7 @@ def test_a_repeated_practice_is_refused_whatever_its_case_and_spaces() -> None:
 
 
 def test_a_file_over_the_limit_is_refused_before_reading() -> None:
-    small = replace(PARTNER, max_bytes=100)
+    small = replace(PARTNER, limits=ReadLimits(bytes=100))
     data = (HEADER + "\n" + "x," * 60).encode()
     result = read_practices(data, "big.csv", small)
     assert [str(p) for p in result.problems] == [

@@ -198,7 +198,9 @@ def test_a_partner_may_not_submit_for_another_country_and_nothing_is_written(
             [practice("Fine", "Text."), practice("Job fair", "Text.", countries=("LV", "LT"))],
             user=people["lt"],
         )
-    assert str(refused.value) == "'lt' may not submit practices for LV; its countries are LT"
+    assert str(refused.value) == (
+        "this account may not submit practices for LV; its countries are LT"
+    )
     assert table_rows(empty_engine) == before
 
 
@@ -210,7 +212,9 @@ def test_a_partner_may_not_add_a_version_to_another_countrys_practice(
     edit = practice("Taken over", "Text.", countries=("LT",), practice_id=latvian.practice_id)
     with pytest.raises(PermissionDenied) as refused:
         practices.submit(session, [edit], user=people["lt"])
-    assert str(refused.value) == "'lt' may not submit practices for LV; its countries are LT"
+    assert str(refused.value) == (
+        "this account may not submit practices for LV; its countries are LT"
+    )
     assert table_rows(empty_engine) == before
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -227,7 +229,8 @@ def test_a_partner_withdraws_its_own_pending_revision(
     with pytest.raises(PermissionDenied) as refused:
         withdraw(session, 2, user=lt)
     assert str(refused.value) == (
-        "'lt' may only withdraw its own unpublished revisions; this one is by 'lv'"
+        "an account may only withdraw its own unpublished revisions; "
+            "this one is by another account"
     )
     assert withdraw(session, 2, user=lv).status == "withdrawn"
     assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 1)
@@ -371,14 +374,14 @@ def test_an_unchanged_row_from_an_old_template_is_no_conflict(
             [row("BRI-I-01", 80), row("BRI-I-01", 80, country="LT", number=3)],
             "x",
             PermissionDenied,
-            "'lv' may not submit scores for LT; its countries are LV",
+            "this account may not submit scores for LT; its countries are LV",
         ),
         (
             "disabled",
             [row("BRI-I-01", 80)],
             "x",
             PermissionDenied,
-            "the account 'lv' is disabled; ask the coordinator",
+            "this account is disabled; ask the coordinator",
         ),
         ("lv", [], "x", NothingToSubmit, "nothing to submit: there are no rows"),
         (
@@ -480,15 +483,16 @@ def test_a_refused_submission_writes_nothing(
             "lt",
             2,
             PermissionDenied,
-            "'lt' may only withdraw its own unpublished revisions; this one is by 'lv'",
+            "an account may only withdraw its own unpublished revisions; "
+            "this one is by another account",
         ),
         (
             "withdraw",
             "coord",
             2,
             PermissionDenied,
-            "'coord' may only withdraw its own unpublished revisions; this one is by 'lv', so "
-            "reject it with a reason instead",
+            "a coordinator may only withdraw its own unpublished revisions; this one is by "
+            "another account, so reject it with a reason instead",
         ),
         ("rollback", "lv", 1, PermissionDenied, "only a coordinator may roll back revisions"),
         (
@@ -783,8 +787,8 @@ def test_a_coordinator_rejects_a_partners_revision_rather_than_withdrawing_it(
     with pytest.raises(PermissionDenied) as refused:
         withdraw(session, 2, user=coord)
     assert str(refused.value) == (
-        "'coord' may only withdraw its own unpublished revisions; this one is by 'lv', "
-        "so reject it with a reason instead"
+        "a coordinator may only withdraw its own unpublished revisions; this one is by "
+        "another account, so reject it with a reason instead"
     )
     assert snapshot(engine) == before
     assert reject(session, 2, user=coord, reason="No source").status == "rejected"
@@ -873,3 +877,98 @@ def test_an_old_database_gains_the_new_nullable_columns_on_init(tmp_path: Path) 
     with open_session(engine) as session:
         assert provenance(session, "BRI-I-01") == (29, "illustrative", 1, "niem init")
         assert session.exec(select(func.count()).select_from(Score)).one() == 5040
+
+
+def test_simultaneous_approvals_publish_once_and_tell_the_other_coordinator(
+    shared_engine: Engine,
+) -> None:
+    with open_session(shared_engine) as session:
+        lv = add_user(session, "lv", "partner", PASSWORD, ["LV"])
+        anna = add_user(session, "anna", "coordinator", PASSWORD)
+        ben = add_user(session, "ben", "coordinator", PASSWORD)
+        revision = submit(session, [row("BRI-I-01", 99)], user=lv, comment="new law")
+    start = threading.Barrier(2)
+
+    def approving(coordinator: Account) -> str:
+        with open_session(shared_engine) as session:
+            start.wait()
+            try:
+                approve(session, revision.id or 0, user=coordinator)
+            except NiemError as error:
+                return f"{type(error).__name__}: {error}"
+            return "approved"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = sorted(pool.map(approving, (anna, ben)))
+    assert answers == [
+        "WrongStatus: revision 2 is published; only pending revisions can be approved",
+        "approved",
+    ]
+    with open_session(shared_engine) as session:
+        stored = session.get(Revision, revision.id)
+        assert stored is not None and stored.status == "published"
+        assert current(session)["BRI-I-01"][0] == 99
+
+
+@pytest.mark.parametrize("replace_it", [False, True])
+def test_a_write_to_a_deleted_or_replaced_database_file_is_refused_not_confirmed(
+    tmp_path: Path, replace_it: bool
+) -> None:
+    path = tmp_path / "niem.db"
+    engine = make_engine(f"sqlite:///{path}")
+    initialise(engine, load_settings(), demo=False)
+    with open_session(engine) as session:
+        lv = add_user(session, "lv", "partner", PASSWORD, ["LV"])
+        for name in ("niem.db", "niem.db-wal", "niem.db-shm"):
+            (tmp_path / name).unlink(missing_ok=True)
+        if replace_it:
+            path.write_bytes(b"")
+        with pytest.raises(NiemError) as refused:
+            submit(session, [row("BRI-I-01", 99, based_on=None)], user=lv, comment="new law")
+    assert str(refused.value) == (
+        f"the database file {path} was deleted or replaced while the app was running, so "
+        "nothing was stored; restart the app (or run the command again) to use the database"
+    )
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("a\x00b", "U+0000"), ("\x1b[2J", "U+001B"), ("x\u009b31m", "U+009B")]
+)
+def test_control_characters_in_comments_notes_and_reasons_are_refused(
+    engine: Engine, session: Session, lv: Account, coord: Account, text: str, code: str
+) -> None:
+    pending = submit(session, [row("BRI-I-01", 80)], user=lv, comment="new law")
+    before = table_rows(engine)
+    attempts = {
+        "the comment": lambda: submit(session, [row("BRI-I-02", 80)], user=lv, comment=text),
+        "row 2: the note": lambda: submit(
+            session, [row("BRI-I-02", 80, note=text)], user=lv, comment="why"
+        ),
+        "row 2: the source": lambda: submit(
+            session, [row("BRI-I-02", 80, source=text)], user=lv, comment="why"
+        ),
+        "the reason": lambda: reject(session, pending.id or 0, user=coord, reason=text),
+    }
+    messages = []
+    for attempt in attempts.values():
+        with pytest.raises(NiemError) as refused:
+            attempt()
+        messages.append(str(refused.value))
+    assert messages == [
+        f"{what} contains a control character ({code}); remove it" for what in attempts
+    ]
+    assert table_rows(engine) == before
+
+
+def test_tabs_and_line_breaks_stay_in_comments_and_notes(session: Session, lv: Account) -> None:
+    revision = submit(
+        session,
+        [row("BRI-I-02", 80, note="first line\r\nsecond\tline")],
+        user=lv,
+        comment="why:\n\tthe new law",
+    )
+    assert revision.comment == "why:\n\tthe new law"
+    assert [c.after_note for c in revision_diff(session, revision.id or 0)] == [
+        "first line\r\nsecond\tline"
+    ]

@@ -18,7 +18,7 @@ from typing import Any
 import click
 import pandas as pd
 from sqlalchemy import inspect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from niem import exporting
@@ -26,6 +26,7 @@ from niem.config import load_settings
 from niem.countries import resolve_country
 from niem.database import make_engine, open_session, sqlite_file_missing
 from niem.errors import NiemError, NotInitialised, UnknownChoice
+from niem.text import printable
 
 
 class NiemGroup(click.Group):
@@ -36,27 +37,41 @@ class NiemGroup(click.Group):
         try:
             code = super().main(*args, **kwargs)
         except click.exceptions.Abort:
-            click.echo("Error: aborted.", err=True)
+            echo("Error: aborted.", err=True)
             sys.exit(1)
         except click.ClickException as error:
             # Some of click's messages span lines ("Choose from:\n\t..."); keep one line.
-            click.echo(f"Error: {' '.join(error.format_message().split())}", err=True)
+            echo(f"Error: {' '.join(error.format_message().split())}", err=True)
             sys.exit(1)
         except NiemError as error:
-            click.echo(f"Error: {error}", err=True)
+            echo(f"Error: {error}", err=True)
             sys.exit(1)
         except OperationalError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            click.echo(
+            echo(
                 f"Error: the database cannot be used ({reason}); check NIEM_DATABASE_URL", err=True
             )
+            sys.exit(1)
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            echo(f"Error: the database refused the request ({reason}); nothing changed", err=True)
             sys.exit(1)
         except OSError as error:
             # A file the user named cannot be read or written: say which and why.
             where = f" {error.filename}" if error.filename else ""
-            click.echo(f"Error: cannot use{where}: {error.strerror or error}", err=True)
+            echo(f"Error: cannot use{where}: {error.strerror or error}", err=True)
+            sys.exit(1)
+        # Anything else is a fault of ours: still one line, never a traceback.
+        except Exception as error:
+            echo(f"Error: unexpected {type(error).__name__}: {error}; please report it", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print, with control characters written as escapes: the command line's one output, so
+    that text from a file or a user cannot move the cursor, colour or clear a terminal."""
+    click.echo(printable(str(message)), err=err, nl=nl)
 
 
 @click.group(cls=NiemGroup)
@@ -104,11 +119,11 @@ def write_frame(frame: pd.DataFrame, path: Path | None, fmt: str) -> None:
     if path is None:
         if fmt == "xlsx":
             raise UnknownChoice("XLSX cannot go to standard output; give a file with -o")
-        click.echo(exporting.to_csv_bytes(frame).decode("utf-8"), nl=False)
+        echo(exporting.to_csv_bytes(frame).decode("utf-8"), nl=False)
         return
     with path.open("wb") as handle:
         exporting.write_table(frame, fmt, handle)
-    click.echo(f"Wrote {len(frame)} rows to {path}", err=True)
+    echo(f"Wrote {len(frame)} rows to {path}", err=True)
 
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
@@ -116,7 +131,7 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
     cells = [[" ".join(c.split()) for c in row] for row in [headers, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 # The command groups register themselves on `cli`.

@@ -8,7 +8,7 @@ import click
 
 from niem import exporting, illustrative, loading, store
 from niem.checks import check_figures
-from niem.cli import cli, country_code, output_format, store_session, write_frame
+from niem.cli import cli, country_code, echo, output_format, store_session, write_frame
 from niem.config import load_settings
 from niem.database import make_engine
 from niem.methodology import LEVELS
@@ -22,7 +22,7 @@ def init(no_demo: bool) -> None:
     """Create or upgrade the database and load the shipped data (safe to repeat)."""
     settings = load_settings()
     report = loading.initialise(make_engine(settings.database_url), settings, demo=not no_demo)
-    click.echo(
+    echo(
         f"Database ready: {report.reference_rows_added} reference rows, "
         f"{report.published_figures_added} published figures, "
         f"{report.illustrative_scores_added} illustrative scores and "
@@ -80,8 +80,8 @@ def check() -> None:
     with store_session() as session:
         findings = check_figures(load_results(session))
     for finding in findings:
-        click.echo(str(finding))
-    click.echo(f"{len(findings)} findings.")
+        echo(str(finding))
+    echo(f"{len(findings)} findings.")
 
 
 @cli.command("generate-illustrative")
@@ -91,7 +91,7 @@ def generate_illustrative(seed: int, output: Path | None) -> None:
     """Regenerate the shipped illustrative scores (deterministic for a seed)."""
     text = illustrative.generate_from_shipped_files(load_settings(), seed)
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {output}", err=True)
+        echo(f"Wrote {output}", err=True)

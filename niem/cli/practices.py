@@ -30,7 +30,7 @@ def import_practices(file: Path, user_name: str, draft: bool) -> None:
     """Check a CSV or XLSX file of practices; store them only if nothing is wrong."""
     with file.open("rb") as handle:
         # One byte over the limit is enough for the reader to report the file as too large.
-        data = handle.read(load_settings().max_upload_bytes + 1)
+        data = handle.read(load_settings().upload_limits.bytes + 1)
     with store_session() as session:
         account = accounts.current_account(session, accounts.load_account(session, user_name))
         assert account is not None
@@ -38,7 +38,7 @@ def import_practices(file: Path, user_name: str, draft: bool) -> None:
             store.load_catalogue(session),
             practices.practice_ids(session),
             account,
-            load_settings().max_upload_bytes,
+            load_settings().upload_limits,
         )
         checked = practice_import.read_practices(data, file.name, context)
         for notice in checked.notices:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from niem import accounts, changes, history, importing, revisions, store
 from niem.accounts import OPERATOR, Account, Operator
 from niem.changes import ChangeKind, Preview
-from niem.cli import cli, country_code, print_table, store_session
+from niem.cli import cli, country_code, echo, print_table, store_session
 from niem.config import load_settings
 from niem.errors import NiemError
 from niem.models import RevisionStatus
@@ -22,7 +22,7 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 def _read_file(path: Path) -> bytes:
     # One byte over the limit is enough for the reader to report the file as too large.
     with path.open("rb") as handle:
-        return handle.read(load_settings().max_upload_bytes + 1)
+        return handle.read(load_settings().upload_limits.bytes + 1)
 
 
 def _check_upload(
@@ -33,13 +33,13 @@ def _check_upload(
         store.load_rounds(session),
         store.load_catalogue(session),
         submitter,
-        load_settings().max_upload_bytes,
+        load_settings().upload_limits,
     )
     result = importing.read_upload(data, file_name, context)
     for notice in result.notices:
-        click.echo(f"Notice: {notice}", err=True)
+        echo(f"Notice: {notice}", err=True)
     for problem in result.problems:
-        click.echo(str(problem))
+        echo(str(problem))
     return result
 
 
@@ -64,13 +64,13 @@ def validate(file: Path) -> None:
     if preview.conflicts:
         keys = [r.key for r in preview.conflicts]
         rows = "1 row changes a score" if len(keys) == 1 else f"{len(keys)} rows change scores"
-        click.echo(
+        echo(
             f"Notice: {rows} that another revision changed after the template was made "
             f"({describe_scores(keys)}); `niem import` will need --confirm-conflicts",
             err=True,
         )
-    click.echo(f"{file} is valid: {plural(len(result.rows), 'row')}")
-    click.echo(f"Against the current values: {_counts(preview)}.")
+    echo(f"{file} is valid: {plural(len(result.rows), 'row')}")
+    echo(f"Against the current values: {_counts(preview)}.")
 
 
 @cli.command("import")
@@ -107,7 +107,7 @@ def import_file(file: Path, user_name: str, comment: str, confirm_conflicts: boo
             raise NiemError(f"{error}: run again with --confirm-conflicts") from error
         except revisions.CommentRequired as error:
             raise NiemError(f"{error}: add --comment TEXT") from error
-    click.echo(f"Revision {revision.id} {revision.status}: {_counts(preview)}.")
+    echo(f"Revision {revision.id} {revision.status}: {_counts(preview)}.")
 
 
 @cli.command("history")
@@ -125,7 +125,7 @@ def score_history(country: str | None, round_year: int | None, indicator: str | 
             viewer=OPERATOR,
         )
     if not entries:
-        click.echo("No values recorded for these scores.")
+        echo("No values recorded for these scores.")
         return
     rows = [
         [
@@ -212,7 +212,7 @@ def approve(revision_id: int, user_name: str, confirm_conflicts: bool) -> None:
             )
         except revisions.ConflictingChanges as error:
             raise NiemError(f"{error}: run again with --confirm-conflicts") from error
-    click.echo(f"Approved revision {revision_id}; its values are now current.")
+    echo(f"Approved revision {revision_id}; its values are now current.")
 
 
 @cli.command()
@@ -224,7 +224,7 @@ def reject(revision_id: int, user_name: str, reason: str) -> None:
     with store_session() as session:
         account = accounts.load_account(session, user_name)
         revisions.reject(session, revision_id, user=account, reason=reason)
-    click.echo(f"Rejected revision {revision_id}.")
+    echo(f"Rejected revision {revision_id}.")
 
 
 @cli.command()
@@ -240,7 +240,7 @@ def withdraw(revision_id: int, user_name: str) -> None:
             raise NiemError(
                 f"{error}: run `niem reject {revision_id} --user {account.name} --reason TEXT`"
             ) from error
-    click.echo(f"Withdrew revision {revision_id}.")
+    echo(f"Withdrew revision {revision_id}.")
 
 
 @cli.command()
@@ -252,7 +252,7 @@ def rollback(revision_id: int, user_name: str) -> None:
         account = accounts.load_account(session, user_name)
         revision = revisions.rollback(session, revision_id, user=account)
         restored = len(changes.revision_diff(session, revision.id or 0))
-    click.echo(
+    echo(
         f"Revision {revision.id} rolls back revision {revision_id}: "
         f"{plural(restored, 'score')} restored."
     )

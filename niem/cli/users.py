@@ -8,7 +8,7 @@ import click
 
 from niem import accounts
 from niem.accounts import OPERATOR
-from niem.cli import cli, country_code, print_table, store_session
+from niem.cli import cli, country_code, echo, print_table, store_session
 from niem.errors import NiemError
 from niem.models import Role
 
@@ -41,7 +41,7 @@ def user_add(name: str, role: str, countries: tuple[str, ...]) -> None:
         password = _read_password()
         account = accounts.add_user(session, name, role, password, codes, by=OPERATOR)
     where = f" for {' '.join(account.countries)}" if account.countries else ""
-    click.echo(f"Added {account.role} {account.name!r}{where}.")
+    echo(f"Added {account.role} {account.name!r}{where}.")
 
 
 @user.command("list")
@@ -59,4 +59,4 @@ def user_disable(name: str) -> None:
     """Stop an account from logging in or acting; its revisions stay."""
     with store_session() as session:
         accounts.disable_user(session, name, by=OPERATOR)
-    click.echo(f"Disabled user {name!r}.")
+    echo(f"Disabled user {name!r}.")

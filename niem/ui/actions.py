@@ -1,34 +1,74 @@
 """Every call the domain may refuse, and the app's one error edge that turns a refusal into
-a message. Writes clear the caches, so every page shows the new values at once."""
+a message. Writes clear the caches, so every page shows the new values at once.
+
+The frame (app.py) runs every page inside the same edge, so no error of any kind reaches a
+visitor as a traceback: a refusal is shown as it is worded, anything else as a short message
+with a reference, its detail written to the server's log.
+"""
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from niem import accounts, revisions
 from niem.accounts import Account
 from niem.database import open_session
 from niem.errors import NiemError
+from niem.i18n import _
 from niem.importing import UploadRow
 from niem.models import Revision, RevisionKind
 from niem.ui import data
 from niem.wording import plural, sentence
 
 T = TypeVar("T")
+LOG = logging.getLogger("niem.app")
 
 
 @contextmanager
-def error_edge() -> Iterator[None]:
-    """Show a refusal from the domain (a NiemError) as one error message instead of raising it."""
+def error_edge(*, stop: bool = False) -> Iterator[None]:
+    """Show a refusal from the domain (a NiemError) as one error message, and any other error
+    as a short message whose detail goes to the server's log; never raise. With `stop`, the
+    run ends after the message (for the frame, whose later steps need what failed)."""
     try:
         yield
     except NiemError as error:
         st.error(sentence(error))
+        if stop:
+            st.stop()
+    except SQLAlchemyError as error:
+        st.error(
+            _(
+                "The database could not be used just now, so nothing was changed. Try again in "
+                "a moment; if it keeps happening, tell the coordinator (reference {reference})."
+            ).format(reference=log_unexpected(error))
+        )
+        if stop:
+            st.stop()
+    # Streamlit's own stop and rerun are BaseExceptions, so they pass through.
+    except Exception as error:
+        st.error(
+            _(
+                "Something went wrong on the server (reference {reference}). Reload the page; "
+                "if it happens again, tell the coordinator the reference."
+            ).format(reference=log_unexpected(error))
+        )
+        if stop:
+            st.stop()
+
+
+def log_unexpected(error: Exception) -> str:
+    """Write the error with its traceback to the server's log; the reference to quote."""
+    reference = secrets.token_hex(3)
+    LOG.error("unexpected error, reference %s", reference, exc_info=error)
+    return reference
 
 
 def attempt(work: Callable[[Session], T]) -> T | None:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from niem import changes, history, importing, store
 from niem.accounts import Account
-from niem.config import load_settings
+from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.models import PublishedFigure
 from niem.results import load_results
@@ -106,9 +106,14 @@ def require_database() -> None:
 def _checked_upload(
     version: Version, data: bytes, file_name: str, submitter: Account
 ) -> importing.UploadResult:
-    limit = load_settings().max_upload_bytes
-    context = importing.upload_context(rounds(), catalogue(), submitter, limit)
+    limits = load_settings().upload_limits
+    context = importing.upload_context(rounds(), catalogue(), submitter, limits)
     return importing.read_upload(data, file_name, context)
+
+
+def upload_limits() -> ReadLimits:
+    """How much of an upload is read (the settings' limits)."""
+    return load_settings().upload_limits
 
 
 def check_upload(data: bytes, file_name: str, account: Account) -> importing.UploadResult:

@@ -10,6 +10,7 @@ import streamlit as st
 from niem import exporting, tables
 from niem.changes import Change, ChangeKind, Preview, conflicts_message
 from niem.history import HistoryEntry, RevisionSummary
+from niem.i18n import _, ngettext
 from niem.importing import Problem, UploadResult
 from niem.practice_import import PracticeUpload
 from niem.store import Catalogue
@@ -70,9 +71,30 @@ def st_template_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def st_report(result: UploadResult | PracticeUpload, key: str) -> None:
-    """The validation report: notices, then every problem in a table with a CSV download."""
-    for notice in result.notices:
-        st.info(sentence(notice if notice.row is not None else notice.message))
+    """The validation report: notices, then every problem in a table with a CSV download.
+
+    Both are tables: they quote the file (its headers, its sheet names), which must show as
+    the file has it, never as Markdown.
+    """
+    if result.notices:
+        st.info(
+            ngettext(
+                "A note on how the file was read (nothing to fix unless it surprises you):",
+                "{count} notes on how the file was read (nothing to fix unless they surprise "
+                "you):",
+                len(result.notices),
+            ).format(count=len(result.notices))
+        )
+        st_table(
+            tables.notices_shown(result.notices),
+            f"{key}_notices",
+            column_config={
+                "Row": st.column_config.TextColumn(width="small"),
+                "Column": st.column_config.TextColumn(width="small"),
+                _("Notice"): WIDE_TEXT,
+            },
+            download=None,
+        )
     if result.valid:
         st.success(f"No problems found: {plural(len(result.rows), 'row')} read.")
         return

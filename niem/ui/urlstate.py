@@ -19,8 +19,9 @@ from niem.wording import country_label
 T = TypeVar("T")
 # Stands for "no choice" (all rounds, all countries) in a selectbox and in a link.
 EVERYTHING = "all"
-# Link values are echoed only when they cannot form markdown, a link or an address.
-SAFE_LINK_VALUE = re.compile(r"[\w:\-]{1,40}")
+# Link values are echoed only when they cannot form Markdown, an emoji or icon code, a link
+# or an address: ASCII letters, digits and hyphens.
+SAFE_LINK_VALUE = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 
 def is_safe_link_value(raw: str) -> bool:
@@ -41,7 +42,10 @@ def url_choice(key: str, options: Sequence[T], default: T, label: str) -> T:
             f"The link asked for {label} “{raw}”, which does not exist here; showing {default}."
         )
     else:
-        st.warning(f"The link asked for a {label} that does not exist here; showing {default}.")
+        article = "an" if label[:1] in "aeiou" else "a"
+        st.warning(
+            f"The link asked for {article} {label} that does not exist here; showing {default}."
+        )
     return default
 
 
