@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from niem.methodology import Measure
 from niem.results import COMPUTED, PUBLISHED
 from niem.store import ILLUSTRATIVE, Catalogue, RoundInfo
 
@@ -13,23 +14,6 @@ from niem.store import ILLUSTRATIVE, Catalogue, RoundInfo
 FLAT_THRESHOLD = 2.0
 NOT_IN_ROUND = "not in this round"
 NO_DATA = "insufficient data"
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A figure the user can pick: overall, or one area, dimension or step."""
-
-    level: str
-    code: str = ""
-
-    @property
-    def key(self) -> str:
-        return self.level if self.level == "overall" else f"{self.level}:{self.code}"
-
-    @classmethod
-    def from_key(cls, key: str) -> Measure:
-        level, _, code = key.partition(":")
-        return cls(level, code)
 
 
 @dataclass(frozen=True)

@@ -145,3 +145,17 @@ class User(SQLModel, table=True):
 class UserCountry(SQLModel, table=True):
     user_name: str = Field(foreign_key="user.name", primary_key=True)
     country_code: str = Field(foreign_key="country.code", primary_key=True)
+
+
+class PublishedFact(SQLModel, table=True):
+    """A published statement about the figures (a rank, a count, a gap), with its source.
+
+    `check` and `arguments` say how `niem check` verifies it against the current figures.
+    """
+
+    key: str = Field(primary_key=True)
+    round_year: int = Field(foreign_key="round.year", index=True)
+    statement: str
+    source_url: str
+    check: str
+    arguments: str = ""

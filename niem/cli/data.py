@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from niem import exporting, illustrative, loading, store
-from niem.checks import check_figures
+from niem.checks import CONTRADICTS_PUBLISHED, check_figures
 from niem.cli import cli, country_code, output_format, store_session, write_frame
 from niem.config import load_settings
 from niem.database import make_engine
+from niem.facts import check_facts
 from niem.methodology import LEVELS
 from niem.results import load_results
 from niem.templates import build_template, check_round_country
@@ -24,7 +26,8 @@ def init(no_demo: bool) -> None:
     report = loading.initialise(make_engine(settings.database_url), settings, demo=not no_demo)
     click.echo(
         f"Database ready: {report.reference_rows_added} reference rows, "
-        f"{report.published_figures_added} published figures and "
+        f"{report.published_figures_added} published figures, "
+        f"{report.published_facts_added} published facts and "
         f"{report.illustrative_scores_added} illustrative scores added."
     )
 
@@ -75,12 +78,21 @@ def template(country: str, round_year: int, output: Path | None) -> None:
 
 @cli.command()
 def check() -> None:
-    """Report coverage gaps and computed figures that differ from published ones."""
+    """Report coverage gaps, and exit 1 if the figures contradict a published figure or fact."""
     with store_session() as session:
-        findings = check_figures(load_results(session))
+        results = load_results(session)
+        facts = store.load_published_facts(session)
+    findings = check_figures(results)
     for finding in findings:
         click.echo(str(finding))
     click.echo(f"{len(findings)} findings.")
+    verdicts = check_facts(facts, results)
+    for verdict in verdicts:
+        click.echo(str(verdict))
+    broken = sum(not v.holds for v in verdicts)
+    click.echo(f"{len(verdicts) - broken} of {len(verdicts)} published facts hold.")
+    if broken or any(f.kind == CONTRADICTS_PUBLISHED for f in findings):
+        sys.exit(1)
 
 
 @cli.command("generate-illustrative")
