@@ -46,8 +46,16 @@ INDICATOR_SPREAD = 12.0
 # How much a country and each of its dimensions move between rounds, on average zero.
 ROUND_DRIFT = 3.0
 ROUND_NOISE = 2.5
-# The average change between rounds of what a published fact says fell, rose, or neither.
-FALL, RISE, ELSE = -4.0, 1.5, 1.0
+# The average change between rounds of what a published fact says fell or rose, by level
+# (a step's change is shared out among the steps, so it is set larger); others move by up
+# to UNSTATED either way.
+CHANGES = {
+    ("dimension", "falls"): -4.0,
+    ("dimension", "rises"): 1.5,
+    ("step", "falls"): -3.0,
+    ("step", "rises"): 3.0,
+}
+UNSTATED = 1.0
 # The extreme country of a dimension lands within TIGHT of its one-decimal design, so that
 # the published gaps hold after rounding; every other design within LOOSE, and at least
 # GAP_MARGIN inside the extremes.
@@ -226,13 +234,13 @@ def _changes(
     framework: Framework, facts: Sequence[Fact], before: int, after: int, rng: random.Random
 ) -> dict[str, float]:
     """The designed average change of each dimension and step from one round to the next."""
-    changes = {d: rng.uniform(-ELSE, ELSE) for d in framework.dimensions}
+    changes = {d: rng.uniform(-UNSTATED, UNSTATED) for d in framework.dimensions}
     changes.update({s: 0.0 for s in framework.steps})
     for fact in facts:
         if fact.check == "averages_change" and fact.round_year == after:
             if int(fact.number("since")) == before:
-                changes.update({m.code: FALL for m in fact.measures("falls")})
-                changes.update({m.code: RISE for m in fact.measures("rises")})
+                for way in ("falls", "rises"):
+                    changes.update({m.code: CHANGES[(m.level, way)] for m in fact.measures(way)})
     return changes
 
 
@@ -310,16 +318,18 @@ def generate(
     if gaps:
         pinned.update(_shape_gaps(designs[latest], levels, gaps))
     shifts: dict[int, dict[str, float]] = {latest: {s: 0.0 for s in steps}}
-    for later, year in zip(years, years[1:], strict=False):
-        changes = _changes(framework, facts, year, later, rng)
-        designs[year] = _earlier_design(designs[later], participants[year], changes, fresh, rng)
-        shifts[year] = _centred({s: shifts[later][s] - changes[s] for s in steps})
+    for newer, year in zip(years, years[1:], strict=False):
+        changes = _changes(framework, facts, year, newer, rng)
+        designs[year] = _earlier_design(designs[newer], participants[year], changes, fresh, rng)
+        shifts[year] = _centred({s: shifts[newer][s] - changes[s] for s in steps})
         for country, row in designs[year].items():
-            _level_with_published(row, [t for t in targets if (t.round_year, t.country) == (
-                year, country)], steps)
+            own = [t for t in targets if (t.round_year, t.country) == (year, country)]
+            _level_with_published(row, own, steps)
 
     rows: list[dict[str, str]] = []
-    for year in years:
+    later_values: dict[str, dict[str, float | None]] = {}
+    for later, year in zip([None, *years], years, strict=False):
+        current: dict[str, dict[str, float | None]] = {}
         for country in participants[year]:
             row = designs[year][country]
             own = [t for t in targets if t.round_year == year and t.country == country]
@@ -337,15 +347,25 @@ def generate(
                 if ("step", s) not in published
             ]
             values: dict[str, float | None] = {}
+            missing: set[tuple[str, str]] = set()
+            before = later_values.get(country, {})
             for ind in framework.scored():
-                raw = (
-                    row[ind.dimension]
-                    + STEP_OFFSETS.get(ind.step, 0.0)
-                    + shifts[year][ind.step]
-                    + rng.gauss(0, INDICATOR_SPREAD)
-                )
-                values[ind.code] = None if rng.random() < MISSING_SHARE else _clip(raw)
+                offset = STEP_OFFSETS.get(ind.step, 0.0)
+                centre = row[ind.dimension] + offset + shifts[year][ind.step]
+                if (known := before.get(ind.code)) is not None and later is not None:
+                    # An indicator moves with its design between rounds, give or take a little.
+                    earlier = designs[later][country][ind.dimension] + shifts[later][ind.step]
+                    raw = known + centre - offset - earlier
+                    raw += rng.gauss(0, ROUND_NOISE * 2)
+                else:
+                    raw = centre + rng.gauss(0, INDICATOR_SPREAD)
+                # At most one value is missing per cell, so that every figure has enough data.
+                gap = rng.random() < MISSING_SHARE and (ind.dimension, ind.step) not in missing
+                values[ind.code] = None if gap else _clip(raw)
+                if gap:
+                    missing.add((ind.dimension, ind.step))
             calibrate(framework, values, own, rng, frozenset(fixed))
+            current[country] = values
             rows.extend(
                 {
                     "round": str(year),
@@ -357,6 +377,7 @@ def generate(
                 }
                 for code, value in sorted(values.items())
             )
+        later_values = current
     rows.sort(key=lambda r: (r["round"], r["country"], r["indicator"]))
     return rows
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
+from niem.i18n import _
+
 COVERAGE_THRESHOLD = 0.5
 # A computed figure that strays further than this from its published value is reported by
 # `niem check` and shown beside the published one on every page and in the export.
@@ -24,11 +26,6 @@ PUBLISHED_TOLERANCE = 0.5
 SCORE_DECIMALS = 1
 LEVELS = ("indicator", "cell", "dimension", "step", "area", "overall")
 
-ROUNDING_TEXT = (
-    "Figures are shown and exported to one decimal, rounded half up on the decimal value "
-    "(39.55 becomes 39.6, 40.75 becomes 40.8), as published. Indicator scores are shown as "
-    "they were entered (62.5 stays 62.5)."
-)
 
 METHOD_TEXT = (
     "Every scored indicator is 0-100, from least to most favourable for integration; "
@@ -205,6 +202,15 @@ def aggregate(framework: Framework, values: Mapping[str, float | None]) -> list[
         "overall", "", (dimensions[d].score for d in framework.dimensions), scored, values
     )
     return [*cells.values(), *dimensions.values(), *steps, *areas, overall]
+
+
+def rounding_text() -> str:
+    """The rounding rule in words, for the methodology page."""
+    return _(
+        "Figures are shown and exported to one decimal, rounded half up on the decimal value "
+        "(39.55 becomes 39.6, 40.75 becomes 40.8), as published. Indicator scores are shown "
+        "as they were entered (62.5 stays 62.5)."
+    )
 
 
 def round_score(value: float | None, decimals: int = SCORE_DECIMALS) -> float | None:
