@@ -31,8 +31,9 @@ title.caption(
 views.st_illustrative_notice(profile.figures, profile.trend)
 views.st_profile_headline(profile, catalogue)
 
-st.header(_("Overall score in every round"))
-views.st_trend(profile, name)
+with st.container(key="screen-only-trend"):
+    st.header(_("Overall score in every round"))
+    views.st_trend(profile, name)
 
 st.header(_("The twelve dimensions"))
 strong, weak = st.columns(2)

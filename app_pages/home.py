@@ -24,7 +24,7 @@ measure = explorer.Measure.from_key(measure_key)
 figures = explorer.figures_for(results, round_info.year, measure, data.published_facts())
 views.st_illustrative_notice(figures)
 
-map_column, side = st.columns([3, 2], gap="large")
+map_column, side = st.columns(2, gap="large")
 with map_column:
     clicked = views.st_map(figures, round_info, rounds, catalogue, options[measure_key], focus)
     if focus:
@@ -43,4 +43,4 @@ with side:
     views.st_headline(explorer.headline(figures), catalogue)
     title = _("Ranking: {measure}, {round}")
     st.header(title.format(measure=options[measure_key], round=round_info.label), anchor="ranking")
-    views.st_figures_table(figures, catalogue, key="ranking")
+    views.st_figures_table(figures, catalogue, key="ranking", focus=focus)

@@ -37,6 +37,8 @@ FONT_SIZE = 16
 SCORE_SCALE = alt.Scale(domain=[0, 100])
 SCORE_AXIS = alt.Axis(values=[0, 25, 50, 75, 100])
 BAND = 36
+# A dimension's band in the profile chart: its name above, its dots below.
+PROFILE_BAND = 46
 CELL_WIDTH, CELL_HEIGHT = 64, 50
 ROW_LABEL_WIDTH = 230
 # Heat map row names are wrapped onto up to three short lines, so that the cells, not the
@@ -349,7 +351,7 @@ def profile_chart(
         "Dot chart of {country}'s twelve dimension scores, each against the average of the "
         "other countries (diamonds); hollow dots are illustrative figures."
     ).format(country=country_name)
-    chart = alt.LayerChart(layer=[captions, points]).properties(height=alt.Step(58))
+    chart = alt.LayerChart(layer=[captions, points]).properties(height=alt.Step(PROFILE_BAND))
     return _configured(chart, description)
 
 
@@ -490,12 +492,16 @@ def slope_chart(
         strokeDash=alt.condition("datum.dashed", alt.value(DASH), alt.value([1, 0])),
         strokeWidth=alt.condition("datum.focus", alt.value(5), alt.value(2.5)),
     )
+    label_base = alt.Chart(ends).encode(
+        x=x, y=alt.Y("label_y:Q", scale=y_scale), color=colour, text="label:N"
+    )
     labels = [
-        alt.Chart(ends)
-        .transform_filter(test)
-        .mark_text(align="left", dx=12, fontSize=FONT_SIZE - 1, fontWeight=weight)
-        .encode(x=x, y=alt.Y("label_y:Q", scale=y_scale), color=colour, text="label:N")
-        for test, weight in (("datum.focus", "bold"), ("!datum.focus", "normal"))
+        label_base.transform_filter("datum.focus").mark_text(
+            align="left", dx=12, fontSize=FONT_SIZE - 1, fontWeight="bold"
+        ),
+        label_base.transform_filter("!datum.focus").mark_text(
+            align="left", dx=12, fontSize=FONT_SIZE - 1, fontWeight="normal"
+        ),
     ]
     description = _(
         "Slope chart of {what} from {before} to {after}: one line per country, rising lines "

@@ -96,7 +96,10 @@ def map_features(
             "focus": False,
         }
         if value is None:
-            drawn.update(fill=NOT_IN_ROUND_COLOUR, shown=_("not in this round"))
+            drawn.update(
+                fill=NOT_IN_ROUND_COLOUR, shown=_("not in this round"), origin="", rank="",
+                coverage="",
+            )
         else:
             score = value["score"]
             drawn.update(
@@ -105,6 +108,12 @@ def map_features(
                 illustrative=bool(value["illustrative"]),
                 focus=bool(value["focus"]),
             )
+        # What a screen reader says for the country.
+        drawn["label"] = ", ".join(
+            part for part in (
+                f"{drawn['name']}: {drawn['shown']}", drawn["origin"], drawn["rank"]
+            ) if part
+        )
         features.append(drawn)
     return features
 
@@ -141,6 +150,7 @@ def build_map(
             fill=alt.Fill("fill:N", scale=None),
             stroke=alt.condition("datum.participating", alt.value(OUTLINE), alt.value("#ffffff")),
             tooltip=tooltip,
+            description=alt.Description("label:N"),
         )
         .add_params(pick)
     )

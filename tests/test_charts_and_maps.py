@@ -134,7 +134,7 @@ def test_profile_chart_writes_names_above_the_dots_and_hollows_illustrative_ones
         ("Latvia", True), ("Latvia", False),
         ("Average of the other countries", False), ("Average of the other countries", False),
     ]
-    assert spec["height"] == {"step": 58}
+    assert spec["height"] == {"step": charts.PROFILE_BAND}
 
 
 def test_trend_chart_says_every_round_with_its_provenance() -> None:

@@ -242,7 +242,7 @@ def test_map_values_name_score_rank_provenance_and_coverage(engine: Engine) -> N
     assert set(values) == set(rounds[-1].countries)
 
 
-def _publish_expert_values(session: Session, country: str, value: float) -> None:
+def publish_expert_values(session: Session, country: str, value: float) -> None:
     """A partner revision setting every scored 2021 indicator of a country to `value`."""
     results = load_results(session)
     codes = results[
@@ -265,7 +265,7 @@ def _publish_expert_values(session: Session, country: str, value: float) -> None
 
 def test_a_published_figure_that_current_data_contradict_says_both(engine: Engine) -> None:
     with open_session(engine) as session:
-        _publish_expert_values(session, "LV", 80.0)
+        publish_expert_values(session, "LV", 80.0)
     results, rounds, _, facts = _shipped(engine)
     ranking = explorer.figures_for(results, 2021, Measure("overall"), facts)
     latvia = ranking.set_index("country").loc["LV"]

@@ -11,12 +11,14 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from niem import charts, maps, tables
 from niem.explorer import CountryProfile, Headline, Standing, Stat, map_values
 from niem.facts import FactCheck
 from niem.i18n import _
 from niem.models import PublishedFigure
+from niem.palette import FOCUS
 from niem.provenance import Provenance, Strength
 from niem.store import Catalogue, RoundInfo
 from niem.trends import FLAT_THRESHOLD, RoundChange, direction
@@ -24,6 +26,7 @@ from niem.ui.downloads import st_download, st_table
 from niem.wording import names_text, score_text, signed_text
 
 SOURCE_LINK = st.column_config.LinkColumn(display_text="source ↗")
+FOCUS_ROW = f"background-color: #fdebd3; color: {FOCUS}"
 NUMBER_TEXT = st.column_config.TextColumn(alignment="right")
 ROW_HEIGHT = 38
 
@@ -31,10 +34,9 @@ ROW_HEIGHT = 38
 def illustrative_banner() -> str:
     """What the illustrative notice says, wherever illustrative figures are shown."""
     return _(
-        "Illustrative data: the indicator scores here are generated for demonstration, not "
-        "expert scores, and so is every figure computed from them (scores, ranks, averages "
-        "and changes). Only figures marked “published” are real NIEM results, each with its "
-        "source."
+        "Illustrative data: the indicator scores are generated for demonstration, and so is "
+        "every score, rank, average or change computed from them. Only figures marked "
+        "“published” are real NIEM results, with their sources."
     )
 
 
@@ -51,9 +53,17 @@ def _column_config(table: pd.DataFrame) -> dict[str, Any]:
     return config
 
 
-def st_shown_table(table: pd.DataFrame, key: str, **options: Any) -> None:
-    """A table of described figures (numbers as text, right-aligned) with its download."""
-    st_table(table, key, column_config=_column_config(table), **options)
+def st_shown_table(
+    table: pd.DataFrame, key: str, *, focus: str | None = None, **options: Any
+) -> None:
+    """A table of described figures (numbers as text, right-aligned) with its download; the
+    row whose `Code` is the focus country is highlighted."""
+    shown: pd.DataFrame | Styler = table
+    if focus is not None and _("Code") in table.columns:
+        shown = table.style.apply(
+            lambda row: [FOCUS_ROW if row[_("Code")] == focus else "" for _cell in row], axis=1
+        )
+    st_table(shown, key, column_config=_column_config(table), **options)
 
 
 def st_origin(provenance: Provenance | None) -> None:
@@ -140,13 +150,16 @@ def st_ranking(
         st.altair_chart(chart, width="stretch")
     else:
         st.info(_("No country has enough data on this for this round."))
-    st_figures_table(figures, catalogue, key)
+    st_figures_table(figures, catalogue, key, focus=focus)
 
 
-def st_figures_table(figures: pd.DataFrame, catalogue: Catalogue, key: str) -> None:
+def st_figures_table(
+    figures: pd.DataFrame, catalogue: Catalogue, key: str, *, focus: str | None = None
+) -> None:
     """A ranking table (the accessible alternative to a chart) with its CSV download."""
     table = tables.ranking_table(figures, catalogue)
-    st_shown_table(table, key, height=min(ROW_HEIGHT * (len(table) + 1) + 4, 640))
+    height = min(ROW_HEIGHT * (len(table) + 1) + 4, 640)
+    st_shown_table(table, key, focus=focus, height=height)
 
 
 def st_profile_headline(profile: CountryProfile, catalogue: Catalogue) -> None:

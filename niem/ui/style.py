@@ -37,7 +37,7 @@ STYLESHEET = f"""
   [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stExpander"],
   [data-testid="stDataFrame"], [class*="st-key-screen-only"] {{ display: none !important; }}
   @page {{ size: A4; margin: 10mm; }}
-  [data-testid="stMainBlockContainer"] {{ padding-top: 0 !important; zoom: 0.7; }}
+  [data-testid="stMainBlockContainer"] {{ padding-top: 0 !important; zoom: 0.64; }}
   h1 {{ font-size: 26pt !important; }}
 }}
 </style>
