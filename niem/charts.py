@@ -447,8 +447,9 @@ def slope_chart(
             shown.assign(**common, x=0.0, score=shown["before"], round=str(before)),
             shown.assign(**common, x=1.0, score=shown["after"], round=str(after)),
         ]
-    )[["country", "name", "round", "x", "score", "change_text", "direction", "origin", "dashed",
-       "focus"]]
+    ).assign(score_text=lambda f: [score_text(v) for v in f["score"]])
+    long = long[["country", "name", "round", "x", "score", "score_text", "change_text",
+                 "direction", "origin", "dashed", "focus"]]
     low = max(0.0, float(long["score"].min()) - 5) if len(long) else 0.0
     high = min(100.0, float(long["score"].max()) + 5) if len(long) else 100.0
     gap = (high - low) * LABEL_GAP_PX / SLOPE_HEIGHT
@@ -483,7 +484,7 @@ def slope_chart(
         tooltip=[
             alt.Tooltip("name:N", title=_("Country")),
             alt.Tooltip("round:N", title=_("Round")),
-            alt.Tooltip("score:Q", title=_("Score"), format=".1f"),
+            alt.Tooltip("score_text:N", title=_("Score")),
             alt.Tooltip("change_text:N", title=_("Change")),
             alt.Tooltip("origin:N", title=_("Where it comes from")),
         ],
