@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from niem import charts, explorer
+from niem import explorer
 from niem.i18n import _
 from niem.ui import data, urlstate
 from niem.ui import explorer_views as views
@@ -43,13 +43,7 @@ with strong:
 with weak:
     st.subheader(_("Weakest"))
     views.st_dimension_list(profile.weakest, catalogue)
-if profile.dimensions["score"].notna().any():
-    st.altair_chart(
-        charts.profile_chart(profile.dimensions, profile.others, catalogue.dimensions, name),
-        width="stretch",
-    )
-else:
-    st.info(_("No dimension of this country has enough indicator data in this round."))
+views.st_profile_chart(profile, catalogue, name)
 with st.container(key="screen-only-details"):
     views.st_profile_table(profile, catalogue, key="profile_dimensions")
     st.header(_("Every indicator"))

@@ -210,6 +210,17 @@ def st_dimension_list(dimensions: pd.DataFrame, catalogue: Catalogue) -> None:
     st.markdown("\n".join(lines))
 
 
+def st_profile_chart(profile: CountryProfile, catalogue: Catalogue, name: str) -> None:
+    """The country's dimensions against the average of the others, as dots."""
+    if profile.dimensions["score"].isna().all():
+        st.info(_("No dimension of this country has enough indicator data in this round."))
+        return
+    chart = charts.profile_chart(profile.dimensions, profile.others, catalogue.dimensions, name)
+    st.altair_chart(chart, width="stretch")
+    st.caption(_("A hollow dot is an illustrative figure; the table below says where each "
+                 "comes from."))
+
+
 def st_profile_table(profile: CountryProfile, catalogue: Catalogue, key: str) -> None:
     """The dimension chart's table alternative, with the change since the previous round."""
     st_shown_table(tables.profile_table(profile, catalogue), key)
