@@ -102,6 +102,11 @@ def _kind_scales(kinds: list[str]) -> dict[str, alt.Scale]:
     }
 
 
+def tooltips(*fields: tuple[str, str]) -> list[alt.Tooltip]:
+    """A tooltip of text fields, each with the title a reader sees."""
+    return [alt.Tooltip(f"{field}:N", title=title) for field, title in fields]
+
+
 def _names(frame: pd.DataFrame, names: Mapping[str, str], column: str = "country") -> list[str]:
     return [names.get(c, c) for c in frame[column]]
 
@@ -150,13 +155,13 @@ def ranking_chart(
             axis=alt.Axis(**_focus_label(names.get(focus, focus) if focus else None)),
         ),
         x=alt.X("x:Q", scale=SCORE_SCALE, title=_("Score (0-100)"), axis=SCORE_AXIS),
-        tooltip=[
-            alt.Tooltip("name:N", title=_("Country")),
-            alt.Tooltip("shown:N", title=_("Score")),
-            alt.Tooltip("origin:N", title=_("Where it comes from")),
-            alt.Tooltip("rank_text:N", title=_("Rank")),
-            alt.Tooltip("rank_origin:N", title=_("Rank from")),
-        ],
+        tooltip=tooltips(
+            ("name", _("Country")),
+            ("shown", _("Score")),
+            ("origin", _("Where it comes from")),
+            ("rank_text", _("Rank")),
+            ("rank_origin", _("Rank from")),
+        ),
     )
     legend = alt.Legend(orient="top", title=None)
     bars = base.transform_filter("!datum.missing").mark_bar(strokeWidth=1.5).encode(
@@ -235,12 +240,12 @@ def heatmap(
                 labelOverlap=False,
             ),
         ),
-        tooltip=[
-            alt.Tooltip("name:N", title=_("Row")),
-            alt.Tooltip("column:N", title=_("Country")),
-            alt.Tooltip("shown:N", title=_("Score")),
-            alt.Tooltip("origin:N", title=_("Where it comes from")),
-        ],
+        tooltip=tooltips(
+            ("name", _("Row")),
+            ("column", _("Country")),
+            ("shown", _("Score")),
+            ("origin", _("Where it comes from")),
+        ),
     )
     cells = base.mark_rect().encode(
         fill=alt.Fill("fill:N", scale=None),
@@ -334,12 +339,12 @@ def profile_chart(
                 alt.Fill("series:N", scale=series_scale, legend=None),
             ),
             yOffset=alt.value(8),
-            tooltip=[
-                alt.Tooltip("name:N", title=_("Dimension")),
-                alt.Tooltip("series:N", title=_("Who")),
-                alt.Tooltip("text:N", title=_("Score")),
-                alt.Tooltip("origin:N", title=_("Where it comes from")),
-            ],
+            tooltip=tooltips(
+                ("name", _("Dimension")),
+                ("series", _("Who")),
+                ("text", _("Score")),
+                ("origin", _("Where it comes from")),
+            ),
         )
     )
     captions = (
@@ -364,12 +369,12 @@ def trend_chart(trend: pd.DataFrame, country_name: str) -> alt.LayerChart:
     data = data[["year", "label", "score", "shown", "origin", "rank_text", "hollow"]]
     x = alt.X("year:N", sort=list(data["year"]), title=None, axis=alt.Axis(labelAngle=0))
     y = alt.Y("score:Q", scale=SCORE_SCALE, title=_("Score (0-100)"), axis=SCORE_AXIS)
-    tooltip = [
-        alt.Tooltip("label:N", title=_("Round")),
-        alt.Tooltip("shown:N", title=_("Score")),
-        alt.Tooltip("origin:N", title=_("Where it comes from")),
-        alt.Tooltip("rank_text:N", title=_("Rank")),
-    ]
+    tooltip = tooltips(
+        ("label", _("Round")),
+        ("shown", _("Score")),
+        ("origin", _("Where it comes from")),
+        ("rank_text", _("Rank")),
+    )
     line = alt.Chart(data).mark_line(color=KIND_FILL["published"], strokeWidth=2.5, strokeDash=DASH)
     points = alt.Chart(data).mark_point(size=200, strokeWidth=3, color=KIND_FILL["published"])
     points = points.encode(
@@ -481,13 +486,13 @@ def slope_chart(
         y=alt.Y("score:Q", scale=y_scale, title=_("Score (0-100)")),
         color=colour,
         detail="country:N",
-        tooltip=[
-            alt.Tooltip("name:N", title=_("Country")),
-            alt.Tooltip("round:N", title=_("Round")),
-            alt.Tooltip("score_text:N", title=_("Score")),
-            alt.Tooltip("change_text:N", title=_("Change")),
-            alt.Tooltip("origin:N", title=_("Where it comes from")),
-        ],
+        tooltip=tooltips(
+            ("name", _("Country")),
+            ("round", _("Round")),
+            ("score_text", _("Score")),
+            ("change_text", _("Change")),
+            ("origin", _("Where it comes from")),
+        ),
     )
     lines = base.mark_line().encode(
         strokeDash=alt.condition("datum.dashed", alt.value(DASH), alt.value([1, 0])),

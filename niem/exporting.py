@@ -10,27 +10,13 @@ import pandas as pd
 
 from niem.errors import UnknownChoice
 from niem.methodology import LEVELS
-from niem.results import PUBLISHED
+from niem.results import COLUMNS, PUBLISHED
 from niem.wording import empty_text
 
-# `computed` is filled for published rows only: what the current data give beside the
-# published figure (elsewhere the score is the computed figure).
-EXPORT_COLUMNS = [
-    "round",
-    "country",
-    "level",
-    "code",
-    "dimension",
-    "step",
-    "score",
-    "computed",
-    "coverage",
-    "covered",
-    "total",
-    "provenance",
-    "source",
-    "note",
-]
+# The figures table's columns, less the day a partner's value was published (its provenance
+# says which revision). `computed` is filled for published rows only: what the current data
+# give beside the published figure (elsewhere the score is the computed figure).
+EXPORT_COLUMNS = [c for c in COLUMNS if c != "revised"]
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 FORMATS = ("csv", "xlsx")
 

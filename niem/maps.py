@@ -18,6 +18,7 @@ from typing import Any
 
 import altair as alt
 
+from niem.charts import tooltips
 from niem.config import load_settings
 from niem.i18n import _
 from niem.palette import (
@@ -136,13 +137,13 @@ def build_map(
         ],
     }
     pick = alt.selection_point(name=SELECTION, fields=["code"], on="click", clear=False)
-    tooltip = [
-        alt.Tooltip("name:N", title=_("Country")),
-        alt.Tooltip("shown:N", title=_("Score")),
-        alt.Tooltip("origin:N", title=_("Where it comes from")),
-        alt.Tooltip("rank:N", title=_("Rank")),
-        alt.Tooltip("coverage:N", title=_("Coverage")),
-    ]
+    tooltip = tooltips(
+        ("name", _("Country")),
+        ("shown", _("Score")),
+        ("origin", _("Where it comes from")),
+        ("rank", _("Rank")),
+        ("coverage", _("Coverage")),
+    )
     countries = (
         alt.Chart(alt.Data(values=features))
         .mark_geoshape(strokeWidth=0.8)

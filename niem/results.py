@@ -37,12 +37,12 @@ COLUMNS = [
     "dimension",
     "step",
     "score",
+    "computed",
     "coverage",
     "covered",
     "total",
     "provenance",
     "source",
-    "computed",
     "note",
     "revised",
 ]

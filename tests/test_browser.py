@@ -95,14 +95,6 @@ def served(database: str, command: list[str] = NIEM_APP) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    database = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'niem.db'}"
-    initialise(make_engine(database), load_settings())
-    with served(database) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

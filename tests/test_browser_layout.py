@@ -15,9 +15,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from niem.config import load_settings
-from niem.database import make_engine
-from niem.loading import initialise
 from tests.test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -25,7 +22,6 @@ from tests.test_browser import (
     ROOT,
     SCREENSHOTS,
     SETTLED,
-    served,
 )
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,14 +59,6 @@ class Tab:
 
     page: Page
     foreign: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    database = f"sqlite:///{tmp_path_factory.mktemp('layout') / 'niem.db'}"
-    initialise(make_engine(database), load_settings())
-    with served(database) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
