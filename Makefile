@@ -2,6 +2,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# axe-core, which the browser tests run over every page (pinned in package-lock.json).
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: install run test lint bench db clean
 
@@ -27,11 +29,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy niem
 
-test: install lint
+$(AXE): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(AXE)
+
+test: install lint $(AXE)
 	$(BIN)/pytest
 
 bench: install
 	$(BIN)/python -m tests.benchmarks
 
 clean:
-	rm -rf $(VENV) data/niem.db data/niem.db-wal data/niem.db-shm
+	rm -rf $(VENV) node_modules data/niem.db data/niem.db-wal data/niem.db-shm

@@ -1,19 +1,21 @@
 """NIEM Explorer: the router and frame of the Streamlit app.
 
-The frame does what every page needs, once: the page setup, the database check, the signed-in
-account as the database has it now, and the navigation; it runs them, the page included, inside
-the app's one error edge, so that no error reaches a visitor as a traceback. Each page is
-`app_pages/<its URL>.py`: Streamlit takes a page's URL from its file name, and so do the page
-tests. The folder is not named `pages/`: that name also switches on Streamlit's older page
-discovery, which answers the first deep link after start-up with "Page not found".
+The frame does what every page needs, once: the page setup, the stylesheet, the database
+check, the signed-in account as the database has it now, and the navigation; it runs them, the
+page included, inside the app's one error edge, so that no error reaches a visitor as a
+traceback. Each page is `app_pages/<its URL>.py`: Streamlit takes a page's URL from its file
+name, and so do the page tests. The folder is not named `pages/`: that name also switches on
+Streamlit's older page discovery, which answers the first deep link after start-up with "Page
+not found".
 """
 
 import streamlit as st
 
-from niem.ui import actions, data, session
+from niem.ui import actions, data, session, style
 
 st.set_page_config(page_title="NIEM Explorer", page_icon="🗺️", layout="wide")
 with actions.error_edge(stop=True):
+    style.st_styles()
     data.require_database()
     account = session.refresh_account()
 

@@ -1,46 +1,53 @@
-"""Country profile: one country in one round, against the others, with every indicator."""
+"""Country profile: one country in one round, its rank, its trend, and every indicator."""
 
 import streamlit as st
 
-from niem import charts, explorer
+from niem import explorer
+from niem.i18n import _
 from niem.ui import data, practice_views, urlstate
 from niem.ui import explorer_views as views
 
 catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
-views.st_print_styles()
 
 title = st.container()
 left, right = st.columns(2)
-round_info = urlstate.st_round_select(left, rounds)
-country = urlstate.st_country_select(right, round_info.countries, catalogue.countries)
+round_info = urlstate.st_round_select(left, rounds, remember=True)
+country = urlstate.st_my_country_select(right, round_info, catalogue.countries, label=_("Country"))
+if country is None:
+    title.title(_("Country profile"))
+    st.info(_("Choose a country to see its profile."))
+    st.stop()
 
-profile = explorer.country_profile(results, rounds, round_info.year, country)
+profile = explorer.country_profile(
+    results, rounds, round_info.year, country, data.published_facts()
+)
 name = catalogue.countries.get(country, country)
 title.title(f"{name}: {round_info.label}")
-title.caption(f"Situation as of {round_info.situation}; published {round_info.published}.")
-views.st_illustrative_notice(profile.figures)
-
+title.caption(
+    _("Situation as of {situation}; published {published}.").format(
+        situation=round_info.situation, published=round_info.published
+    )
+)
+views.st_illustrative_notice(profile.figures, profile.trend)
 views.st_profile_headline(profile, catalogue)
 
+with st.container(key="screen-only-trend"):
+    st.header(_("Overall score in every round"))
+    views.st_trend(profile, name)
+
+st.header(_("The twelve dimensions"))
 strong, weak = st.columns(2)
 with strong:
-    st.subheader("Strongest")
+    st.subheader(_("Strongest"))
     views.st_dimension_list(profile.strongest, catalogue)
 with weak:
-    st.subheader("Weakest")
+    st.subheader(_("Weakest"))
     views.st_dimension_list(profile.weakest, catalogue)
-st.header("The twelve dimensions")
-if profile.dimensions["score"].notna().any():
-    st.altair_chart(
-        charts.profile_chart(profile.dimensions, profile.others, catalogue.dimensions, name),
-        width="stretch",
-    )
-else:
-    st.info("No dimension of this country has enough indicator data in this round.")
+views.st_profile_chart(profile, catalogue, name)
 practice_views.st_gap_practices(results, round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
     views.st_profile_table(profile, catalogue, key="profile_dimensions")
-    st.header("Every indicator")
+    st.header(_("Every indicator"))
     views.st_indicator_table(
         explorer.indicator_table(
             results,
@@ -51,4 +58,8 @@ with st.container(key="screen-only-details"):
         ),
         key="profile_indicators",
     )
-st.caption(f"NIEM Explorer · {name}, {round_info.label} · print this page for a one-page summary.")
+st.caption(
+    _("NIEM Explorer · {name}, {round} · print this page for a one-page summary.").format(
+        name=name, round=round_info.label
+    )
+)

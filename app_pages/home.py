@@ -2,48 +2,45 @@
 
 import streamlit as st
 
-from niem import charts, explorer, maps
+from niem import explorer
+from niem.i18n import _
 from niem.ui import data, urlstate
 from niem.ui import explorer_views as views
-from niem.wording import country_label
 
 catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
 options = explorer.measure_options(catalogue)
 
-st.title("Refugee integration in Europe")
+st.title(_("Refugee integration in Europe"))
 st.caption(
-    "National Integration Evaluation Mechanism (NIEM): "
-    "scores from 0 (least) to 100 (most favourable)."
+    _("National Integration Evaluation Mechanism (NIEM): scores from 0 (least) to 100 "
+      "(most favourable).")
 )
+first, second, third = st.columns(3)
+round_info = urlstate.st_round_select(first, rounds, remember=True)
+measure_key = urlstate.st_measure_select(second, options)
+focus = urlstate.st_my_country_select(third, round_info, catalogue.countries)
 
-left, right = st.columns(2)
-round_info = urlstate.st_round_select(left, rounds)
-measure_key = urlstate.st_measure_select(right, options)
-
-figures = explorer.figures_for(results, round_info.year, explorer.Measure.from_key(measure_key))
-views.st_headline(explorer.headline(figures), catalogue)
+measure = explorer.Measure.from_key(measure_key)
+figures = explorer.figures_for(results, round_info.year, measure, data.published_facts())
 views.st_illustrative_notice(figures)
 
-map_column, table_column = st.columns([3, 2])
+map_column, side = st.columns(2, gap="large")
 with map_column:
-    deck = maps.build_map(explorer.map_values(figures, round_info, catalogue))
-    event = st.pydeck_chart(deck, on_select="rerun", key="map", height=620)
-    st.altair_chart(charts.map_legend(), width="stretch")
-    st.caption("Click a country to open its profile, or choose it here:")
-    chosen = st.selectbox(
-        "Open a country profile",
-        round_info.countries,
-        index=None,
-        format_func=lambda c: country_label(catalogue.countries, c),
-        placeholder="Choose a country",
-        key="open_profile",
-    )
-opened = chosen or maps.selected_country(event)
-if opened in round_info.countries:
+    clicked = views.st_map(figures, round_info, rounds, catalogue, options[measure_key], focus)
+    if focus:
+        st.page_link(
+            "app_pages/country.py",
+            label=_("Open the profile of {country}").format(country=catalogue.countries[focus]),
+            icon=":material/flag:",
+            query_params={"country": focus, "round": round_info.year},
+        )
+if clicked in round_info.countries:
     st.switch_page(
-        "app_pages/country.py", query_params={"country": opened, "round": round_info.year}
+        "app_pages/country.py", query_params={"country": clicked, "round": round_info.year}
     )
 
-with table_column:
-    st.subheader(f"Ranking: {options[measure_key]}, {round_info.label}")
-    views.st_figures_table(figures, catalogue, key="ranking")
+with side:
+    views.st_headline(explorer.headline(figures), catalogue)
+    title = _("Ranking: {measure}, {round}")
+    st.header(title.format(measure=options[measure_key], round=round_info.label), anchor="ranking")
+    views.st_figures_table(figures, catalogue, key="ranking", focus=focus)

@@ -1,32 +1,49 @@
-"""Methodology: the framework, the scoring rule and which figures are real."""
+"""Methodology: the framework, the scoring and rounding rules, and which figures are real."""
 
 import streamlit as st
 
-from niem import explorer, methodology
+from niem import methodology, provenance, trends
+from niem.i18n import _
 from niem.ui import data
 from niem.ui import explorer_views as views
 
 catalogue, rounds = data.catalogue(), data.rounds()
 
-st.title("Methodology")
-st.header("How scores are computed")
+st.title(_("Methodology"))
+st.header(_("How scores are computed"))
 st.write(methodology.METHOD_TEXT)
 st.markdown(
-    f"- Coverage needed for a figure: **{methodology.COVERAGE_THRESHOLD:.0%}** of the scored "
-    "indicators beneath it.\n"
-    f"- A change counts as flat between rounds when it is under **{explorer.FLAT_THRESHOLD:g}** "
-    "points.\n"
-    f"- A computed figure that differs from a published one by more than "
-    f"**{methodology.PUBLISHED_TOLERANCE:g}** points is reported by `niem check`.\n"
-    "- Published figures are always shown as published, with their source."
+    "\n".join(
+        [
+            "- "
+            + _("Coverage needed for a figure: **{share}** of the scored indicators beneath "
+                "it; below that, the figure reads “insufficient data (1 of 3 indicators)”, "
+                "and “no data” when no indicator has a value.").format(
+                share=f"{methodology.COVERAGE_THRESHOLD:.0%}"
+            ),
+            "- " + methodology.rounding_text(),
+            "- "
+            + _("A change counts as flat between rounds when it is under **{points}** "
+                "points.").format(points=f"{trends.FLAT_THRESHOLD:g}"),
+            "- "
+            + _("Published figures are always shown as published, with their source. Where "
+                "the current indicator data give a value more than **{tolerance}** points "
+                "away, the pages and the export show both, and `niem check` reports it.").format(
+                tolerance=f"{methodology.PUBLISHED_TOLERANCE:g}"
+            ),
+            "- " + provenance.rule_text(),
+        ]
+    )
 )
 
-st.header("Which figures are real")
+st.header(_("Which figures are real"))
 views.st_published_figures(data.published_figures(), catalogue, key="published")
-st.warning(views.ILLUSTRATIVE_BANNER.replace("here", "in this app"))
+st.subheader(_("Published statements about the figures"))
+views.st_facts(data.fact_checks(), key="facts")
+st.warning(views.illustrative_banner(), icon=":material/science:")
 
-st.header("Rounds")
+st.header(_("Rounds"))
 views.st_rounds(rounds, catalogue)
 
-st.header("The framework")
+st.header(_("The framework"))
 views.st_framework(catalogue, key="framework")

@@ -2,42 +2,47 @@
 
 import streamlit as st
 
-from niem import charts, explorer
+from niem import charts, explorer, trends
+from niem.i18n import _
 from niem.ui import data, urlstate
 from niem.ui import explorer_views as views
 
 catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
 options = explorer.measure_options(catalogue)
 
-st.title("Change between rounds")
+st.title(_("Change between rounds"))
 if len(rounds) < 2:
-    st.info("Only one round is in the database; change needs two.")
+    st.info(_("Only one round is in the database; change needs two."))
     st.stop()
-first, second, third = st.columns(3)
+first, second, third, fourth = st.columns(4)
+# Change runs from an earlier round to a later one.
+after_round = urlstate.st_round_select(
+    second, rounds[1:], key="to", label=_("To round"), remember=True
+)
+earlier = [r for r in rounds if r.year < after_round.year]
 before = urlstate.st_round_select(
-    first, rounds, key="from", label="From round", default=rounds[-2].year
+    first, earlier, key="from", label=_("From round"), default=earlier[-1].year
 ).year
-after = urlstate.st_round_select(second, rounds, key="to", label="To round").year
+after = after_round.year
 measure_key = urlstate.st_measure_select(third, options)
-if before >= after:
-    st.info("Pick an earlier round in “From round” than in “To round”.")
-    st.stop()
-
-change = explorer.compare_rounds(
+focus = urlstate.st_my_country_select(fourth, after_round, catalogue.countries)
+change = trends.compare_rounds(
     results, rounds, before, after, explorer.Measure.from_key(measure_key)
 )
-st.caption(f"A change of less than {explorer.FLAT_THRESHOLD:g} points either way counts as flat.")
+st.caption(views.flat_note())
 views.st_joined_and_left(change, before, after, catalogue)
-views.st_illustrative_notice(change.figures)
+views.st_illustrative_notice(change.changes)
 
-st.header(f"{options[measure_key]}: {before} → {after}")
+what = options[measure_key]
+st.header(f"{what}: {before} → {after}")
 if change.changes["change"].notna().any():
     st.altair_chart(
-        charts.slope_chart(change.changes, catalogue.countries, before, after), width="stretch"
+        charts.slope_chart(change.changes, catalogue.countries, before, after, what, focus),
+        width="stretch",
     )
 else:
-    st.info("No country has a score in both rounds for this measure.")
+    st.info(_("No country has a score in both rounds for this measure."))
 views.st_change_table(change.changes, catalogue, key="round_changes")
 
-st.header("Biggest movers and what drove them")
+st.header(_("Biggest movers and what drove them"))
 views.st_movers(change, catalogue)

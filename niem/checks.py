@@ -1,4 +1,8 @@
-"""`niem check`: a data-quality report over the figures table."""
+"""`niem check`: a data-quality report over the figures table, and the published facts.
+
+Coverage gaps are for the coordinator to look at; a published figure or fact that the current
+figures contradict is a failure (`niem check` exits 1).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ import pandas as pd
 
 from niem.methodology import PUBLISHED_TOLERANCE, differs_from_published
 from niem.results import PUBLISHED
+from niem.wording import score_text
+
+CONTRADICTS_PUBLISHED = "differs from published"
 
 
 @dataclass(frozen=True)
@@ -59,14 +66,14 @@ def check_figures(results: pd.DataFrame) -> list[Finding]:
         if computed is not None and not differs_from_published(computed, row.score):
             continue
         label = f"{row.level} {row.code}".strip()
-        shown = "no computable value" if computed is None else f"computed {computed:.1f}"
+        shown = "no computable value" if computed is None else f"computed {score_text(computed)}"
         findings.append(
             Finding(
-                "differs from published",
+                CONTRADICTS_PUBLISHED,
                 row.round,
                 row.country,
-                f"{label}: published {row.score:.1f}, {shown} "
-                f"(tolerance {PUBLISHED_TOLERANCE} points)",
+                f"{label}: published {score_text(row.score)}, {shown} "
+                f"(tolerance {PUBLISHED_TOLERANCE:g} points)",
             )
         )
     return findings

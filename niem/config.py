@@ -53,6 +53,10 @@ class Settings:
         return self.data_dir / "published_scores.csv"
 
     @property
+    def facts_file(self) -> Path:
+        return self.data_dir / "published_facts.csv"
+
+    @property
     def illustrative_file(self) -> Path:
         return self.data_dir / "illustrative_scores.csv"
 

@@ -10,10 +10,13 @@ import pandas as pd
 
 from niem.errors import UnknownChoice
 from niem.methodology import LEVELS
-from niem.results import COLUMNS
+from niem.results import COLUMNS, PUBLISHED
+from niem.wording import empty_text
 
-# The figures table's columns, less the computed value kept beside a published one.
-EXPORT_COLUMNS = [c for c in COLUMNS if c != "computed"]
+# The figures table's columns, less the day a partner's value was published (its provenance
+# says which revision). `computed` is filled for published rows only: what the current data
+# give beside the published figure (elsewhere the score is the computed figure).
+EXPORT_COLUMNS = [c for c in COLUMNS if c != "revised"]
 # A spreadsheet runs a cell starting with these as a formula (tab and line breaks too, as
 # some spreadsheets skip them before looking for "=").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -41,7 +44,21 @@ def select_figures(
         mask &= results["country"] == country
     if level is not None:
         mask &= results["level"] == level
-    return results.loc[mask, EXPORT_COLUMNS].reset_index(drop=True)
+    chosen = results.loc[mask].reset_index(drop=True)
+    chosen["computed"] = chosen["computed"].where(chosen["provenance"] == PUBLISHED)
+    chosen["note"] = [
+        _with_empty_words(note, covered, total) if pd.isna(score) else note
+        for score, note, covered, total in zip(
+            chosen["score"], chosen["note"], chosen["covered"], chosen["total"], strict=True
+        )
+    ]
+    return chosen[EXPORT_COLUMNS]
+
+
+def _with_empty_words(note: str, covered: int, total: int) -> str:
+    """The note of a figure without a number says why, in the pages' words, then the note."""
+    words = empty_text(int(covered), int(total))
+    return f"{words}; {note}" if note else words
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:

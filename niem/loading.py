@@ -1,8 +1,9 @@
-"""`niem init`: load the shipped framework, rounds, published figures, illustrative scores and
-illustrative practices, and set up the practices search.
+"""`niem init`: load the shipped framework, rounds, published figures and facts, the
+illustrative scores and illustrative practices, and set up the practices search.
 
 Loading is idempotent: reference rows are upserted by their codes, published figures by
-(round, country, level, code), and the illustrative scores are loaded once, as one revision
+(round, country, level, code), published facts by their key, and the illustrative scores are
+loaded once, as one revision
 that ranks below every other whenever it is loaded (`niem.store.current_order`). Nothing a
 partner submitted is touched; tables an older version made gain the columns added since.
 """
@@ -22,11 +23,13 @@ from sqlmodel import Session, SQLModel, func, select
 from niem.config import Settings
 from niem.countries import european_countries
 from niem.database import create_tables, open_session
+from niem.facts import make_fact
 from niem.models import (
     Area,
     Country,
     Dimension,
     Indicator,
+    PublishedFact,
     PublishedFigure,
     Revision,
     RevisionKind,
@@ -51,6 +54,7 @@ class InitReport:
     published_figures_added: int
     illustrative_scores_added: int
     illustrative_practices_added: int = 0
+    published_facts_added: int = 0
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -151,6 +155,31 @@ def load_published_figures(session: Session, settings: Settings) -> int:
     return added
 
 
+def load_published_facts(session: Session, settings: Settings) -> int:
+    """Upsert the published facts, each checked to be readable; return how many were new."""
+    added = 0
+    for row in read_csv(settings.facts_file):
+        # Reading the fact checks its check and arguments before anything is stored.
+        fact = make_fact(
+            row["fact"],
+            int(row["round"]),
+            row["statement"],
+            row["source_url"],
+            row["check"],
+            row["arguments"],
+        )
+        stored = PublishedFact(
+            key=fact.key,
+            round_year=fact.round_year,
+            statement=fact.statement,
+            source_url=fact.source_url,
+            check=fact.check,
+            arguments=row["arguments"],
+        )
+        added += _upsert(session, stored, fact.key)
+    return added
+
+
 def load_illustrative_scores(session: Session, settings: Settings) -> int:
     """Load the shipped illustrative scores as one published revision, once."""
     already = session.exec(
@@ -215,7 +244,14 @@ def initialise(engine: Engine, settings: Settings, *, demo: bool = True) -> Init
         reference = load_reference_data(session, settings)
         session.flush()
         published = load_published_figures(session, settings)
+        facts = load_published_facts(session, settings)
         illustrative = load_illustrative_scores(session, settings) if demo else 0
         practices = load_illustrative_practices(session, settings) if demo else 0
         session.commit()
-    return InitReport(reference, published, illustrative, practices)
+    return InitReport(
+        reference,
+        published,
+        illustrative,
+        illustrative_practices_added=practices,
+        published_facts_added=facts,
+    )

@@ -14,11 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
+from niem.i18n import _
+
 COVERAGE_THRESHOLD = 0.5
+# A computed figure that strays further than this from its published value is reported by
+# `niem check` and shown beside the published one on every page and in the export.
 PUBLISHED_TOLERANCE = 0.5
+SCORE_DECIMALS = 1
 LEVELS = ("indicator", "cell", "dimension", "step", "area", "overall")
+
 
 METHOD_TEXT = (
     "Every scored indicator is 0-100, from least to most favourable for integration; "
@@ -32,6 +39,23 @@ METHOD_TEXT = (
     f"{COVERAGE_THRESHOLD:.0%} it is reported as insufficient data, not as a number, and is "
     "left out of the means above it (its indicators still count in their coverage)."
 )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure the user can pick: overall, or one area, dimension, step or cell."""
+
+    level: str
+    code: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.level if self.level == "overall" else f"{self.level}:{self.code}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Measure:
+        level, _, code = key.partition(":")
+        return cls(level, code)
 
 
 @dataclass(frozen=True)
@@ -180,9 +204,32 @@ def aggregate(framework: Framework, values: Mapping[str, float | None]) -> list[
     return [*cells.values(), *dimensions.values(), *steps, *areas, overall]
 
 
+def rounding_text() -> str:
+    """The rounding rule in words, for the methodology page."""
+    return _(
+        "Figures are shown and exported to one decimal, rounded half up on the decimal value "
+        "(39.55 becomes 39.6, 40.75 becomes 40.8), as published. Indicator scores are shown "
+        "as they were entered (62.5 stays 62.5)."
+    )
+
+
+def round_score(value: float | None, decimals: int = SCORE_DECIMALS) -> float | None:
+    """A figure rounded half up on its decimal value (39.55 -> 39.6), the one rounding rule.
+
+    Python's `round` works on the binary value, which turns 39.55 into 39.5.
+    """
+    if value is None:
+        return None
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def differs_from_published(computed: float | None, published: float) -> bool:
     """Whether a computed figure strays from its published value by more than the tolerance."""
-    return computed is None or abs(computed - published) > PUBLISHED_TOLERANCE
+    if computed is None:
+        return True
+    gap = abs(Decimal(str(computed)) - Decimal(str(published)))
+    return gap > Decimal(str(PUBLISHED_TOLERANCE))
 
 
 def indicators_beneath(framework: Framework, level: str, code: str) -> list[IndicatorRef]:

@@ -199,3 +199,17 @@ class PracticeDimension(SQLModel, table=True):
 class PracticeStep(SQLModel, table=True):
     version_id: int = Field(foreign_key="practiceversion.id", primary_key=True)
     step_code: str = Field(foreign_key="step.code", primary_key=True)
+
+
+class PublishedFact(SQLModel, table=True):
+    """A published statement about the figures (a rank, a count, a gap), with its source.
+
+    `check` and `arguments` say how `niem check` verifies it against the current figures.
+    """
+
+    key: str = Field(primary_key=True)
+    round_year: int = Field(foreign_key="round.year", index=True)
+    statement: str
+    source_url: str
+    check: str
+    arguments: str = ""

@@ -1,19 +1,21 @@
 """The figures table: one row per figure (indicator value or aggregate) per round and country.
 
 Everything the explorer shows and `niem export` writes comes from `build_results`, so a
-figure is computed in one place only. Aggregates are rounded to one decimal, as published.
+figure is computed in one place only. Aggregates are rounded to one decimal by the one
+rounding rule (`niem.methodology.round_score`), as published.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 from sqlmodel import Session
 
-from niem.methodology import Framework, aggregate, indicators_beneath
-from niem.models import PublishedFigure
+from niem.methodology import Framework, aggregate, indicators_beneath, round_score
+from niem.models import PublishedFigure, as_utc
 from niem.store import (
     ILLUSTRATIVE,
     PublishedValue,
@@ -26,7 +28,6 @@ from niem.store import (
 
 PUBLISHED = "published"
 COMPUTED = "computed"
-SCORE_DECIMALS = 1
 
 COLUMNS = [
     "round",
@@ -36,18 +37,15 @@ COLUMNS = [
     "dimension",
     "step",
     "score",
+    "computed",
     "coverage",
     "covered",
     "total",
     "provenance",
     "source",
-    "computed",
     "note",
+    "revised",
 ]
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, SCORE_DECIMALS)
 
 
 def build_results(
@@ -93,6 +91,8 @@ def _indicator_rows(
             "source": score.source if score else "",
             "computed": None,
             "note": score.note if score else "",
+            # The day the revision that set the value was published, for its provenance.
+            "revised": _day(score.published_at) if score else "",
         }
 
 
@@ -105,7 +105,7 @@ def _aggregate_rows(
 ) -> Iterable[dict[str, Any]]:
     values = {code: score.value for code, score in current.items()}
     for figure in aggregate(framework, values):
-        computed = _round(figure.score)
+        computed = round_score(figure.score)
         beneath = indicators_beneath(framework, figure.level, figure.code)
         illustrative = any(
             current[i.code].provenance == ILLUSTRATIVE
@@ -133,7 +133,13 @@ def _aggregate_rows(
             "source": source,
             "computed": computed,
             "note": published.note if published else "",
+            "revised": "",
         }
+
+
+def _day(moment: datetime | None) -> str:
+    moment = as_utc(moment)
+    return "" if moment is None else moment.date().isoformat()
 
 
 def load_results(session: Session) -> pd.DataFrame:

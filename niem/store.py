@@ -15,12 +15,14 @@ from typing import Any
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, func, select
 
+from niem.facts import Fact, make_fact
 from niem.methodology import Framework, IndicatorRef
 from niem.models import (
     Area,
     Country,
     Dimension,
     Indicator,
+    PublishedFact,
     PublishedFigure,
     Revision,
     RevisionKind,
@@ -186,6 +188,17 @@ def load_published_figures(session: Session) -> list[PublishedFigure]:
     return list(session.exec(select(PublishedFigure)).all())
 
 
+def load_published_facts(session: Session) -> list[Fact]:
+    """Every published fact, oldest round first, in the order of their keys."""
+    stored = session.exec(
+        select(PublishedFact).order_by(col(PublishedFact.round_year), col(PublishedFact.key))
+    ).all()
+    return [
+        make_fact(f.key, f.round_year, f.statement, f.source_url, f.check, f.arguments)
+        for f in stored
+    ]
+
+
 def published_values(
     session: Session,
     keys: Iterable[Key] | None = None,
@@ -249,6 +262,7 @@ def data_version(session: Session) -> tuple[int, int, str]:
     """A cheap fingerprint that changes whenever published data change; keys the caches."""
     revisions = session.exec(select(func.count()).select_from(Revision)).one()
     figures = session.exec(select(func.count()).select_from(PublishedFigure)).one()
+    figures += session.exec(select(func.count()).select_from(PublishedFact)).one()
     latest = session.exec(select(func.max(Revision.published_at))).one()
     reviewed = session.exec(select(func.max(Revision.reviewed_at))).one()
     return revisions, figures, f"{latest}|{reviewed}"

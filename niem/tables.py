@@ -11,7 +11,8 @@ import pandas as pd
 
 from niem.accounts import Account
 from niem.changes import Change, ChangeKind, Preview
-from niem.explorer import CountryProfile, provenance_label
+from niem.explorer import CountryProfile
+from niem.facts import FactCheck
 from niem.history import HistoryEntry, RevisionSummary
 from niem.i18n import _
 from niem.importing import Problem, problems_table
@@ -22,6 +23,8 @@ from niem.wording import (
     country_label,
     moment_text,
     review_text,
+    score_text,
+    signed_text,
     status_text,
     value_text,
 )
@@ -33,16 +36,8 @@ CHANGE_LABELS = {
     ChangeKind.UNCHANGED: "unchanged",
     ChangeKind.TO_NO_DATA: "becomes no data",
 }
-INDICATOR_HEADINGS = {
-    "code": "Code",
-    "indicator": "Indicator",
-    "step name": "Step",
-    "country name": "Country",
-    "score": "Score",
-    "note": "Note",
-    "source": "Source",
-    "provenance": "Provenance",
-}
+# Headings of the columns that hold text a page shows as a number (kept right-aligned).
+SCORE_COLUMNS = ("Score", "Average of others", "Before", "After", "Change")
 
 
 def _names(codes: Sequence[str] | pd.Series, names: Mapping[str, str]) -> list[str]:
@@ -54,82 +49,112 @@ def _coverage(covered: Sequence[int] | pd.Series, total: Sequence[int] | pd.Seri
 
 
 def ranking_table(figures: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """The ranking as shown: rank, country, score, coverage, origin and source link."""
+    """A ranking as shown: rank, country, the figure, where figure and rank come from,
+    coverage and the source of a published figure."""
     return pd.DataFrame(
         {
-            "Rank": figures["rank"],
-            "Country": _names(figures["country"], catalogue.countries),
-            "Code": figures["country"],
-            "Score": figures["score"],
-            "Coverage": _coverage(figures["covered"], figures["total"]),
-            "Where it comes from": figures["origin"],
-            "Source": figures["source"],
+            _("Rank"): figures["rank_text"],
+            _("Country"): _names(figures["country"], catalogue.countries),
+            _("Code"): figures["country"],
+            _("Score"): figures["shown"],
+            _("Where it comes from"): figures["origin"],
+            _("Rank from"): figures["rank_origin"],
+            _("Coverage"): _coverage(figures["covered"], figures["total"]),
+            _("Source"): figures["source"],
         }
     )
 
 
+def _change_text(change: object) -> str:
+    return "–" if pd.isna(change) else signed_text(float(change))  # type: ignore[call-overload, arg-type]
+
+
 def profile_table(profile: CountryProfile, catalogue: Catalogue) -> pd.DataFrame:
-    """A country's dimensions against the others, with the change since the previous round."""
+    """A country's dimensions against the others, with the change since the previous round,
+    each number with where it comes from."""
     dimensions = profile.dimensions
+    others = profile.others.set_index("code")
     table = pd.DataFrame(
         {
-            "Dimension": _names(dimensions["code"], catalogue.dimensions),
-            "Score": dimensions["score"],
-            "Average of others": dimensions["code"].map(
-                profile.others.set_index("code")["average of others"]
-            ),
-            "Coverage": _coverage(dimensions["covered"], dimensions["total"]),
-            "Where it comes from": [
-                provenance_label(p, c, t)
-                for p, c, t in zip(
-                    dimensions["provenance"],
-                    dimensions["covered"],
-                    dimensions["total"],
-                    strict=True,
-                )
+            _("Dimension"): _names(dimensions["code"], catalogue.dimensions),
+            _("Score"): dimensions["shown"],
+            _("Where it comes from"): dimensions["origin"],
+            _("Average of others"): [
+                score_text(v) for v in dimensions["code"].map(others["average of others"])
             ],
+            _("Average from"): dimensions["code"].map(others["others origin"]),
+            _("Coverage"): _coverage(dimensions["covered"], dimensions["total"]),
         }
     )
     if profile.previous is not None and not profile.dimension_changes.empty:
         changes = profile.dimension_changes.set_index("code")
-        table[f"Change since {profile.previous}"] = dimensions["code"].map(changes["change"])
-        table["Direction"] = dimensions["code"].map(changes["direction"]).map(ARROWS)
+        since = _("Change since {year}").format(year=profile.previous)
+        table[since] = [_change_text(c) for c in dimensions["code"].map(changes["change"])]
+        table[_("Direction")] = dimensions["code"].map(changes["direction"]).map(ARROWS)
+        table[_("Change from")] = dimensions["code"].map(changes["origin"])
     return table
 
 
+def trend_table(trend: pd.DataFrame) -> pd.DataFrame:
+    """A country's overall figure in every round, with where it comes from and its rank."""
+    return pd.DataFrame(
+        {
+            _("Round"): trend["label"],
+            _("Score"): trend["shown"],
+            _("Where it comes from"): trend["origin"],
+            _("Rank"): trend["rank_text"],
+        }
+    )
+
+
 def indicators_shown(indicators: pd.DataFrame) -> pd.DataFrame:
-    """An `explorer.indicator_table` with headings, without the columns only used to filter."""
-    return indicators.rename(columns=INDICATOR_HEADINGS).drop(columns=["country", "scored"])
+    """An `explorer.indicator_table` as shown: values as entered, with their provenance."""
+    return pd.DataFrame(
+        {
+            _("Code"): indicators["code"],
+            _("Indicator"): indicators["indicator"],
+            _("Step"): indicators["step name"],
+            _("Country"): indicators["country name"],
+            _("Score"): indicators["shown"],
+            _("Where it comes from"): indicators["origin"],
+            _("Note"): indicators["note"],
+            _("Source"): indicators["source"],
+        }
+    )
 
 
 def matrix_table(matrix: pd.DataFrame, row_names: Mapping[str, str]) -> pd.DataFrame:
-    """Scores with a row per code and a column per country, in the matrix's order."""
-    wide = matrix.pivot_table(index="code", columns="country", values="score", sort=False)
+    """Figures as shown, with a row per code and a column per country, in the matrix's order."""
+    wide = matrix.pivot_table(
+        index="code", columns="country", values="shown", aggfunc="first", sort=False
+    )
     wide.index = pd.Index(_names(list(wide.index), row_names))
     return wide.reset_index(names="")
 
 
 def change_table(changes: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Each country's score before and after, the change and an arrow."""
+    """Each country's figure before and after, the change, an arrow and where the change
+    comes from (the weaker of its two figures)."""
     return pd.DataFrame(
         {
-            "Country": _names(changes["country"], catalogue.countries),
-            "Before": changes["before"],
-            "After": changes["after"],
-            "Change": changes["change"],
-            "Direction": changes["direction"].map(ARROWS),
+            _("Country"): _names(changes["country"], catalogue.countries),
+            _("Before"): [score_text(v) for v in changes["before"]],
+            _("After"): [score_text(v) for v in changes["after"]],
+            _("Change"): [_change_text(c) for c in changes["change"]],
+            _("Direction"): changes["direction"].map(ARROWS),
+            _("Where it comes from"): changes["origin"],
         }
     )
 
 
 def drivers_table(drivers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """The indicators that moved a country's score most, before and after."""
+    """The indicators that moved a country's score most: values as entered, before and after."""
     return pd.DataFrame(
         {
-            "Indicator": [catalogue.indicators[c].title for c in drivers["code"]],
-            "Before": drivers["before"],
-            "After": drivers["after"],
-            "Change": drivers["change"],
+            _("Indicator"): [catalogue.indicators[c].title for c in drivers["code"]],
+            _("Before"): [value_text(v) for v in drivers["before"]],
+            _("After"): [value_text(v) for v in drivers["after"]],
+            _("Change"): [f"{c:+g}" for c in drivers["change"]],
         }
     )
 
@@ -141,12 +166,29 @@ def published_table(figures: Sequence[PublishedFigure], catalogue: Catalogue) ->
             "Round": [f.round_year for f in figures],
             "Country": [catalogue.countries.get(f.country_code, f.country_code) for f in figures],
             "Figure": [_figure_name(f, catalogue) for f in figures],
-            "Score": [f.value for f in figures],
+            "Score": [score_text(f.value) for f in figures],
             "Source": [f.source_url for f in figures],
             "Note": [f.note for f in figures],
         },
         columns=["Round", "Country", "Figure", "Score", "Source", "Note"],
     ).sort_values(["Round", "Score"], ascending=[False, False])
+
+
+def facts_table(checks: Sequence[FactCheck]) -> pd.DataFrame:
+    """Every published fact with its source and whether the current figures agree."""
+    return pd.DataFrame(
+        {
+            _("Round"): [c.fact.round_year for c in checks],
+            _("Published statement"): [c.fact.statement for c in checks],
+            _("Source"): [c.fact.source_url for c in checks],
+            _("Current figures"): [
+                (_("agree: {numbers}") if c.holds else _("disagree: {numbers}")).format(
+                    numbers=c.numbers
+                )
+                for c in checks
+            ],
+        }
+    )
 
 
 def _figure_name(figure: PublishedFigure, catalogue: Catalogue) -> str:

@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from babel import Locale
 
 from niem.cells import size_text
 from niem.config import ReadLimits
-from niem.i18n import _
+from niem.i18n import _, current_language, ngettext
+from niem.methodology import round_score
 from niem.models import Revision, RevisionStatus, as_utc
 
 if TYPE_CHECKING:  # both modules put things into words with this one
@@ -63,11 +65,59 @@ def value_text(value: float | None) -> str:
     return "no data" if value is None else f"{value:g}"
 
 
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))  # type: ignore[call-overload]
+
+
 def score_text(score: object) -> str:
-    """An aggregate score to one decimal, or 'insufficient data'."""
-    if score is None or pd.isna(score):  # type: ignore[call-overload]
-        return "insufficient data"
-    return f"{float(score):.1f}"  # type: ignore[arg-type]
+    """A figure to one decimal by the one rounding rule (39.55 -> '39.6'), or 'no data'."""
+    if _missing(score):
+        return _("no data")
+    return f"{round_score(float(score)):.1f}"  # type: ignore[arg-type]
+
+
+def signed_text(change: float) -> str:
+    """A change to one decimal with its sign, by the one rounding rule: '+7.2', '-0.3'."""
+    rounded = round_score(change) or 0.0  # no '-0.0'
+    return f"{rounded:+.1f}" if rounded else "0.0"
+
+
+def empty_text(covered: int, total: int) -> str:
+    """Why a figure has no number: 'insufficient data (1 of 3 indicators)' or 'no data'."""
+    if covered <= 0:
+        return _("no data")
+    return ngettext(
+        "insufficient data ({covered} of {total} indicator)",
+        "insufficient data ({covered} of {total} indicators)",
+        total,
+    ).format(covered=covered, total=total)
+
+
+def figure_text(score: object, covered: int, total: int, *, stored: bool = False) -> str:
+    """A figure as every page shows it: stored values as entered, aggregates to one
+    decimal, and an empty one as `empty_text` words it."""
+    if _missing(score):
+        return empty_text(covered, total)
+    return value_text(float(score)) if stored else score_text(score)  # type: ignore[arg-type]
+
+
+def ordinal(number: int) -> str:
+    """'1st', '2nd', '3rd', '13th', by the reader's language's ordinal rules."""
+    form = Locale.parse(current_language()).ordinal_form(number)
+    if form == "one":
+        return _("{number}st").format(number=number)
+    if form == "two":
+        return _("{number}nd").format(number=number)
+    if form == "few":
+        return _("{number}rd").format(number=number)
+    return _("{number}th").format(number=number)
+
+
+def rank_text(rank: int, count: int, *, joint: bool = False) -> str:
+    """'12th of 14', or 'joint 13th of 14' when another country has the same figure."""
+    if joint:
+        return _("joint {ordinal} of {count}").format(ordinal=ordinal(rank), count=count)
+    return _("{ordinal} of {count}").format(ordinal=ordinal(rank), count=count)
 
 
 def status_text(status: str) -> str:

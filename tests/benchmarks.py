@@ -45,7 +45,7 @@ NAVIGATION_TITLES = {
     "compare": ("Compare countries", "Compare countries"),
     "policy-areas": ("Policy areas", "Policy areas"),
     "rounds": ("Rounds", "Change between rounds"),
-    "country": ("Country profile", "Bulgaria: Evaluation 2"),
+    "country": ("Country profile", "Country profile"),
     "methodology": ("Methodology", "Methodology"),
 }
 

@@ -210,6 +210,17 @@ def shared_engine(backend: str, engine: Engine, tmp_path: Path) -> Iterator[Engi
     shared.dispose()
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served over a fresh copy of the shipped data, shared by a module's tests."""
+    from tests.test_browser import served  # only browser tests need playwright
+
+    database = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'niem.db'}"
+    initialise(make_engine(database), load_settings())
+    with served(database) as url:
+        yield url
+
+
 def table_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to compare a database before and after an action."""
     with engine.connect() as connection:

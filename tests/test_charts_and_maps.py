@@ -1,89 +1,156 @@
-"""Chart and map builders, tested on their specs."""
+"""Chart and map builders, tested on their specs; the palette, tested on its contrast."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
+import pytest
 
-from niem import charts, maps
+from niem import charts, maps, palette
+from niem.figures import describe, rank_among
 
-FIGURES = pd.DataFrame(
-    {
-        "country": ["SE", "LV", "CZ"],
-        "score": [72.5, 50.7, 41.8],
-        "provenance": ["published", "published", "illustrative"],
-        "rank": [1, 2, 3],
-    }
-)
-NAMES = {"SE": "Sweden", "LV": "Latvia", "CZ": "Czechia"}
+NAMES = {"SE": "Sweden", "LV": "Latvia", "CZ": "Czechia", "IT": "Italy"}
 
 
-def test_ranking_chart_orders_bars_by_score_and_draws_the_reference() -> None:
-    spec = charts.ranking_chart(FIGURES, NAMES, focus="LV", reference=61.1).to_dict()
-    bars = spec["layer"][0]
-    assert bars["encoding"]["y"]["sort"] == ["Sweden", "Latvia", "Czechia"]
-    assert bars["encoding"]["color"]["scale"]["domain"] == ["published", "illustrative"]
-    assert spec["layer"][2]["mark"]["type"] == "rule"
-
-
-def test_heatmap_writes_the_numbers_and_marks_missing_ones() -> None:
-    matrix = pd.DataFrame(
-        {"code": ["housing", "housing"], "country": ["SE", "LV"], "score": [70.4, None]}
+def overall(rows: list[tuple[str, float | None, str]]) -> pd.DataFrame:
+    """Described, ranked overall figures: (country, score, provenance code)."""
+    frame = pd.DataFrame(
+        [
+            {
+                "round": 2021, "country": c, "level": "overall", "code": "", "score": s,
+                "computed": s, "covered": 1 if s is None else 120, "total": 120,
+                "provenance": p, "source": "https://www.diversitygroup.lt/x", "revised": "",
+                "note": "",
+            }
+            for c, s, p in rows
+        ]
     )
-    chart = charts.heatmap(matrix, {"housing": "Housing"}, NAMES)
-    values = chart.to_dict()["datasets"]
-    (rows,) = values.values()
-    assert [r["label"] for r in rows] == ["70", "n/a"]
+    return rank_among(describe(frame))
 
 
-def test_score_colours_run_along_viridis() -> None:
-    assert maps.score_colour(0) == [68, 1, 84, 255]
-    assert maps.score_colour(100) == [253, 231, 37, 255]
-    assert maps.score_colour(50) == [33, 145, 140, 255]
-    assert maps.score_colour(120) == maps.score_colour(100)
+FIGURES = overall(
+    [("SE", 72.5, "published"), ("LV", 50.7, "published"), ("CZ", 41.8, "illustrative"),
+     ("IT", None, "illustrative")]
+)
 
 
-def test_map_tells_no_data_and_not_in_round_apart_from_low_scores() -> None:
-    values = {
-        "LV": {"name": "Latvia", "score": 0.0, "tooltip": "Latvia: 0.0"},
-        "LT": {"name": "Lithuania", "score": None, "tooltip": "Lithuania: insufficient data"},
+def layers(spec: dict) -> list[dict]:  # type: ignore[type-arg]
+    return spec["layer"]
+
+
+def dataset(spec: dict, column: str) -> list[dict]:  # type: ignore[type-arg]
+    return next(rows for rows in spec["datasets"].values() if rows and column in rows[0])
+
+
+def test_ranking_chart_keeps_insufficient_countries_and_draws_illustrative_bars_apart() -> None:
+    spec = charts.ranking_chart(
+        FIGURES, NAMES, "the overall score", focus="LV", reference=61.1, reference_label="x"
+    ).to_dict()
+    bars, labels, rule = layers(spec)
+    assert bars["encoding"]["y"]["sort"] == ["Sweden", "Latvia", "Czechia", "Italy"]
+    assert bars["encoding"]["fill"]["scale"] == {
+        "domain": ["published", "illustrative"], "range": ["#1f4e79", "#dbe7f3"]
     }
-    data = maps.colour_features(maps.load_boundaries(), values)
-    fills = {f["properties"]["iso_a2"]: f["properties"]["fill"] for f in data["features"]}
-    assert fills["LV"] == [68, 1, 84, 255]
-    assert fills["LT"] == maps.NO_DATA_COLOUR
-    assert fills["EE"] == maps.NOT_IN_ROUND_COLOUR
-    assert len({tuple(fills["LV"]), tuple(fills["LT"]), tuple(fills["EE"])}) == 3
+    assert bars["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [5, 3]]
+    assert bars["transform"] == [{"filter": "!datum.missing"}]
+    assert [r["shown"] for r in dataset(spec, "shown")] == [
+        "72.5", "50.7", "41.8", "insufficient data (1 of 120 indicators)"
+    ]
+    assert labels["encoding"]["text"] == {"field": "shown", "type": "nominal"}
+    assert rule["mark"]["type"] == "rule"
+    axis = bars["encoding"]["y"]["axis"]
+    assert axis["labelFontWeight"] == {"expr": "datum.value == \"Latvia\" ? 'bold' : 'normal'"}
+    assert spec["description"] == (
+        "Bar chart of the overall score, one bar per country in rank order: highest Sweden "
+        "72.5 (published figure, source diversitygroup.lt), lowest Czechia 41.8 "
+        "(illustrative). A dashed line marks x, 61.1."
+    )
+    assert spec["config"]["axis"]["labelColor"] == "#111827"
 
 
-def test_map_deck_has_no_basemap_and_a_pickable_country_layer() -> None:
-    deck = maps.build_map({"LV": {"name": "Latvia", "score": 50.7, "tooltip": "Latvia: 50.7"}})
-    assert deck.map_provider is None
-    # Borders are gaps cut into the shipped shapes, so one unstroked layer draws the map.
-    (countries,) = deck.layers
-    assert (countries.id, countries.pickable, countries.stroked) == (maps.LAYER_ID, True, False)
-    assert len(countries.data["features"]) == 53
+def test_ranking_chart_gives_every_country_a_band_so_two_stay_readable() -> None:
+    spec = charts.ranking_chart(FIGURES.head(2), NAMES, "the overall score").to_dict()
+    assert spec["height"] == {"step": charts.BAND}
 
 
-def test_map_json_is_compact() -> None:
-    deck = maps.build_map({"LV": {"name": "Latvia", "score": 50.7, "tooltip": "Latvia: 50.7"}})
-    text = deck.to_json()
-    assert "\n" not in text
-    assert len(text) < 400_000
+def matrix(rows: list[tuple[str, str, float | None, str, str]]) -> pd.DataFrame:
+    """Described figures: (code, country, score, level, provenance code)."""
+    frame = pd.DataFrame(
+        [
+            {
+                "round": 2021, "country": c, "level": lvl, "code": code, "score": s,
+                "computed": s, "covered": 1, "total": 3 if s is None else 1, "provenance": p,
+                "source": "", "revised": "2026-11-20", "note": "",
+            }
+            for code, c, s, lvl, p in rows
+        ]
+    )
+    return describe(frame)
 
 
-def test_shipped_boundaries_cover_every_niem_country_with_iso_codes() -> None:
-    codes = {f["properties"]["iso_a2"] for f in maps.load_boundaries()["features"]}
-    niem = set("BG CZ FR GR HU IT LV LT NL PL PT RO SI ES SE".split())
-    assert niem <= codes
-    assert {"BE", "DE", "GB", "UA"} <= codes
-    assert "EL" not in codes and "UK" not in codes
+def test_heatmap_writes_stored_values_as_entered_and_says_why_cells_are_empty() -> None:
+    cells = matrix(
+        [
+            ("FAM-L-01", "SE", 62.5, "indicator", "revision:2"),
+            ("FAM-L-01", "LV", 70.0, "indicator", "illustrative"),
+            ("housing", "SE", 40.75, "dimension", "illustrative"),
+            ("housing", "LV", None, "dimension", "illustrative"),
+        ]
+    )
+    spec = charts.heatmap(
+        cells, {"FAM-L-01": "FAM-L-01 Family members eligible beyond the nuclear family",
+                "housing": "Housing"}, NAMES, "scores", focus="LV"
+    ).to_dict()
+    rows = dataset(spec, "label")
+    assert [(r["label"], r["italic"], r["ink"]) for r in rows] == [
+        ("62.5", False, "#000000"),
+        ("70", True, "#000000"),
+        ("40.8", True, "#ffffff"),
+        ("insufficient\ndata", False, "#ffffff"),
+    ]
+    assert rows[0]["row"] == "FAM-L-01 Family|members eligible|beyond the nuclear…"
+    assert rows[3]["shown"] == "insufficient data (1 of 3 indicators)"
+    assert rows[0]["origin"] == "expert data, revision 2, SE, 2026-11-20"
+    assert [r["focus"] for r in rows] == [False, True, False, True]
+    assert spec["width"] == {"step": charts.CELL_WIDTH}
+    assert spec["description"].startswith("Heat map of scores: 2 rows by 2 countries")
 
 
-def test_a_clicked_country_is_read_from_the_selection_event() -> None:
-    event = {"selection": {"objects": {"countries": [{"properties": {"iso_a2": "LV"}}]}}}
-    assert maps.selected_country(event) == "LV"
-    assert maps.selected_country({"selection": {"objects": {}}}) is None
-    assert maps.selected_country(None) is None
+def test_profile_chart_writes_names_above_the_dots_and_hollows_illustrative_ones() -> None:
+    own = matrix(
+        [("housing", "LV", 55.25, "dimension", "illustrative"),
+         ("health", "LV", 60.0, "dimension", "computed")]
+    )
+    others = pd.DataFrame(
+        {"code": ["housing", "health"], "average of others": [50.0, 48.0],
+         "others origin": ["illustrative", "illustrative"]}
+    )
+    spec = charts.profile_chart(own, others, {"housing": "Housing", "health": "Health"},
+                                "Latvia").to_dict()
+    assert [r["title"] for r in dataset(spec, "title")] == ["Housing · 55.3", "Health · 60.0"]
+    points = dataset(spec, "hollow")
+    assert [(r["series"], r["hollow"]) for r in points] == [
+        ("Latvia", True), ("Latvia", False),
+        ("Average of the other countries", False), ("Average of the other countries", False),
+    ]
+    assert spec["height"] == {"step": charts.PROFILE_BAND}
+
+
+def test_trend_chart_says_every_round_with_its_provenance() -> None:
+    trend = pd.DataFrame(
+        {"round": [2019, 2021], "label": ["Evaluation 1 (2019)", "Evaluation 2 (2021)"],
+         "score": [50.0, 50.7], "shown": ["50.0", "50.7"],
+         "origin": ["illustrative", "published figure, source ogreszinas.news"],
+         "kind": ["illustrative", "published"], "strength": [0, 3],
+         "rank_text": ["7th of 14", "8th of 14"]}
+    )
+    spec = charts.trend_chart(trend, "Latvia").to_dict()
+    assert spec["description"] == (
+        "Line chart of Latvia's overall score in each round: Evaluation 1 (2019) 50.0 "
+        "(illustrative), Evaluation 2 (2021) 50.7 (published figure, source ogreszinas.news)."
+    )
+    assert [r["hollow"] for r in dataset(spec, "hollow")] == [True, False]
 
 
 def test_slope_labels_are_spread_apart_in_order() -> None:
@@ -92,7 +159,7 @@ def test_slope_labels_are_spread_apart_in_order() -> None:
     assert charts.spread_labels([], 2.0) == []
 
 
-def test_slope_chart_zooms_to_the_scores_and_labels_each_country() -> None:
+def test_slope_chart_zooms_labels_each_country_and_dashes_illustrative_changes() -> None:
     changes = pd.DataFrame(
         {
             "country": ["SE", "LV"],
@@ -100,9 +167,125 @@ def test_slope_chart_zooms_to_the_scores_and_labels_each_country() -> None:
             "after": [72.5, 50.7],
             "change": [0.2, -2.6],
             "direction": ["flat", "down"],
+            "origin": ["from published figures", "illustrative"],
+            "strength": [3, 0],
         }
     )
-    spec = charts.slope_chart(changes, NAMES, 2019, 2021).to_dict()
+    spec = charts.slope_chart(changes, NAMES, 2019, 2021, "Overall score", focus="LV").to_dict()
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [45.7, 77.5]
-    labels = [d for d in spec["datasets"].values() if "label" in d[0]]
-    assert [r["label"] for r in labels[0]] == ["Sweden +0.2", "Latvia -2.6"]
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == charts.SLOPE_DOMAIN
+    labels = dataset(spec, "label_y")
+    assert [r["label"] for r in labels] == ["Sweden +0.2", "Latvia -2.6"]
+    lines = dataset(spec, "dashed")
+    assert [(r["name"], r["dashed"], r["focus"]) for r in lines[:2]] == [
+        ("Sweden", False, False), ("Latvia", True, True)
+    ]
+
+
+VALUES = {
+    "LV": {"name": "Latvia", "score": 50.7, "shown": "50.7", "origin": "published figure",
+           "rank": "8th of 14 (illustrative)", "coverage": "118 of 120 indicators have a value",
+           "illustrative": False, "focus": True},
+    "CZ": {"name": "Czechia", "score": 51.6, "shown": "51.6", "origin": "illustrative",
+           "rank": "7th of 14 (illustrative)", "coverage": "117 of 120 indicators have a value",
+           "illustrative": True, "focus": False},
+    "LT": {"name": "Lithuania", "score": None, "shown": "insufficient data (50 of 120 "
+           "indicators)", "origin": "", "rank": "", "coverage": "", "illustrative": False,
+           "focus": False},
+}
+
+
+def test_the_map_colours_scores_and_tells_missing_data_apart() -> None:
+    features = {f["code"]: f for f in maps.map_features(maps.load_boundaries(), VALUES)}
+    assert len(features) == 53
+    assert features["LV"]["fill"] == palette.score_colour(50.7)
+    assert features["LT"]["fill"] == palette.NO_DATA_COLOUR
+    assert (features["EE"]["fill"], features["EE"]["shown"]) == (
+        palette.NOT_IN_ROUND_COLOUR, "not in this round"
+    )
+    assert (features["CZ"]["illustrative"], features["LV"]["focus"]) == (True, True)
+
+
+def test_the_map_needs_nothing_from_elsewhere_and_is_fitted_to_the_niem_countries() -> None:
+    chart = maps.build_map(VALUES, "the overall score", ["LV", "CZ", "LT", "ES", "SE"])
+    spec = chart.to_dict()
+    assert "http" not in json.dumps({k: v for k, v in spec.items() if k != "$schema"})
+    fitted = spec["projection"]["fit"]["features"]
+    assert len(fitted) == 7  # the five, with Finland and Cyprus to frame them
+    countries, dashed, focused = spec["layer"]
+    assert spec["params"][0]["name"] == maps.SELECTION
+    assert spec["params"][0]["views"] == [countries["name"]]
+    assert dashed["mark"]["strokeDash"] == palette.DASH
+    assert [f["code"] for f in dashed["data"]["values"]] == ["CZ"]
+    assert [f["code"] for f in focused["data"]["values"]] == ["LV"]
+    assert spec["description"] == (
+        "Map of Europe coloured by the overall score for the 3 countries of this round. "
+        "Highest Czechia, lowest Latvia. Outlined with dashes, as illustrative: Czechia. "
+        "The ranking table beside the map lists every figure."
+    )
+
+
+def test_boundaries_are_wound_the_way_vega_reads_a_country() -> None:
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    rewound = maps.rewind(square)
+    assert maps._ring_area(rewound["coordinates"][0]) < 0
+    for feature in maps.load_boundaries()["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"]
+        outer = polygons[0] if geometry["type"] == "Polygon" else polygons[0][0]
+        assert maps._ring_area(outer) < 0, feature["properties"]["iso_a2"]
+
+
+def test_a_clicked_country_is_read_from_the_selection_event() -> None:
+    assert maps.selected_country({"selection": {"country": [{"code": "LV"}]}}) == "LV"
+    assert maps.selected_country({"selection": {"country": []}}) is None
+    assert maps.selected_country(None) is None
+
+
+def test_the_legend_sets_missing_data_apart_from_the_score_scale() -> None:
+    html = maps.legend_html("Latvia <b>")
+    assert html.index('class="niem-scale"') < html.index('class="niem-keys"')
+    assert "insufficient data" in html and "not in this round" in html
+    assert "illustrative figure" in html and "Latvia &lt;b&gt;" in html
+
+
+def test_shipped_boundaries_cover_every_niem_country_with_iso_codes() -> None:
+    codes = {f["properties"]["iso_a2"] for f in maps.load_boundaries()["features"]}
+    niem = set("BG CZ FR GR HU IT LV LT NL PL PT RO SI ES SE".split())
+    assert niem <= codes
+    assert {"BE", "DE", "GB", "UA", "FI", "CY"} <= codes
+    assert "EL" not in codes and "UK" not in codes
+
+
+MEANINGFUL = {
+    "no data": palette.NO_DATA_COLOUR,
+    "country outline": palette.OUTLINE,
+    "illustrative outline": palette.ILLUSTRATIVE_OUTLINE,
+    "focus": palette.FOCUS,
+    **{f"{k} bar": v for k, v in palette.KIND_STROKE.items()},
+    **{f"{k} change": v for k, v in palette.DIRECTION_COLOURS.items()},
+}
+
+
+@pytest.mark.parametrize(("what", "colour"), sorted(MEANINGFUL.items()))
+def test_every_meaningful_colour_reaches_three_to_one_on_the_page(what: str, colour: str) -> None:
+    assert palette.contrast(colour, palette.PAGE) >= 3.0
+
+
+@pytest.mark.parametrize("score", range(0, 101, 5))
+def test_numbers_written_on_score_colours_reach_four_and_a_half_to_one(score: int) -> None:
+    background = palette.score_colour(score)
+    assert palette.contrast(palette.text_colour_on(background), background) >= 4.5
+
+
+def test_text_colours_reach_four_and_a_half_to_one_on_the_page() -> None:
+    texts = (palette.TEXT, palette.MUTED_TEXT, palette.FOCUS, *palette.DIRECTION_COLOURS.values())
+    for colour in texts:
+        assert palette.contrast(colour, palette.PAGE) >= 4.5
+
+
+def test_score_colours_run_along_viridis() -> None:
+    assert palette.score_colour(0) == "#440154"
+    assert palette.score_colour(100) == "#fde725"
+    assert palette.score_colour(50) == "#21918c"
+    assert palette.score_colour(120) == palette.score_colour(100)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from statistics import fmean
 
@@ -60,9 +61,10 @@ def test_init_twice_leaves_every_table_unchanged(database_url: str) -> None:
     assert first["publishedfigure"] == 17
     assert first["score"] == 5040
     assert out == (
-        "Database ready: 0 reference rows, 0 published figures, 0 illustrative scores and "
-        "0 illustrative practices added.\n"
+        "Database ready: 0 reference rows, 0 published figures, 0 published facts, "
+        "0 illustrative scores and 0 illustrative practices added.\n"
     )
+    assert first["publishedfact"] == 9
 
 
 def test_init_without_demo_loads_no_scores(database_url: str) -> None:
@@ -105,7 +107,7 @@ def test_export_has_the_documented_columns(initialised: str) -> None:
     _, out, _ = run("export", "--level", "cell", "--round", "2021", "--country", "LV")
     header = out.splitlines()[0]
     assert header == (
-        "round,country,level,code,dimension,step,score,coverage,covered,total,"
+        "round,country,level,code,dimension,step,score,computed,coverage,covered,total,"
         "provenance,source,note"
     )
     rows = rows_of(out)
@@ -135,7 +137,7 @@ def test_means_recomputed_from_the_indicator_export_match_the_export(initialised
     dimension_means: dict[tuple[str, str], list[float]] = defaultdict(list)
     for (country, dimension, _step), mean in cell_means.items():
         dimension_means[(country, dimension)].append(mean)
-    expected_dimensions = {key: round(fmean(v), 1) for key, v in dimension_means.items()}
+    expected_dimensions = {key: half_up(fmean(v)) for key, v in dimension_means.items()}
     expected_overall: dict[str, list[float]] = defaultdict(list)
     for (country, _dimension), cells_of_dimension in dimension_means.items():
         expected_overall[country].append(fmean(cells_of_dimension))
@@ -150,7 +152,26 @@ def test_means_recomputed_from_the_indicator_export_match_the_export(initialised
     }
     assert len(exported_dimensions) == 14 * 12
     assert exported_dimensions == expected_dimensions
-    assert exported_overall == {c: round(fmean(v), 1) for c, v in expected_overall.items()}
+    assert exported_overall == {c: half_up(fmean(v)) for c, v in expected_overall.items()}
+
+
+def half_up(value: float) -> float:
+    """One decimal, rounded half up on the decimal value, as the methodology states."""
+    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def test_export_gives_the_computed_value_beside_published_figures_and_words_empty_ones(
+    initialised: str,
+) -> None:
+    rows = rows_of(run("export", "--round", "2021", "--country", "LV")[1])
+    overall = next(r for r in rows if r["level"] == "overall")
+    assert (overall["score"], overall["computed"], overall["provenance"]) == (
+        "50.7", "50.7", "published"
+    )
+    dimension = next(r for r in rows if r["level"] == "dimension")
+    assert dimension["computed"] == ""
+    statistical = next(r for r in rows if r["code"] == "FAM-S-01")
+    assert (statistical["score"], statistical["note"]) == ("", "no data")
 
 
 def test_export_writes_xlsx_to_a_file(initialised: str, tmp_path: pytest.TempPathFactory) -> None:
@@ -224,7 +245,7 @@ def test_check_reports_no_published_figure_out_of_tolerance(initialised: str) ->
     code, out, _ = run("check")
     assert code == 0
     assert "differs from published" not in out
-    assert out.splitlines()[-1].endswith(" findings.")
+    assert out.splitlines()[-1] == "9 of 9 published facts hold."
 
 
 def test_check_reports_a_published_figure_the_data_do_not_reproduce(initialised: str) -> None:
@@ -235,7 +256,8 @@ def test_check_reports_a_published_figure_the_data_do_not_reproduce(initialised:
                 " WHERE country_code = 'SE' AND level = 'overall'"
             )
         )
-    _, out, _ = run("check")
+    code, out, _ = run("check")
+    assert code == 1
     assert "differs from published: 2021 SE: overall: published 80.0, computed 72.5" in out
 
 

@@ -306,12 +306,12 @@ def test_the_latvian_round_trip_lands_pending_and_is_published_on_approval(
             run("export", "--level", "indicator", "--round", "2021", "--country", "LV")[1]
         )
     }
-    assert exported["BRI-I-01"] == ("29", "", "illustrative")
+    assert exported["BRI-I-01"] == ("22", "", "illustrative")
 
     assert run("diff", "2")[1] == (
         "score             before  after  new note\n"
-        f"2021 LV BRI-I-01  29      55.5   {NOTE}\n"
-        "2021 LV BRI-I-02  7       12\n"
+        f"2021 LV BRI-I-01  22      55.5   {NOTE}\n"
+        "2021 LV BRI-I-02  25      12\n"
     )
     assert run("approve", "2", "--user", "coord") == (
         0,
@@ -326,7 +326,7 @@ def test_the_latvian_round_trip_lands_pending_and_is_published_on_approval(
     }
     assert exported["BRI-I-01"] == ("55.5", NOTE, "revision:2")
     assert exported["BRI-I-02"] == ("12", "", "revision:2")
-    assert exported["BRI-I-03"] == ("11", "", "illustrative")
+    assert exported["BRI-I-03"] == ("31", "", "illustrative")
     sources = {
         r["code"]: r["source"]
         for r in rows_of(
@@ -349,7 +349,7 @@ def test_the_latvian_round_trip_lands_pending_and_is_published_on_approval(
         lines[1],
     )
     assert re.fullmatch(
-        rf"{WHEN}  niem init  1         published           2021 LV BRI-I-01  29     "
+        rf"{WHEN}  niem init  1         published           2021 LV BRI-I-01  22     "
         r"Illustrative indicator scores generated for demonstration; not expert data\.",
         lines[2],
     )
@@ -397,7 +397,7 @@ def test_a_coordinator_import_is_published_at_once_and_can_be_rolled_back(
     )
     restored = next(r for r in exported if r["code"] == "BRI-I-01")
     assert (restored["score"], restored["provenance"], restored["source"]) == (
-        "29",
+        "22",
         "illustrative",
         ILLUSTRATIVE,
     )
@@ -540,7 +540,7 @@ def test_init_after_a_no_demo_import_keeps_the_real_scores(
         )
     }
     assert exported["BRI-I-01"] == ("64", "revision:1", "Ministry survey")
-    assert exported["BRI-I-02"] == ("7", "illustrative", ILLUSTRATIVE)
+    assert exported["BRI-I-02"] == ("25", "illustrative", ILLUSTRATIVE)
     template = {r["indicator"]: (r["score"], r["revision"]) for r in template_rows()}
     assert template["BRI-I-01"] == ("64", "1")
     out = run("history", "--country", "LV", "--round", "2021", "--indicator", "BRI-I-01")[1]

@@ -12,6 +12,7 @@ from niem.methodology import (
     aggregate,
     differs_from_published,
     indicators_beneath,
+    round_score,
 )
 
 # Three dimensions in two areas, two steps, eight scored indicators and one statistical.
@@ -119,3 +120,25 @@ def test_published_figures_differing_by_more_than_half_a_point_are_flagged() -> 
     assert not differs_from_published(50.5, 50.0)
     assert differs_from_published(50.51, 50.0)
     assert differs_from_published(None, 50.0)
+    # On the decimal values: 50.7 - 50.2 is 0.5000000000000071 in binary.
+    assert not differs_from_published(50.2, 50.7)
+    assert differs_from_published(50.1, 50.7)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (39.55, 39.6),
+        (40.75, 40.8),
+        (62.25, 62.3),
+        ((39.5 + 39.6) / 2, 39.6),
+        (-7.25, -7.3),
+        (72.0, 72.0),
+        (None, None),
+    ],
+)
+def test_the_one_rounding_rule_rounds_half_up_on_the_decimal_value(
+    value: float | None, expected: float | None
+) -> None:
+    assert round(39.55, 1) == 39.5  # what binary rounding would have shown
+    assert round_score(value) == expected

@@ -10,8 +10,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from niem.config import load_settings
-from niem.database import make_engine
+from niem.database import make_engine, open_session
 from niem.loading import initialise
+from tests.test_explorer import publish_expert_values
 
 PAGES = [
     "app_pages/home.py",
@@ -93,10 +94,13 @@ def test_overview_headline_numbers_for_2021(shipped: None) -> None:
     metrics = {m.label: m.value for m in app.metric}
     assert metrics == {
         "Countries": "14 of 14",
-        "Average": "50.6",
+        "Average": "51.0",
         "Highest": "72.5",
         "Lowest": "32.8",
     }
+    captions = [c.value for c in app.caption]
+    assert "illustrative" in captions
+    assert any(c.startswith("[published figure, source diversitygroup.lt ↗](") for c in captions)
 
 
 def test_overview_with_only_published_figures_shows_the_eleven(published_only: None) -> None:
@@ -138,14 +142,16 @@ def test_a_bad_value_in_a_link_falls_back_with_a_notice(shipped: None) -> None:
 def test_country_profile_shows_published_overall_and_change(shipped: None) -> None:
     app = open_page("app_pages/country.py", country="LV", round="2021")
     assert app.title[0].value == "Latvia: Evaluation 2 (2021)"
-    overall = next(m for m in app.metric if m.label == "Overall")
-    assert overall.value == "50.7"
-    assert "Published figure" in texts(app)
+    metrics = {m.label: m.value for m in app.metric}
+    assert (metrics["Overall"], metrics["Rank"]) == ("50.7", "8th of 14")
+    assert "[published figure, source ogreszinas.news ↗](https://ogreszinas.news/?p=5561)" in (
+        texts(app)
+    )
 
 
 def test_country_profile_of_romania_2017_shows_the_published_steps(shipped: None) -> None:
     app = open_page("app_pages/country.py", country="RO", round="2017")
-    steps = {m.label: m.value for m in app.metric if m.label != "Overall"}
+    steps = {m.label: m.value for m in app.metric if m.label not in ("Overall", "Rank")}
     assert steps == {
         "Setting the legal framework": "64.8",
         "Building the policy framework": "36.9",
@@ -154,13 +160,62 @@ def test_country_profile_of_romania_2017_shows_the_published_steps(shipped: None
 
 
 def test_compare_ranks_the_chosen_countries(shipped: None) -> None:
-    app = open_page("app_pages/compare.py", countries="LV,LT,SE", focus="LV")
+    app = open_page("app_pages/compare.py", countries="LV,LT,SE", country="LV")
     assert not app.exception
     assert app.multiselect(key="countries").value == ["LV", "LT", "SE"]
+    assert app.selectbox(key="country").value == "LV"
     ranking = app.dataframe[0].value
     assert list(ranking["Code"]) == ["SE", "LT", "LV"]
-    assert list(ranking["Rank"]) == [1, 2, 3]
-    assert "average of the other chosen countries (67.5)" in texts(app)
+    assert list(ranking["Rank"]) == ["1st of 3", "2nd of 3", "3rd of 3"]
+    assert list(ranking["Rank from"]) == ["from published figures"] * 3
+    assert (
+        "the average of the other chosen countries: 67.6 (from published figures)" in texts(app)
+    )
+
+
+def test_compare_of_published_countries_still_warns_about_illustrative_heatmaps(
+    shipped: None,
+) -> None:
+    app = open_page("app_pages/compare.py", countries="SE,FR")
+    assert any(w.value.startswith("Illustrative data:") for w in app.warning)
+
+
+def test_the_chosen_country_and_round_travel_to_every_page(shipped: None) -> None:
+    app = open_page("app_pages/home.py", country="LV", round="2019")
+    assert app.selectbox(key="country").value == "LV"
+    for page in PAGES[1:-1]:
+        for key in list(app.query_params):
+            del app.query_params[key]
+        app.switch_page(page).run()
+        assert not app.exception, page
+        assert app.selectbox(key="country").value == "LV", page
+        assert app.query_params["country"] == "LV", page
+        round_key = "to" if page.endswith("rounds.py") else "round"
+        assert app.selectbox(key=round_key).value == 2019, page
+        assert app.query_params[round_key] == "2019", page
+
+
+def test_a_page_that_needs_a_country_asks_for_one(shipped: None) -> None:
+    app = open_page("app_pages/country.py")
+    assert not app.exception
+    assert app.selectbox(key="country").value is None
+    assert [i.value for i in app.info] == ["Choose a country to see its profile."]
+
+
+def test_a_country_not_in_the_round_is_kept_and_said(shipped: None) -> None:
+    app = open_page("app_pages/country.py", country="BG", round="2017")
+    assert not app.exception
+    assert "Bulgaria did not take part in Baseline 2017." in texts(app)
+    assert app.query_params["country"] == "BG"
+
+
+def test_policy_areas_show_the_gap_of_your_country_to_the_best(shipped: None) -> None:
+    app = open_page(
+        "app_pages/policy-areas.py", measure="dimension:housing", step="policy", country="LV"
+    )
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics == {"Latvia": "64.3", "Best: France": "76.3", "Gap to the best": "12.0"}
+    assert "Latvia against the best" in texts(app)
 
 
 def test_policy_areas_lists_every_indicator_for_every_country(shipped: None) -> None:
@@ -184,3 +239,24 @@ def test_methodology_states_the_threshold_and_lists_published_figures(shipped: N
     text = texts(app)
     assert "Coverage needed for a figure: **50%**" in text
     assert "17 figures are real published NIEM results" in text
+
+
+@pytest.fixture(scope="module")
+def contradicted_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The shipped data, with a partner's revision giving Latvia 80 on every 2021 indicator."""
+    url = _database(tmp_path_factory, demo=True)
+    with open_session(make_engine(url)) as session:
+        publish_expert_values(session, "LV", 80.0)
+    return url
+
+
+def test_a_published_figure_the_current_data_contradict_shows_both_numbers(
+    contradicted_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use(contradicted_url, monkeypatch)
+    profile = open_page("app_pages/country.py", country="LV", round="2021")
+    assert not profile.exception
+    assert "50.7 published · 80.0 from current data" in texts(profile)
+    overview = open_page("app_pages/home.py")
+    ranking = overview.dataframe[0].value.set_index("Code")
+    assert ranking.loc["LV", "Score"] == "50.7 published · 80.0 from current data"

@@ -114,20 +114,20 @@ def base() -> datetime:
 
 def test_preview_sorts_rows_into_new_changed_unchanged_and_to_no_data(session: Session) -> None:
     rows = [
-        row("FAM-L-01", 40, number=2),  # no data now
+        row("FAM-L-02", 40, number=2),  # no data now
         row("BRI-I-01", 80, number=3),
-        row("BRI-I-02", 7, number=4),
+        row("BRI-I-02", 25, number=4),
         row("BRI-I-03", None, number=5),
-        row("BRI-L-01", 60, note="Pašvaldību atbalsts ārā", number=6),
-        row("LAN-P-01", None, number=7),  # no data now, none submitted
+        row("BRI-L-01", 73, note="Pašvaldību atbalsts ārā", number=6),
+        row("LAN-P-03", None, number=7),  # no data now, none submitted
     ]
     preview = preview_changes(session, rows)
     assert [(r.row, r.kind, r.before, r.after) for r in preview.rows] == [
         (2, ChangeKind.NEW, None, 40),
-        (3, ChangeKind.CHANGED, 29, 80),
-        (4, ChangeKind.UNCHANGED, 7, 7),
-        (5, ChangeKind.TO_NO_DATA, 11, None),
-        (6, ChangeKind.CHANGED, 60, 60),
+        (3, ChangeKind.CHANGED, 22, 80),
+        (4, ChangeKind.UNCHANGED, 25, 25),
+        (5, ChangeKind.TO_NO_DATA, 31, None),
+        (6, ChangeKind.CHANGED, 73, 73),
         (7, ChangeKind.UNCHANGED, None, None),
     ]
     assert preview.counts == {
@@ -150,12 +150,12 @@ def test_a_score_with_no_value_anywhere_is_new(empty_engine: Engine) -> None:
 def test_a_partner_submission_waits_for_approval_then_moves_the_scores(
     session: Session, lv: Account, coord: Account
 ) -> None:
-    assert figure(session, "dimension", "building_bridges") == 34.2
+    assert figure(session, "dimension", "building_bridges") == 39.4
     assert figure(session, "overall", column="computed") == 50.7
     rows = [
         row("BRI-I-01", 80, number=2),
         row("BRI-I-02", 20, note="Pašvaldību atbalsts ārā", number=3),
-        row("BRI-I-03", 11, number=4),
+        row("BRI-I-03", 31, number=4),
     ]
     revision = submit(
         session,
@@ -178,7 +178,7 @@ def test_a_partner_submission_waits_for_approval_then_moves_the_scores(
         ("BRI-I-01", 80, ""),
         ("BRI-I-02", 20, "Pašvaldību atbalsts ārā"),
     ]
-    assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 1)
+    assert current(session)["BRI-I-01"] == (22, "", ILLUSTRATIVE, 1)
 
     approved = approve(session, 2, user=coord)
     assert (approved.status, approved.reviewed_by) == ("published", "coord")
@@ -186,13 +186,13 @@ def test_a_partner_submission_waits_for_approval_then_moves_the_scores(
     now = current(session)
     assert now["BRI-I-01"] == (80, "", "", 2)
     assert now["BRI-I-02"] == (20, "Pašvaldību atbalsts ārā", "", 2)
-    assert now["BRI-I-03"] == (11, "", ILLUSTRATIVE, 1)
-    # Implementation cell (80 + 20 + 11) / 3 = 37; with legal 51 and policy 36 the dimension
-    # is 124 / 3 = 41.3 (was 34.2), and the overall mean of twelve dimensions rises by
-    # (41.333 - 34.222) / 12 = 0.593, from 50.715 to 51.308.
-    assert figure(session, "cell", "building_bridges.implementation") == 37.0
-    assert figure(session, "dimension", "building_bridges") == 41.3
-    assert figure(session, "overall", column="computed") == 51.3
+    assert now["BRI-I-03"] == (31, "", ILLUSTRATIVE, 1)
+    # Implementation cell (80 + 20 + 31) / 3 = 43.667; with legal 55.25 and policy 37 the
+    # dimension is 135.917 / 3 = 45.3 (was 39.4), and the overall mean of twelve dimensions
+    # rises by (45.306 - 39.417) / 12 = 0.491, from 50.701 to 51.192.
+    assert figure(session, "cell", "building_bridges.implementation") == 43.7
+    assert figure(session, "dimension", "building_bridges") == 45.3
+    assert figure(session, "overall", column="computed") == 51.2
     assert figure(session, "overall") == 50.7  # the published figure is shown as published
     assert figure(session, "indicator", "BRI-I-01", "provenance") == "revision:2"
 
@@ -219,7 +219,7 @@ def test_a_rejected_revision_keeps_its_reason_and_changes_nothing(
         "No source given",
     )
     assert rejected.published_at is None
-    assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 1)
+    assert current(session)["BRI-I-01"] == (22, "", ILLUSTRATIVE, 1)
 
 
 def test_a_partner_withdraws_its_own_pending_revision(
@@ -233,7 +233,7 @@ def test_a_partner_withdraws_its_own_pending_revision(
             "this one is by another account"
     )
     assert withdraw(session, 2, user=lv).status == "withdrawn"
-    assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 1)
+    assert current(session)["BRI-I-01"] == (22, "", ILLUSTRATIVE, 1)
 
 
 def test_rollback_publishes_a_new_revision_restoring_the_values_before(
@@ -241,7 +241,7 @@ def test_rollback_publishes_a_new_revision_restoring_the_values_before(
 ) -> None:
     submit(
         session,
-        [row("BRI-I-01", 80, number=2), row("FAM-L-01", 40, note="ā", source="law", number=3)],
+        [row("BRI-I-01", 80, number=2), row("FAM-L-02", 40, note="ā", source="law", number=3)],
         user=lv,
         comment="New data",
     )
@@ -257,9 +257,9 @@ def test_rollback_publishes_a_new_revision_restoring_the_values_before(
     )
     assert (restoring.comment, restoring.author) == ("Rollback of revision 2", "coord")
     now = current(session)
-    assert now["BRI-I-01"] == (29, "", ILLUSTRATIVE, 3)
-    assert now["FAM-L-01"] == (None, "", ILLUSTRATIVE, 3)
-    assert figure(session, "dimension", "building_bridges") == 34.2
+    assert now["BRI-I-01"] == (22, "", ILLUSTRATIVE, 3)
+    assert now["FAM-L-02"] == (None, "", ILLUSTRATIVE, 3)
+    assert figure(session, "dimension", "building_bridges") == 39.4
     # Nothing was deleted or changed: the old rows are all still there, two were added.
     after = snapshot_scores(session)
     assert after[: len(scores_before)] == scores_before
@@ -289,7 +289,7 @@ def test_rollback_restores_the_value_before_even_after_later_changes(
         now=base + timedelta(minutes=1),
     )
     rollback(session, 2, user=coord, now=base + timedelta(minutes=2))
-    assert current(session)["BRI-I-01"] == (29, "", ILLUSTRATIVE, 4)
+    assert current(session)["BRI-I-01"] == (22, "", ILLUSTRATIVE, 4)
 
 
 def test_rolling_back_a_first_value_leaves_no_data(empty_engine: Engine) -> None:
@@ -320,12 +320,12 @@ def test_a_late_approval_wins_over_a_revision_published_in_between(
     approve(session, 2, user=coord, confirm_conflicts=True, now=base + timedelta(minutes=2))
     assert current(session)["BRI-I-01"][0] == 80
     assert [(c.before, c.after) for c in revision_diff(session, 2)] == [(90, 80)]
-    assert [(c.before, c.after) for c in revision_diff(session, 3)] == [(29, 90)]
+    assert [(c.before, c.after) for c in revision_diff(session, 3)] == [(22, 90)]
     history = score_history(session, round_year=2021, country="LV", indicator="BRI-I-01")
     assert [(e.revision_id, e.value, e.author, e.current) for e in history] == [
         (2, 80, "lv", True),
         (3, 90, "coord", False),
-        (1, 29, "niem init", False),
+        (1, 22, "niem init", False),
     ]
 
 
@@ -386,7 +386,7 @@ def test_an_unchanged_row_from_an_old_template_is_no_conflict(
         ("lv", [], "x", NothingToSubmit, "nothing to submit: there are no rows"),
         (
             "lv",
-            [row("BRI-I-01", 29), row("BRI-I-02", 7, number=3)],
+            [row("BRI-I-01", 22), row("BRI-I-02", 25, number=3)],
             "x",
             NothingToSubmit,
             "nothing to submit: every value equals the current one",
@@ -566,7 +566,7 @@ def test_history_shows_who_when_and_why_newest_first(
     ] == [
         (2021, 3, 75, "published", "lv", "With source", True),
         (2021, 2, 80, "rejected", "lv", "Municipal data", False),
-        (2021, 1, 29, "published", "niem init", INIT_COMMENT, False),
+        (2021, 1, 22, "published", "niem init", INIT_COMMENT, False),
     ]
     assert [e.round_year for e in history] == [2021, 2021, 2021, 2019, 2017]
     newest, rejected = history[0], history[1]
@@ -597,7 +597,7 @@ def test_history_names_an_unknown_filter(
 def test_list_revisions_counts_scores_and_filters_by_status(
     session: Session, lv: Account, lt: Account, coord: Account
 ) -> None:
-    submit(session, [row("BRI-I-01", 80), row("BRI-I-02", 8, number=3)], user=lv, comment="a")
+    submit(session, [row("BRI-I-01", 80), row("BRI-I-02", 26, number=3)], user=lv, comment="a")
     submit(session, [row("BRI-I-01", 80, country="LT")], user=lt, comment="b")
     summaries = list_revisions(session)
     assert [
@@ -699,7 +699,7 @@ def test_illustrative_scores_loaded_after_real_ones_never_hide_them(empty_engine
     initialise(empty_engine, load_settings())
     with open_session(empty_engine) as session:
         assert provenance(session, "BRI-I-01") == (50, "revision:1", 1, "coord")
-        assert provenance(session, "BRI-I-02") == (7, "illustrative", 2, "niem init")
+        assert provenance(session, "BRI-I-02") == (25, "illustrative", 2, "niem init")
         assert figure(session, "indicator", "BRI-I-01") == 50
         preview = preview_changes(session, [row("BRI-I-01", 50, source="", based_on=1)])
         assert [(r.kind, r.current_revision, r.conflict) for r in preview.rows] == [
@@ -707,32 +707,32 @@ def test_illustrative_scores_loaded_after_real_ones_never_hide_them(empty_engine
         ]
         history = score_history(session, round_year=2021, country="LV", indicator="BRI-I-01")
         assert [(e.revision_id, e.value, e.current) for e in history] == [
-            (2, 29, False),
+            (2, 22, False),
             (1, 50, True),
         ]
         # Illustrative values rank below every other revision, so they are what lies beneath.
-        assert [(c.before, c.after) for c in revision_diff(session, 1)] == [(29, 50)]
+        assert [(c.before, c.after) for c in revision_diff(session, 1)] == [(22, 50)]
         rollback(session, 1, user=coord)
-        assert provenance(session, "BRI-I-01") == (29, "illustrative", 3, "coord")
+        assert provenance(session, "BRI-I-01") == (22, "illustrative", 3, "coord")
 
 
 def test_rolling_back_over_illustrative_values_keeps_them_illustrative(
     session: Session, coord: Account, base: datetime
 ) -> None:
-    rows = [row("BRI-I-01", 80), row("BRI-I-02", 20, number=3), row("BRI-I-03", 12, number=4)]
+    rows = [row("BRI-I-01", 80), row("BRI-I-02", 20, number=3), row("BRI-I-03", 32, number=4)]
     submit(session, rows, user=coord, comment="Expert values", now=base)
     assert figure(session, "cell", "building_bridges.implementation", "provenance") == "computed"
     rollback(session, 2, user=coord, now=base + timedelta(minutes=1))
-    assert provenance(session, "BRI-I-01") == (29, "illustrative", 3, "coord")
+    assert provenance(session, "BRI-I-01") == (22, "illustrative", 3, "coord")
     assert figure(session, "indicator", "BRI-I-01", "provenance") == "illustrative"
     assert figure(session, "cell", "building_bridges.implementation", "provenance") == (
         "illustrative"
     )
     restored = session.exec(select(Score).where(Score.revision_id == 3)).all()
     assert [(s.indicator_code, s.value, s.source, s.restored_from_id) for s in restored] == [
-        ("BRI-I-01", 29, ILLUSTRATIVE, 4321),
-        ("BRI-I-02", 7, ILLUSTRATIVE, 4322),
-        ("BRI-I-03", 11, ILLUSTRATIVE, 4323),
+        ("BRI-I-01", 22, ILLUSTRATIVE, 4321),
+        ("BRI-I-02", 25, ILLUSTRATIVE, 4322),
+        ("BRI-I-03", 31, ILLUSTRATIVE, 4323),
     ]
     history = score_history(session, round_year=2021, country="LV", indicator="BRI-I-01")
     assert [(e.revision_id, e.author, e.comment, e.current) for e in history][0] == (
@@ -751,7 +751,7 @@ def test_a_rollback_of_a_rollback_keeps_the_provenance_of_the_first_value(
     rollback(session, 3, user=coord, now=base + timedelta(minutes=2))
     assert provenance(session, "BRI-I-01") == (80, "revision:2", 4, "coord")
     rollback(session, 4, user=coord, now=base + timedelta(minutes=3))
-    assert provenance(session, "BRI-I-01") == (29, "illustrative", 5, "coord")
+    assert provenance(session, "BRI-I-01") == (22, "illustrative", 5, "coord")
 
 
 def test_a_changed_row_does_not_keep_the_illustrative_source(
@@ -759,9 +759,9 @@ def test_a_changed_row_does_not_keep_the_illustrative_source(
 ) -> None:
     rows = [
         row("BRI-I-01", 80, number=2),
-        row("BRI-I-02", 7, note="Pašvaldību dati", number=3),
-        row("BRI-I-03", 11, number=4),
-        row("BRI-L-01", 61, source="Ministry report", number=5),
+        row("BRI-I-02", 25, note="Pašvaldību dati", number=3),
+        row("BRI-I-03", 31, number=4),
+        row("BRI-L-01", 74, source="Ministry report", number=5),
     ]
     preview = preview_changes(session, rows)
     assert [(r.kind, r.before_source, r.after_source) for r in preview.rows] == [
@@ -774,9 +774,9 @@ def test_a_changed_row_does_not_keep_the_illustrative_source(
     approve(session, 2, user=coord)
     now = current(session)
     assert now["BRI-I-01"] == (80, "", "", 2)
-    assert now["BRI-I-02"] == (7, "Pašvaldību dati", "", 2)
-    assert now["BRI-I-03"] == (11, "", ILLUSTRATIVE, 1)
-    assert now["BRI-L-01"] == (61, "", "Ministry report", 2)
+    assert now["BRI-I-02"] == (25, "Pašvaldību dati", "", 2)
+    assert now["BRI-I-03"] == (31, "", ILLUSTRATIVE, 1)
+    assert now["BRI-L-01"] == (74, "", "Ministry report", 2)
 
 
 def test_a_coordinator_rejects_a_partners_revision_rather_than_withdrawing_it(
@@ -842,7 +842,7 @@ def test_a_newer_value_equal_to_the_submitted_one_or_to_the_one_before_is_no_con
     rollback(session, 4, user=coord, now=base + timedelta(minutes=2))
     changes = revision_diff(session, 2)
     assert [(c.indicator, c.before, c.after, c.newer_revision) for c in changes] == [
-        ("BRI-I-01", 29, 80, None),
+        ("BRI-I-01", 22, 80, None),
         ("HEA-L-02", 11, 11, None),
     ]
     assert approve(session, 2, user=coord, now=base + timedelta(minutes=3)).status == "published"
@@ -857,7 +857,7 @@ def test_illustrative_scores_loaded_after_a_submission_are_no_conflict(
         submit(session, [row("BRI-I-01", 80, based_on=None)], user=lv, comment="First data")
     initialise(empty_engine, load_settings())
     with open_session(empty_engine) as session:
-        assert [(c.before, c.newer_revision) for c in revision_diff(session, 1)] == [(29, None)]
+        assert [(c.before, c.newer_revision) for c in revision_diff(session, 1)] == [(22, None)]
         approve(session, 1, user=coord)
         assert provenance(session, "BRI-I-01") == (80, "revision:1", 1, "lv")
 
@@ -875,7 +875,7 @@ def test_an_old_database_gains_the_new_nullable_columns_on_init(tmp_path: Path) 
         connection.exec_driver_sql("ALTER TABLE old_score RENAME TO score")
     initialise(engine, load_settings())
     with open_session(engine) as session:
-        assert provenance(session, "BRI-I-01") == (29, "illustrative", 1, "niem init")
+        assert provenance(session, "BRI-I-01") == (22, "illustrative", 1, "niem init")
         assert session.exec(select(func.count()).select_from(Score)).one() == 5040
 
 

@@ -81,43 +81,60 @@ def _revision(**values: object) -> Revision:
     return Revision(**{**fields, **values})
 
 
-def test_the_ranking_names_countries_and_counts_coverage(catalogue: Catalogue) -> None:
+def test_the_ranking_names_countries_and_says_where_figure_and_rank_come_from(
+    catalogue: Catalogue,
+) -> None:
     figures = pd.DataFrame(
         {
-            "rank": [1, 2],
+            "rank_text": ["1st of 2", "2nd of 2"],
             "country": ["LT", "LV"],
-            "score": [62.6, 50.7],
+            "shown": ["62.6", "50.7 published · 80.0 from current data"],
             "covered": [118, 120],
             "total": [120, 120],
-            "origin": ["published", "computed from 120 of 120 indicators"],
-            "source": ["https://example.org/lt", ""],
+            "origin": [
+                "published figure, source example.org",
+                "published figure, source example.org",
+            ],
+            "rank_origin": ["illustrative", "illustrative"],
+            "source": ["https://example.org/lt", "https://example.org/lv"],
         }
     )
     table = tables.ranking_table(figures, catalogue)
     assert table.to_dict("list") == {
-        "Rank": [1, 2],
+        "Rank": ["1st of 2", "2nd of 2"],
         "Country": ["Lithuania", "Latvia"],
         "Code": ["LT", "LV"],
-        "Score": [62.6, 50.7],
+        "Score": ["62.6", "50.7 published · 80.0 from current data"],
+        "Where it comes from": [
+            "published figure, source example.org",
+            "published figure, source example.org",
+        ],
+        "Rank from": ["illustrative", "illustrative"],
         "Coverage": ["118 of 120", "120 of 120"],
-        "Where it comes from": ["published", "computed from 120 of 120 indicators"],
-        "Source": ["https://example.org/lt", ""],
+        "Source": ["https://example.org/lt", "https://example.org/lv"],
     }
 
 
-def test_a_change_table_shows_arrows(catalogue: Catalogue) -> None:
+def test_a_change_table_shows_numbers_arrows_and_provenance(catalogue: Catalogue) -> None:
     changes = pd.DataFrame(
         {
             "country": ["LV", "LT", "XX"],
-            "before": [40.0, 50.0, NAN],
+            "before": [40.0, 50.25, NAN],
             "after": [45.0, 49.0, 30.0],
-            "change": [5.0, -1.0, NAN],
+            "change": [5.0, -1.25, NAN],
             "direction": ["up", "flat", "no comparison"],
+            "origin": ["illustrative", "from published figures", ""],
         }
     )
     table = tables.change_table(changes, catalogue)
-    assert table["Country"].tolist() == ["Latvia", "Lithuania", "XX"]
-    assert table["Direction"].tolist() == ["▲ up", "▶ flat", "–"]
+    assert table.to_dict("list") == {
+        "Country": ["Latvia", "Lithuania", "XX"],
+        "Before": ["40.0", "50.3", "no data"],
+        "After": ["45.0", "49.0", "30.0"],
+        "Change": ["+5.0", "-1.3", "–"],
+        "Direction": ["▲ up", "▶ flat", "–"],
+        "Where it comes from": ["illustrative", "from published figures", ""],
+    }
 
 
 def test_a_matrix_becomes_a_row_per_code_and_a_column_per_country_in_its_own_order() -> None:
@@ -125,13 +142,14 @@ def test_a_matrix_becomes_a_row_per_code_and_a_column_per_country_in_its_own_ord
         {
             "code": ["b", "b", "a", "a"],
             "country": ["LV", "LT", "LV", "LT"],
-            "score": [10.0, 20.0, 30.0, NAN],
+            "shown": ["10.0", "62.5", "30.0", "insufficient data (1 of 3 indicators)"],
         }
     )
     table = tables.matrix_table(matrix, {"a": "Alpha", "b": "Beta"})
     assert table.columns.tolist() == ["", "LV", "LT"]
     assert table[""].tolist() == ["Beta", "Alpha"]
-    assert table["LV"].tolist() == [10.0, 30.0]
+    assert table["LV"].tolist() == ["10.0", "30.0"]
+    assert table["LT"].tolist() == ["62.5", "insufficient data (1 of 3 indicators)"]
 
 
 def test_published_figures_are_newest_round_and_highest_score_first(
@@ -153,9 +171,9 @@ def test_published_figures_are_newest_round_and_highest_score_first(
     ]
     table = tables.published_table(figures, catalogue)
     assert table.values.tolist() == [
-        [2021, "Lithuania", "Overall", 62.6, "https://c", ""],
-        [2021, "Latvia", "Overall", 50.7, "https://b", "from the 2022 report"],
-        [2017, "Latvia", "Step: Implementation and collaboration", 21.7, "https://a", ""],
+        [2021, "Lithuania", "Overall", "62.6", "https://c", ""],
+        [2021, "Latvia", "Overall", "50.7", "https://b", "from the 2022 report"],
+        [2017, "Latvia", "Step: Implementation and collaboration", "21.7", "https://a", ""],
     ]
 
 

@@ -9,12 +9,16 @@ import pytest
 from niem.wording import (
     country_label,
     describe_scores,
+    empty_text,
+    figure_text,
     moment_text,
     names_text,
     plural,
+    rank_text,
     review_text,
     score_text,
     sentence,
+    signed_text,
     status_text,
     value_text,
 )
@@ -52,11 +56,50 @@ def test_times_are_shown_in_utc_with_or_without_the_zone() -> None:
 def test_values_show_as_entered_and_aggregates_to_one_decimal() -> None:
     assert [value_text(v) for v in (None, 42.0, 55.5, 0.0)] == ["no data", "42", "55.5", "0"]
     assert [score_text(s) for s in (None, float("nan"), 50.66, 72)] == [
-        "insufficient data",
-        "insufficient data",
+        "no data",
+        "no data",
         "50.7",
         "72.0",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(39.55, "39.6"), (40.75, "40.8"), (62.25, "62.3"), (50.65, "50.7"), (0.05, "0.1")],
+)
+def test_figures_round_half_up_on_the_decimal_value(value: float, expected: str) -> None:
+    assert score_text(value) == expected
+
+
+def test_changes_carry_their_sign_and_never_a_negative_zero() -> None:
+    assert [signed_text(c) for c in (7.25, -0.35, -0.04, 0.0)] == ["+7.3", "-0.4", "0.0", "0.0"]
+
+
+def test_an_empty_figure_says_how_much_data_it_has() -> None:
+    assert empty_text(1, 3) == "insufficient data (1 of 3 indicators)"
+    assert empty_text(1, 1) == "insufficient data (1 of 1 indicator)"
+    assert empty_text(0, 3) == "no data"
+    assert figure_text(None, 1, 3) == "insufficient data (1 of 3 indicators)"
+    assert figure_text(62.5, 1, 1, stored=True) == "62.5"
+    assert figure_text(62.55, 3, 3) == "62.6"
+
+
+@pytest.mark.parametrize(
+    ("rank", "count", "joint", "expected"),
+    [
+        (1, 14, False, "1st of 14"),
+        (2, 14, False, "2nd of 14"),
+        (3, 14, False, "3rd of 14"),
+        (12, 14, False, "12th of 14"),
+        (13, 14, True, "joint 13th of 14"),
+        (21, 22, False, "21st of 22"),
+        (22, 22, False, "22nd of 22"),
+    ],
+)
+def test_ranks_are_ordinals_with_ties_said(
+    rank: int, count: int, joint: bool, expected: str
+) -> None:
+    assert rank_text(rank, count, joint=joint) == expected
 
 
 @pytest.mark.parametrize(

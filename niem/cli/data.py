@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from niem import exporting, illustrative, loading, store
-from niem.checks import check_figures
+from niem.checks import CONTRADICTS_PUBLISHED, check_figures
 from niem.cli import cli, country_code, echo, output_format, store_session, write_frame
 from niem.config import load_settings
 from niem.database import make_engine
+from niem.facts import check_facts
 from niem.methodology import LEVELS
 from niem.results import load_results
 from niem.templates import build_template, check_round_country
@@ -25,6 +27,7 @@ def init(no_demo: bool) -> None:
     echo(
         f"Database ready: {report.reference_rows_added} reference rows, "
         f"{report.published_figures_added} published figures, "
+        f"{report.published_facts_added} published facts, "
         f"{report.illustrative_scores_added} illustrative scores and "
         f"{report.illustrative_practices_added} illustrative practices added."
     )
@@ -76,12 +79,21 @@ def template(country: str, round_year: int, output: Path | None) -> None:
 
 @cli.command()
 def check() -> None:
-    """Report coverage gaps and computed figures that differ from published ones."""
+    """Report coverage gaps, and exit 1 if the figures contradict a published figure or fact."""
     with store_session() as session:
-        findings = check_figures(load_results(session))
+        results = load_results(session)
+        facts = store.load_published_facts(session)
+    findings = check_figures(results)
     for finding in findings:
         echo(str(finding))
     echo(f"{len(findings)} findings.")
+    verdicts = check_facts(facts, results)
+    for verdict in verdicts:
+        echo(str(verdict))
+    broken = sum(not v.holds for v in verdicts)
+    echo(f"{len(verdicts) - broken} of {len(verdicts)} published facts hold.")
+    if broken or any(f.kind == CONTRADICTS_PUBLISHED for f in findings):
+        sys.exit(1)
 
 
 @cli.command("generate-illustrative")

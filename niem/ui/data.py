@@ -13,6 +13,7 @@ from niem import changes, history, importing, store
 from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
+from niem.facts import Fact, FactCheck, check_facts
 from niem.models import PublishedFigure
 from niem.results import load_results
 from niem.store import Catalogue, RoundInfo
@@ -58,6 +59,12 @@ def _published(version: Version) -> list[PublishedFigure]:
 
 
 @st.cache_data(show_spinner=False)
+def _facts(version: Version) -> list[Fact]:
+    with open_session(engine()) as session:
+        return store.load_published_facts(session)
+
+
+@st.cache_data(show_spinner=False)
 def _template(version: Version, round_year: int, country: str) -> pd.DataFrame:
     with open_session(engine()) as session:
         return build_template(
@@ -83,6 +90,16 @@ def rounds() -> list[RoundInfo]:
 def published_figures() -> list[PublishedFigure]:
     """Every published figure, cached per data version."""
     return _published(data_version())
+
+
+def published_facts() -> list[Fact]:
+    """Every published fact, cached per data version."""
+    return _facts(data_version())
+
+
+def fact_checks() -> list[FactCheck]:
+    """Every published fact checked against the current figures."""
+    return check_facts(published_facts(), results())
 
 
 def template(round_year: int, country: str) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from niem import exporting
 
@@ -22,16 +23,18 @@ def st_download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Dow
 
 
 def st_table(
-    table: pd.DataFrame,
+    table: pd.DataFrame | Styler,
     key: str,
     *,
     column_config: dict[str, Any] | None = None,
     download: str | None = "Download CSV",
     **options: Any,
 ) -> None:
-    """A table without its index, and below it the download (`download` is its label)."""
+    """A table without its index, and below it the download (`download` is its label); a
+    styled table downloads its data."""
     st.dataframe(
         table, hide_index=True, key=f"{key}_table", column_config=column_config, **options
     )
     if download is not None:
-        st_download(table, f"{key}.csv", key=f"{key}_download", label=download)
+        frame = table.data if isinstance(table, Styler) else table
+        st_download(frame, f"{key}.csv", key=f"{key}_download", label=download)

@@ -1,198 +1,334 @@
-"""Drawing the explorer: headline numbers, rankings, matrices, changes and the method."""
+"""Drawing the explorer: headline numbers, the map, rankings, matrices, changes and the method.
+
+Every number drawn here comes described from `niem` (its text by the one rounding rule, its
+provenance in words); these functions only lay it out.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
-from niem import charts, store, tables
-from niem.explorer import CountryProfile, Headline, RoundChange, provenance_label
+from niem import charts, maps, tables
+from niem.explorer import CountryProfile, Headline, Standing, Stat, map_values
+from niem.facts import FactCheck
+from niem.i18n import _
 from niem.models import PublishedFigure
+from niem.palette import FOCUS
+from niem.provenance import Provenance, Strength
 from niem.store import Catalogue, RoundInfo
+from niem.trends import FLAT_THRESHOLD, RoundChange, direction
 from niem.ui.downloads import st_download, st_table
-from niem.wording import names_text, score_text
+from niem.wording import names_text, score_text, signed_text
 
-ILLUSTRATIVE_BANNER = (
-    "Illustrative data: indicator-level and dimension scores here are generated for "
-    "demonstration, not expert scores. Figures marked **published** are real NIEM results "
-    "with their sources."
-)
-PRINT_STYLES = """
-<style>
-@media print {
-  header, [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-  [data-testid="stBaseButton-secondary"], [data-testid="stDownloadButton"],
-  [data-testid="stSelectbox"], [data-testid="stExpander"], [data-testid="stDataFrame"],
-  [class*="st-key-screen-only"] { display: none !important; }
-  @page { size: A4; margin: 10mm; }
-  .block-container { padding-top: 0 !important; zoom: 0.7; }
-  h1 { font-size: 26pt !important; }
-}
-</style>
-"""
-ONE_DECIMAL = st.column_config.NumberColumn(format="%.1f")
 SOURCE_LINK = st.column_config.LinkColumn(display_text="source ↗")
+FOCUS_ROW = f"background-color: #fdebd3; color: {FOCUS}"
+NUMBER_TEXT = st.column_config.TextColumn(alignment="right")
+ROW_HEIGHT = 38
 
 
-def st_illustrative_notice(frame: pd.DataFrame) -> None:
-    """A visible label whenever any figure shown is illustrative."""
-    if (frame["provenance"] == store.ILLUSTRATIVE).any():
-        st.caption(f"⚠️ {ILLUSTRATIVE_BANNER}")
+def illustrative_banner() -> str:
+    """What the illustrative notice says, wherever illustrative figures are shown."""
+    return _(
+        "Illustrative data: the indicator scores are generated for demonstration, and so is "
+        "every score, rank, average or change computed from them. Only figures marked "
+        "“published” are real NIEM results, with their sources."
+    )
+
+
+def st_illustrative_notice(*frames: pd.DataFrame) -> None:
+    """A visible warning whenever any figure shown is illustrative or rests on one."""
+    if any((frame["strength"] == int(Strength.ILLUSTRATIVE)).any() for frame in frames):
+        st.warning(illustrative_banner(), icon=":material/science:")
+
+
+def _column_config(table: pd.DataFrame) -> dict[str, Any]:
+    config: dict[str, Any] = {c: NUMBER_TEXT for c in table.columns if c in tables.SCORE_COLUMNS}
+    if _("Source") in table.columns:
+        config[_("Source")] = SOURCE_LINK
+    return config
+
+
+def st_shown_table(
+    table: pd.DataFrame, key: str, *, focus: str | None = None, **options: Any
+) -> None:
+    """A table of described figures (numbers as text, right-aligned) with its download; the
+    row whose `Code` is the focus country is highlighted."""
+    shown: pd.DataFrame | Styler = table
+    if focus is not None and _("Code") in table.columns:
+        shown = table.style.apply(
+            lambda row: [FOCUS_ROW if row[_("Code")] == focus else "" for _cell in row], axis=1
+        )
+    st_table(shown, key, column_config=_column_config(table), **options)
+
+
+def st_origin(provenance: Provenance | None) -> None:
+    """One line under a number saying where it comes from, with a published source's link."""
+    if provenance is None:
+        return
+    if provenance.source:
+        st.caption(f"[{provenance.words} ↗]({provenance.source})")
+    else:
+        st.caption(provenance.words)
+
+
+def st_stat(label: str, stat: Stat | None, *, country: str = "", help: str | None = None) -> None:
+    """A derived number, large, with the country it belongs to and its provenance."""
+    if stat is None:
+        st.metric(label, _("no data"), help=help)
+        return
+    st.metric(
+        label,
+        stat.text,
+        country or None,
+        delta_color="off",
+        delta_arrow="off",
+        help=help,
+    )
+    st_origin(stat.provenance)
 
 
 def st_headline(summary: Headline, catalogue: Catalogue) -> None:
-    """Countries, average, highest and lowest, large."""
-    count, average, highest, lowest = st.columns(4)
-    count.metric(
-        "Countries",
-        f"{summary.with_score} of {summary.countries}",
-        help="Countries with a score / countries in this round",
+    """Countries, average, highest and lowest, two by two."""
+    first, second = st.columns(2)
+    third, fourth = st.columns(2)
+    first.metric(
+        _("Countries"),
+        _("{scored} of {total}").format(scored=summary.with_score, total=summary.countries),
+        help=_("Countries with a figure / countries in this round"),
     )
-    average.metric("Average", "n/a" if summary.average is None else f"{summary.average:.1f}")
-    for column, label, pick in (
-        (highest, "Highest", summary.highest),
-        (lowest, "Lowest", summary.lowest),
-    ):
-        if pick is None:
-            column.metric(label, "n/a")
-        else:
-            column.metric(
-                label,
-                f"{pick[1]:.1f}",
-                catalogue.countries.get(pick[0], pick[0]),
-                delta_color="off",
-                delta_arrow="off",
-            )
+    with second:
+        st_stat(_("Average"), summary.average)
+    for column, label, stat in ((third, _("Highest"), summary.highest),
+                                (fourth, _("Lowest"), summary.lowest)):
+        with column:
+            name = catalogue.countries.get(stat.country, stat.country) if stat else ""
+            st_stat(label, stat, country=name)
 
 
-def st_figures_table(figures: pd.DataFrame, catalogue: Catalogue, key: str) -> None:
+def st_map(
+    figures: pd.DataFrame,
+    round_info: RoundInfo,
+    rounds: Sequence[RoundInfo],
+    catalogue: Catalogue,
+    what: str,
+    focus: str | None,
+) -> str | None:
+    """The map with its legend and a link to its table; returns the country clicked."""
+    frame = {c for r in rounds for c in r.countries}
+    chart = maps.build_map(map_values(figures, round_info, catalogue, focus), what, frame)
+    event = st.altair_chart(chart, width="stretch", on_select="rerun", key="map")
+    st.html(maps.legend_html(catalogue.countries.get(focus, focus) if focus else None))
+    st.markdown(f"[{_('The map as a table: the ranking')}](#ranking)")
+    return maps.selected_country(event)
+
+
+def st_ranking(
+    figures: pd.DataFrame,
+    catalogue: Catalogue,
+    what: str,
+    key: str,
+    *,
+    focus: str | None = None,
+    reference: Stat | None = None,
+    reference_label: str = "",
+) -> None:
+    """The ranking as bars (countries without enough data keep their row) and as a table."""
+    if figures["score"].notna().any():
+        chart = charts.ranking_chart(
+            figures,
+            catalogue.countries,
+            what,
+            focus=focus,
+            reference=reference.value if reference else None,
+            reference_label=reference_label,
+        )
+        st.altair_chart(chart, width="stretch")
+    else:
+        st.info(_("No country has enough data on this for this round."))
+    st_figures_table(figures, catalogue, key, focus=focus)
+
+
+def st_figures_table(
+    figures: pd.DataFrame, catalogue: Catalogue, key: str, *, focus: str | None = None
+) -> None:
     """A ranking table (the accessible alternative to a chart) with its CSV download."""
     table = tables.ranking_table(figures, catalogue)
-    st_table(
-        table,
-        key,
-        column_config={"Score": ONE_DECIMAL, "Source": SOURCE_LINK},
-        height=min(38 * (len(table) + 1) + 4, 640),
-    )
-
-
-def st_print_styles() -> None:
-    """A fixed print stylesheet (no data inside): printing gives a one-page summary.
-
-    Wrap what only belongs on screen in `st.container(key="screen-only-...")`.
-    """
-    st.markdown(PRINT_STYLES, unsafe_allow_html=True)
-
-
-def st_origin(row: pd.Series) -> None:
-    """One line under a figure saying where it comes from, with the source link if published."""
-    if row["provenance"] == "published":
-        st.caption(f"Published figure · [source]({row['source']})")
-    else:
-        st.caption(provenance_label(str(row["provenance"]), int(row["covered"]), int(row["total"])))
+    height = min(ROW_HEIGHT * (len(table) + 1) + 4, 640)
+    st_shown_table(table, key, focus=focus, height=height)
 
 
 def st_profile_headline(profile: CountryProfile, catalogue: Catalogue) -> None:
-    """The overall score, its change and the three steps, large."""
-    columns = st.columns(4)
-    with columns[0]:
+    """The overall figure with its change, its rank, and the three steps, large."""
+    overall, rank, *steps = st.columns(2 + len(profile.steps))
+    row = profile.overall
+    with overall:
         change = profile.overall_change
-        st.metric(
-            "Overall",
-            score_text(profile.overall["score"]),
-            None if change is None else f"{change:+.1f} since {profile.previous}",
-        )
-        st_origin(profile.overall)
-    for column, (_, step) in zip(columns[1:], profile.steps.iterrows(), strict=False):
+        since = None
+        if change is not None:
+            since = _("{change} since {year}").format(
+                change=signed_text(change.value), year=profile.previous
+            )
+        value = row["shown"] if pd.isna(row["score"]) else score_text(row["score"])
+        flat = change is None or direction(change.value) == "flat"
+        st.metric(_("Overall"), value, since, delta_color="off" if flat else "normal")
+        if row["differs"]:
+            st.markdown(row["shown"])
+        st_origin(row["origin_of"])
+        if change is not None:
+            st.caption(_("Change: {words}").format(words=change.provenance.words))
+    with rank:
+        st.metric(_("Rank"), row["rank_text"])
+        st_origin(row["rank_of"])
+    for column, (_index, step) in zip(steps, profile.steps.iterrows(), strict=True):
         with column:
-            st.metric(catalogue.steps.get(step["code"], step["code"]), score_text(step["score"]))
-            st_origin(step)
+            st.metric(catalogue.steps.get(step["code"], step["code"]), step["shown"])
+            st_origin(step["origin_of"])
+
+
+def st_trend(profile: CountryProfile, name: str) -> None:
+    """The overall figure in every round the country took part in, as a chart and a table."""
+    if profile.trend["score"].notna().sum() > 1:
+        st.altair_chart(charts.trend_chart(profile.trend, name), width="stretch")
+    st_shown_table(tables.trend_table(profile.trend), "profile_trend", download=None)
 
 
 def st_dimension_list(dimensions: pd.DataFrame, catalogue: Catalogue) -> None:
-    """A short list of dimensions with their scores."""
+    """A short list of dimensions with their figures and where they come from."""
     if dimensions.empty:
-        st.write("No dimension has enough data.")
+        st.write(_("No dimension has enough data."))
         return
-    for row in dimensions.itertuples():
-        st.markdown(f"**{row.score:.1f}** · {catalogue.dimensions.get(row.code, row.code)}")
+    lines = [
+        f"- **{row['shown']}** · {catalogue.dimensions.get(row['code'], row['code'])}"
+        f" ({row['origin']})"
+        for _index, row in dimensions.iterrows()
+    ]
+    st.markdown("\n".join(lines))
+
+
+def st_profile_chart(profile: CountryProfile, catalogue: Catalogue, name: str) -> None:
+    """The country's dimensions against the average of the others, as dots."""
+    if profile.dimensions["score"].isna().all():
+        st.info(_("No dimension of this country has enough indicator data in this round."))
+        return
+    chart = charts.profile_chart(profile.dimensions, profile.others, catalogue.dimensions, name)
+    st.altair_chart(chart, width="stretch")
+    st.caption(_("A hollow dot is an illustrative figure; the table below says where each "
+                 "comes from."))
 
 
 def st_profile_table(profile: CountryProfile, catalogue: Catalogue, key: str) -> None:
     """The dimension chart's table alternative, with the change since the previous round."""
-    st_table(
-        tables.profile_table(profile, catalogue),
-        key,
-        column_config={"Score": ONE_DECIMAL, "Average of others": ONE_DECIMAL},
-    )
+    st_shown_table(tables.profile_table(profile, catalogue), key)
 
 
 def st_indicator_table(indicators: pd.DataFrame, key: str) -> None:
-    """Indicators with score, the expert's note and the source; sortable; with CSV download."""
-    st_table(
-        tables.indicators_shown(indicators),
-        key,
-        column_config={"Score": st.column_config.NumberColumn(format="%.0f")},
-    )
+    """Indicators as entered, with provenance, the expert's note and the source; with CSV."""
+    st_shown_table(tables.indicators_shown(indicators), key)
 
 
 def st_matrix(
-    matrix: pd.DataFrame, row_names: dict[str, str], catalogue: Catalogue, key: str
+    matrix: pd.DataFrame,
+    row_names: dict[str, str],
+    catalogue: Catalogue,
+    what: str,
+    key: str,
+    focus: str | None = None,
 ) -> None:
-    """A heatmap of codes by country with its table alternative and CSV download."""
+    """A heat map of codes by country, scrolling sideways in its own frame on a phone, with
+    its table alternative and CSV download."""
     if matrix["score"].notna().any():
-        st.altair_chart(charts.heatmap(matrix, row_names, catalogue.countries), width="stretch")
+        with st.container(key=f"scroll-x-{key}"):
+            chart = charts.heatmap(matrix, row_names, catalogue.countries, what, focus=focus)
+            st.altair_chart(chart, width="content")
+        st.caption(
+            _("Numbers in italics are illustrative; grey cells have no figure. On a narrow "
+              "screen, swipe the chart sideways.")
+        )
     else:
-        st.info("No scores at this level for these countries in this round.")
-    with st.expander("Table and download"):
-        st_table(tables.matrix_table(matrix, row_names), key)
+        st.info(_("No figures at this level for these countries in this round."))
+    with st.expander(_("Table and download")):
+        st_shown_table(tables.matrix_table(matrix, row_names), key)
 
 
 def st_change_table(changes: pd.DataFrame, catalogue: Catalogue, key: str) -> None:
-    """The slope chart's table alternative: before, after, change and an arrow."""
-    st_table(
-        tables.change_table(changes, catalogue),
-        key,
-        column_config={c: ONE_DECIMAL for c in ("Before", "After", "Change")},
-    )
+    """The slope chart's table alternative: before, after, change, arrow and provenance."""
+    st_shown_table(tables.change_table(changes, catalogue), key)
 
 
 def st_joined_and_left(change: RoundChange, before: int, after: int, catalogue: Catalogue) -> None:
     """Which countries joined or left between the two rounds, so no one looks for them."""
     if change.joined:
         joined = names_text(catalogue.countries, change.joined)
-        st.info(f"Joined in {after}: {joined} (no earlier score to compare).")
+        st.info(
+            _("Joined in {year}: {names} (no earlier score to compare).").format(
+                year=after, names=joined
+            )
+        )
     if change.left:
         left = names_text(catalogue.countries, change.left)
-        st.info(f"Took part in {before} but not in {after}: {left}.")
+        st.info(
+            _("Took part in {year} but not in {later}: {names}.").format(
+                year=before, later=after, names=left
+            )
+        )
+
+
+def flat_note() -> str:
+    """What counts as flat, for the rounds page."""
+    return _("A change of less than {points} points either way counts as flat.").format(
+        points=f"{FLAT_THRESHOLD:g}"
+    )
 
 
 def st_movers(change: RoundChange, catalogue: Catalogue) -> None:
-    """The biggest movers, each with the indicators that changed most."""
+    """The biggest movers, each with where its change comes from and the indicators that
+    changed most."""
     if not change.movers:
-        st.write("No country's score moved.")
+        st.write(_("No country's score moved."))
         return
     for column, mover in zip(st.columns(len(change.movers)), change.movers, strict=True):
         with column:
             st.metric(
                 catalogue.countries.get(mover.country, mover.country),
-                f"{mover.change:+.1f}",
+                signed_text(mover.change.value),
             )
+            st_origin(mover.change.provenance)
             if mover.drivers.empty:
-                st.caption("No indicator-level data to explain the change.")
+                st.caption(_("No indicator-level data to explain the change."))
                 continue
-            whole = st.column_config.NumberColumn(width="small", format="%.0f")
             st.dataframe(
                 tables.drivers_table(mover.drivers, catalogue),
                 hide_index=True,
                 key=f"movers_{mover.country}",
                 column_config={
-                    "Indicator": st.column_config.TextColumn(width="medium"),
-                    **{c: whole for c in ("Before", "After", "Change")},
+                    _("Indicator"): st.column_config.TextColumn(width="medium"),
+                    **{c: NUMBER_TEXT for c in (_("Before"), _("After"), _("Change"))},
                 },
             )
+
+
+def st_standing(standing: Standing, catalogue: Catalogue) -> None:
+    """The reader's country on a policy area: its figure and rank, the best, and the gap."""
+    mine, best, gap = st.columns(3)
+    name = catalogue.countries.get(standing.country, standing.country)
+    leader = standing.best["country"]
+    with mine:
+        st.metric(name, standing.row["shown"], standing.row["rank_text"], delta_color="off",
+                  delta_arrow="off")
+        st_origin(standing.row["origin_of"])
+    with best:
+        st.metric(
+            _("Best: {country}").format(country=catalogue.countries.get(leader, leader)),
+            standing.best["shown"],
+        )
+        st_origin(standing.best["origin_of"])
+    with gap:
+        st_stat(_("Gap to the best"), standing.gap)
 
 
 def st_published_figures(
@@ -201,11 +337,20 @@ def st_published_figures(
     """Every published figure with its source link."""
     table = tables.published_table(figures, catalogue)
     st.write(
-        f"{len(table)} figures are real published NIEM results, each with its source. "
-        "Everything else in this app is computed from indicator scores, and those are "
-        "illustrative until partners upload expert data."
+        _("{count} figures are real published NIEM results, each with its source. Everything "
+          "else in this app is computed from indicator scores, and those are illustrative "
+          "until partners upload expert data.").format(count=len(table))
     )
-    st_table(table, key, column_config={"Source": SOURCE_LINK, "Score": ONE_DECIMAL})
+    st_shown_table(table, key)
+
+
+def st_facts(checks: Sequence[FactCheck], key: str) -> None:
+    """Every published fact, its source, and whether the current figures agree with it."""
+    st.write(
+        _("{count} published statements about the figures, each with its source; `niem check` "
+          "tests the current figures against every one.").format(count=len(checks))
+    )
+    st_shown_table(tables.facts_table(checks), key)
 
 
 def st_rounds(rounds: list[RoundInfo], catalogue: Catalogue) -> None:
@@ -215,16 +360,21 @@ def st_rounds(rounds: list[RoundInfo], catalogue: Catalogue) -> None:
 
 def st_framework(catalogue: Catalogue, key: str) -> None:
     """Areas, dimensions, steps and the indicators with their descriptions."""
-    st.subheader("Areas and dimensions")
+    st.subheader(_("Areas and dimensions"))
     st.dataframe(tables.dimensions_table(catalogue), hide_index=True, key=f"{key}_dimensions")
-    st.subheader("Steps of the policy cycle")
+    st.subheader(_("Steps of the policy cycle"))
     st.dataframe(tables.steps_table(catalogue), hide_index=True, key=f"{key}_steps")
     indicators = list(catalogue.indicators.values())
     scored = sum(1 for i in indicators if i.scored)
-    st.subheader(f"Indicators: {scored} scored, {len(indicators) - scored} statistical")
+    st.subheader(
+        _("Indicators: {scored} scored, {statistical} statistical").format(
+            scored=scored, statistical=len(indicators) - scored
+        )
+    )
     st.caption(
-        "This indicator set is illustrative: the official NIEM indicator list is not public. "
-        "Titles and descriptions show the kind of evidence each dimension and step collects."
+        _("This indicator set is illustrative: the official NIEM indicator list is not "
+          "public. Titles and descriptions show the kind of evidence each dimension and step "
+          "collects.")
     )
     table = tables.framework_indicators_table(catalogue)
     st.dataframe(table, hide_index=True, key=f"{key}_indicators")

@@ -1,7 +1,9 @@
 """The view in the URL: a link reopens the same choices, and every choice is kept in the link.
 
 Every page that picks a round, a country or a measure does it with one of the `st_*_select`
-functions below, so links behave the same everywhere.
+functions below, so links behave the same everywhere. The explorer's round and the reader's
+own country also travel from page to page: a page whose link names none opens on the last
+chosen in this session (`remember=True`, `st_my_country_select`) and writes it into its link.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any, TypeVar, overload
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from niem.i18n import _
 from niem.store import RoundInfo
 from niem.wording import country_label
 
@@ -22,6 +25,9 @@ EVERYTHING = "all"
 # Link values are echoed only when they cannot form Markdown, an emoji or icon code, a link
 # or an address: ASCII letters, digits and hyphens.
 SAFE_LINK_VALUE = re.compile(r"[A-Za-z0-9-]{1,40}")
+# Where the session keeps the last round and country chosen on any explorer page.
+REMEMBERED_ROUND = "niem_remembered_round"
+REMEMBERED_COUNTRY = "niem_remembered_country"
 
 
 def is_safe_link_value(raw: str) -> bool:
@@ -113,6 +119,7 @@ def st_round_select(
     label: str = ...,
     default: int | None = ...,
     everything: None = ...,
+    remember: bool = ...,
 ) -> RoundInfo: ...
 @overload
 def st_round_select(
@@ -123,6 +130,7 @@ def st_round_select(
     label: str = ...,
     default: int | None = ...,
     everything: str,
+    remember: bool = ...,
 ) -> RoundInfo | None: ...
 def st_round_select(
     where: DeltaGenerator,
@@ -132,19 +140,26 @@ def st_round_select(
     label: str = "Round",
     default: int | None = None,
     everything: str | None = None,
+    remember: bool = False,
 ) -> RoundInfo | None:
-    """Pick a round (by default the latest), as the link says; None for `everything`."""
+    """Pick a round as the link says; else, with `remember`, the round last chosen on another
+    page; else `default` or the latest. None for `everything`."""
     by_year = {r.year: r for r in rounds}
+    if default is None:
+        remembered = st.session_state.get(REMEMBERED_ROUND) if remember else None
+        default = remembered if remembered in by_year else rounds[-1].year
     year = st_url_select(
         where,
         label,
         list(by_year),
         key=key,
-        default=rounds[-1].year if default is None else default,
+        default=default,
         format_func=lambda y: by_year[y].label,
         link_label="round",
         everything=everything,
     )
+    if remember and year is not None:
+        st.session_state[REMEMBERED_ROUND] = year
     return None if year is None else by_year[year]
 
 
@@ -190,6 +205,45 @@ def st_country_select(
         format_func=lambda c: country_label(names, c) if with_code else names.get(c, c),
         everything=everything,
     )
+
+
+def st_my_country_select(
+    where: DeltaGenerator,
+    round_info: RoundInfo,
+    names: Mapping[str, str],
+    *,
+    label: str | None = None,
+) -> str | None:
+    """The reader's own country: as the link says, else as last chosen in this session, else
+    none (the reader is asked). A country that did not take part in the round is kept for
+    the other rounds and pages, with a note, and None is returned."""
+    key = "country"
+    raw = st.query_params.get(key)
+    wanted = raw if raw is not None else st.session_state.get(REMEMBERED_COUNTRY)
+    countries = list(round_info.countries)
+    if raw is not None and raw not in names:
+        url_choice(key, countries, None, "country")
+        wanted = None
+    elif wanted is not None and wanted not in countries and wanted in names:
+        where.caption(
+            _("{country} did not take part in {round}.").format(
+                country=names[wanted], round=round_info.label
+            )
+        )
+    chosen = where.selectbox(
+        label or _("Your country"),
+        countries,
+        index=countries.index(wanted) if wanted in countries else None,
+        format_func=lambda c: names.get(c, c),
+        placeholder=_("Choose a country"),
+        key=key,
+    )
+    if chosen is not None:
+        st.session_state[REMEMBERED_COUNTRY] = chosen
+        keep_in_url(**{key: chosen})
+    elif wanted not in names:
+        keep_in_url(**{key: None})
+    return str(chosen) if chosen is not None else None
 
 
 def st_measure_select(

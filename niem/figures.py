@@ -1,0 +1,162 @@
+"""The figures a page shows, each with its words: the figure as text, where it comes from,
+and, in a ranking, its rank and where the rank comes from.
+
+`describe` and `rank_among` take rows of the figures table (`niem.results`) and add columns
+that every page, table, chart and report reads, so that a figure, an empty figure, a rank
+and a derived number are worded the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from statistics import fmean
+from typing import Any
+
+import pandas as pd
+
+from niem.facts import Fact, stated_rank
+from niem.i18n import _
+from niem.methodology import differs_from_published, round_score
+from niem.provenance import Provenance, of_figure, published_rank, weakest
+from niem.wording import figure_text, rank_text, score_text
+
+PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class Stat:
+    """A derived number (an average, a highest, a change, a gap) with its provenance."""
+
+    value: float
+    provenance: Provenance
+    country: str = ""
+
+    @property
+    def text(self) -> str:
+        return score_text(self.value)
+
+
+Row = Mapping[str, Any]
+
+
+def _provenance(row: Row) -> Provenance | None:
+    if pd.isna(row["score"]):
+        return None
+    return of_figure(
+        str(row["provenance"]),
+        int(row["covered"]),
+        int(row["total"]),
+        country=str(row["country"]),
+        source=str(row["source"]),
+        revised=str(row.get("revised", "") or ""),
+    )
+
+
+def shown_text(row: Row) -> str:
+    """A figure as every page shows it; a published one that the current data contradict
+    beyond the tolerance says both: '50.7 published · 80.0 from current data'."""
+    stored = row["level"] == "indicator"
+    text = figure_text(row["score"], int(row["covered"]), int(row["total"]), stored=stored)
+    if _differs(row):
+        computed = figure_text(row["computed"], int(row["covered"]), int(row["total"]))
+        return _("{published} published · {computed} from current data").format(
+            published=text, computed=computed
+        )
+    return text
+
+
+def _differs(row: Row) -> bool:
+    if row["provenance"] != PUBLISHED or int(row["covered"]) == 0:
+        return False
+    computed = None if pd.isna(row["computed"]) else float(row["computed"])
+    return differs_from_published(computed, float(row["score"]))
+
+
+def describe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with their words: `shown`, `origin` (and the `origin_of` provenance, its
+    `kind` and `strength`, -1 when there is no value) and `differs` from the current data."""
+    described = frame.copy()
+    rows = frame.to_dict("records")
+    origins = [_provenance(row) for row in rows]
+    described["origin_of"] = origins
+    described["origin"] = [p.words if p else "" for p in origins]
+    described["kind"] = [p.kind if p else "" for p in origins]
+    described["strength"] = [int(p.strength) if p else -1 for p in origins]
+    described["differs"] = [_differs(row) for row in rows]
+    described["shown"] = [shown_text(row) for row in rows]
+    return described
+
+
+def rank_scores(scores: pd.Series) -> pd.Series:
+    """Competition ranks, highest first: equal scores share a rank (1, 2, 2, 4)."""
+    return scores.rank(method="min", ascending=False).astype("Int64")
+
+
+def rank_among(
+    frame: pd.DataFrame, statements: Mapping[str, Fact] | None = None
+) -> pd.DataFrame:
+    """Described rows ranked highest first, each with `rank_text` ('6th of 14', 'joint 13th
+    of 14') and `rank_origin`: a rank depends on every figure ranked, so it is as strong as
+    the weakest of them, unless a published fact states it (then it is the published rank,
+    with its source). `statements` are such facts by country; pass them only when the rows
+    are every country of the round."""
+    ranked = frame if "origin_of" in frame else describe(frame)
+    ranked = ranked.copy()
+    ranked["rank"] = rank_scores(ranked["score"])
+    scored = ranked.dropna(subset=["score"])
+    counts = scored["score"].value_counts()
+    everyone = weakest(scored["origin_of"]) if not scored.empty else None
+    texts, origins, sources = [], [], []
+    for row in ranked.to_dict("records"):
+        text, origin = _rank_words(row, len(scored), counts, everyone, statements or {})
+        texts.append(text)
+        origins.append(origin)
+        sources.append(origin.source if origin else "")
+    ranked["rank_text"] = texts
+    ranked["rank_of"] = origins
+    ranked["rank_origin"] = [o.words if o else "" for o in origins]
+    ranked["rank_source"] = sources
+    return ranked.sort_values(["rank", "country"], na_position="last").reset_index(drop=True)
+
+
+def _rank_words(
+    row: Row,
+    count: int,
+    counts: pd.Series,
+    everyone: Provenance | None,
+    statements: Mapping[str, Fact],
+) -> tuple[str, Provenance | None]:
+    if pd.isna(row["score"]):
+        return _("not ranked"), None
+    position = int(row["rank"])
+    fact = statements.get(str(row["country"]))
+    stated = stated_rank(fact, count) if fact else None
+    if fact is None or stated is None:
+        return rank_text(position, count, joint=counts[row["score"]] > 1), everyone
+    origin = published_rank(fact.source_url)
+    if stated != position:
+        current = rank_text(position, count, joint=counts[row["score"]] > 1)
+        origin = Provenance(
+            origin.strength,
+            _("{words}; current data give {rank}").format(words=origin.words, rank=current),
+            origin.source,
+        )
+    return rank_text(stated, count), origin
+
+
+def average(frame: pd.DataFrame) -> Stat | None:
+    """The mean of the figures that have one, as strong as the weakest of them."""
+    scored = frame.dropna(subset=["score"])
+    if scored.empty:
+        return None
+    value = round_score(fmean(float(s) for s in scored["score"]))
+    assert value is not None
+    return Stat(value, weakest(scored["origin_of"]))
+
+
+def derived(value: float, inputs: Iterable[Provenance | None], country: str = "") -> Stat:
+    """A number computed from figures, with the provenance of the weakest of them."""
+    rounded = round_score(value)
+    assert rounded is not None
+    return Stat(rounded, weakest(p for p in inputs if p is not None), country)
