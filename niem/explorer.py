@@ -231,7 +231,7 @@ def country_profile(
     ranking = figures_for(results, round_year, Measure("overall"), facts)
     dimensions = _level(figures, "dimension")
     others = average_of_others(results, round_year, country, "dimension", participants)
-    scored = dimensions.dropna(subset=["score"]).sort_values("score", ascending=False)
+    strongest, weakest = strongest_and_weakest(dimensions)
     previous = previous_round(rounds, round_year, country)
     changes = pd.DataFrame(columns=["code", "change", "direction", "origin"])
     overall_change = None
@@ -247,13 +247,21 @@ def country_profile(
         steps=_level(figures, "step"),
         dimensions=dimensions,
         others=others,
-        strongest=scored.head(3),
-        weakest=scored.tail(3).iloc[::-1],
+        strongest=strongest,
+        weakest=weakest,
         previous=previous,
         dimension_changes=changes,
         overall_change=overall_change,
         trend=trend(results, rounds, country, Measure("overall")),
     )
+
+
+def strongest_and_weakest(
+    dimensions: pd.DataFrame, count: int = 3
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A country's highest and lowest scoring dimensions (its dimension figures of a round)."""
+    scored = dimensions.dropna(subset=["score"]).sort_values("score", ascending=False)
+    return scored.head(count), scored.tail(count).iloc[::-1]
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,12 @@ def gap_links(
 ) -> list[GapLink]:
     """For the country's three weakest dimensions: the countries scoring better there, best
     first, and their published practices on that dimension."""
-    _strongest, weakest = strongest_and_weakest(results, round_year, country)
+    mine = (
+        (results["round"] == round_year)
+        & (results["country"] == country)
+        & (results["level"] == "dimension")
+    )
+    _strongest, weakest = strongest_and_weakest(results[mine])
     links = []
     for row in weakest.itertuples():
         figures = figures_for(results, round_year, Measure("dimension", str(row.code)))
