@@ -202,17 +202,26 @@ def build_map(
     features = map_features(boundaries or load_boundaries(), values)
     framed = set(frame) | set(FRAME)
     view = fitted_view([f for f in features if f["properties"]["code"] in framed])
+    participating = [f for f in features if f["properties"]["participating"]]
+    # Only the round's countries answer the pointer: a click elsewhere would select a
+    # country Streamlit then highlights by fading every other colour of the map.
+    background = _layer(
+        "background", [f for f in features if not f["properties"]["participating"]],
+        pickable=False, filled=True, stroked=False, get_fill_color="properties.fill",
+    )
     countries = _layer(
-        LAYER_ID, features, pickable=True, filled=True, stroked=False,
+        LAYER_ID, participating, pickable=True, filled=True, stroked=False,
         get_fill_color="properties.fill",
     )
     # Outlines are drawn only where they mean something: borders elsewhere are the gaps
     # cut into the shapes (data/README.md), and outlines are slow on software WebGL.
     outlined = sorted(
-        (f for f in features if f["properties"]["participating"]),
-        key=lambda f: (f["properties"]["focus"], f["properties"]["illustrative"]),
+        participating, key=lambda f: (f["properties"]["focus"], f["properties"]["illustrative"])
     )
-    layers = [countries, _outlines("outlines", outlined, "properties.line", "properties.width")]
+    layers = [
+        background, countries,
+        _outlines("outlines", outlined, "properties.line", "properties.width"),
+    ]
     # A white line inside an illustrative country's thick outline makes it a double line,
     # unlike any other outline (dashes would need a deck.gl extension).
     doubled = [f for f in outlined if f["properties"]["illustrative"]]

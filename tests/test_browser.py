@@ -217,6 +217,18 @@ def test_clicking_a_country_on_the_map_opens_its_profile(server: str, page: Page
     assert "country=SE" in page.url
 
 
+def test_clicking_a_country_outside_the_round_leaves_the_map_as_it_was(
+    server: str, page: Page
+) -> None:
+    _open(page, server)
+    page.mouse.click(*_point_on_the_map(page, 10.5, 51.0))  # Germany
+    page.wait_for_timeout(1500)
+    page.wait_for_function(SETTLED, timeout=RENDER_TIMEOUT_MS)
+    assert page.locator("h1").first.inner_text() == "Refugee integration in Europe"
+    # Streamlit would fade every other colour around a selected country, and offer to clear.
+    assert page.get_by_role("button", name="Clear selection").count() == 0
+
+
 def test_the_wheel_over_the_map_scrolls_the_page_and_a_swipe_may_too(
     server: str, page: Page
 ) -> None:
