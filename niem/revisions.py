@@ -1,7 +1,8 @@
 """Submitting, reviewing and rolling back scores: every write to the scores.
 
 The store is append-only: every write here adds a Revision and its Score rows, or moves a
-pending revision to another status. Nothing in Score is ever updated or deleted. Each action
+pending revision to another status. Nothing in Score is ever updated or deleted; the
+current-values table follows each publication in the same transaction (`niem.current`). Each action
 checks, through `niem.accounts.check`, that its user may do it, and writes nothing otherwise.
 """
 
@@ -26,6 +27,7 @@ from niem.changes import (
     same_parts,
     scores_of,
 )
+from niem.current import record_publication
 from niem.database import write_transaction
 from niem.errors import NiemError, UnknownChoice
 from niem.i18n import _
@@ -177,6 +179,8 @@ def _add(
         for (year, country, code), value, note, source, restored_from_id in values
     )
     session.flush()
+    if revision.status == RevisionStatus.PUBLISHED:
+        record_publication(session, revision)
 
 
 def _require_status(revision: Revision, wanted: RevisionStatus, verb: str) -> None:
@@ -228,6 +232,7 @@ def approve(
             reviewed_by=account.name,
             reviewed_at=moment,
         )
+        record_publication(session, revision)
         return revision
 
     return write_transaction(session, write)
