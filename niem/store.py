@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pandas as pd
+import sqlalchemy as sql
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, func, select
 
@@ -234,6 +236,23 @@ def current_values(
         if wanted is None or key in wanted:
             values[key] = current_value(row)
     return values
+
+
+def current_frame(session: Session) -> pd.DataFrame:
+    """Every current value as columns (round, country, indicator, value, provenance, source,
+    note, published_at), read straight from `CurrentValue`."""
+    query = sql.select(  # type: ignore[var-annotated]
+        col(CurrentValue.round_year).label("round"),
+        col(CurrentValue.country_code).label("country"),
+        col(CurrentValue.indicator_code).label("indicator"),
+        col(CurrentValue.value).label("value"),
+        col(CurrentValue.provenance).label("provenance"),
+        col(CurrentValue.source).label("source"),
+        col(CurrentValue.note).label("note"),
+        col(CurrentValue.published_at).label("published_at"),
+    )
+    result = session.execute(query)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def current_value(row: CurrentValue) -> PublishedValue:
