@@ -171,12 +171,15 @@ def _day(moment: datetime | None) -> str:
     return "" if moment is None else moment.date().isoformat()
 
 
-def load_results(session: Session) -> pd.DataFrame:
-    """The figures table for everything currently in the store."""
+def load_results(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """The figures table for everything currently in the store, or for the rounds `years`."""
+    rounds = load_rounds(session)
+    if years is not None:
+        rounds = [r for r in rounds if r.year in years]
     return frame_results(
         load_framework(session),
-        load_rounds(session),
-        current_frame(session),
+        rounds,
+        current_frame(session, years),
         load_published_figures(session),
     )
 
@@ -196,6 +199,8 @@ def frame_results(
         [(r.year, c) for r in rounds for c in r.countries], columns=["round", "country"]
     )
     pairs["pair"] = range(len(pairs))
+    if pairs.empty or not framework.indicators:
+        return pd.DataFrame(columns=COLUMNS)
     indicators = pd.DataFrame(
         [(i.code, i.dimension, i.step, i.scored) for i in framework.indicators],
         columns=["code", "dimension", "step", "scored"],
@@ -230,7 +235,7 @@ def _indicator_frame(grid: pd.DataFrame) -> pd.DataFrame:
     for column in ("provenance", "source", "note"):
         frame[column] = grid[column].fillna("").astype(object)
     frame["computed"] = None
-    frame["revised"] = grid["published_at"].map(_day, na_action="ignore").fillna("")
+    frame["revised"] = grid["published_at"].dt.strftime("%Y-%m-%d").fillna("")
     return frame
 
 
@@ -311,7 +316,7 @@ def exact_means(frame: pd.DataFrame, by: list[str]) -> pd.Series:
     values = present["score"].to_numpy()[order].tolist()
     sizes = groups.size()
     ends = np.cumsum(sizes.to_numpy()).tolist()
-    starts = [0, *ends[:-1]]
+    starts = [0, *ends][:-1]
     means = [math.fsum(values[a:b]) / (b - a) for a, b in zip(starts, ends, strict=True)]
     return pd.Series(means, index=sizes.index, dtype=float)
 

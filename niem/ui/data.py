@@ -34,10 +34,10 @@ def data_version() -> Version:
         return store.data_version(session)
 
 
-@st.cache_data(show_spinner=False)
-def _results(version: Version) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=32)
+def _results(version: Version, years: tuple[int, ...] | None) -> pd.DataFrame:
     with open_session(engine()) as session:
-        return load_results(session)
+        return load_results(session, years)
 
 
 @st.cache_data(show_spinner=False)
@@ -72,9 +72,10 @@ def _template(version: Version, round_year: int, country: str) -> pd.DataFrame:
         )
 
 
-def results() -> pd.DataFrame:
-    """The figures table, cached per data version."""
-    return _results(data_version())
+def results(*years: int) -> pd.DataFrame:
+    """The figures table of the rounds `years` (all rounds when none), cached per data
+    version: a page computes only the rounds it shows."""
+    return _results(data_version(), tuple(sorted(set(years))) or None)
 
 
 def catalogue() -> Catalogue:
