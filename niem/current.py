@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sql
 from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
@@ -40,7 +41,18 @@ def record_publication(session: Session, revision: Revision) -> int:
     current ones (as they do unless the revision is illustrative); returns how many."""
     assert revision.id is not None and revision.status == RevisionStatus.PUBLISHED
     revision_rank = current_order(revision)
-    rows = session.exec(select(Score).where(col(Score.revision_id) == revision.id)).all()
+    rows = session.execute(
+        sql.select(
+            col(Score.id),
+            col(Score.round_year),
+            col(Score.country_code),
+            col(Score.indicator_code),
+            col(Score.value),
+            col(Score.note),
+            col(Score.source),
+            col(Score.restored_from_id),
+        ).where(col(Score.revision_id) == revision.id)
+    ).all()
     keys = [(r.round_year, r.country_code, r.indicator_code) for r in rows]
     existing = current_values(session, keys)
     inserts: list[dict[str, Any]] = []

@@ -142,7 +142,7 @@ class CurrentValue(SQLModel, table=True):
     value: float | None = None
     note: str = ""
     source: str = ""
-    score_id: int = Field(foreign_key="score.id")
+    score_id: int = Field(foreign_key="score.id", index=True)
     revision_id: int = Field(foreign_key="revision.id")
     provenance: str
     author: str

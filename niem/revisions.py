@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from niem.accounts import Account, Action, authorize, check
@@ -45,6 +45,8 @@ from niem.models import (
 from niem.store import Key, PublishedValue, published_values
 from niem.text import CONTROL, check_plain
 from niem.wording import describe_scores
+
+INSERT_BATCH = 5000
 
 
 class ConflictingChanges(NiemError):
@@ -165,19 +167,22 @@ def _add(
     session.add(revision)
     session.flush()
     assert revision.id is not None
-    session.add_all(
-        Score(
-            revision_id=revision.id,
-            round_year=year,
-            country_code=country,
-            indicator_code=code,
-            value=value,
-            note=note,
-            source=source,
-            restored_from_id=restored_from_id,
-        )
+    rows = [
+        {
+            "revision_id": revision.id,
+            "round_year": year,
+            "country_code": country,
+            "indicator_code": code,
+            "value": value,
+            "note": note,
+            "source": source,
+            "restored_from_id": restored_from_id,
+        }
         for (year, country, code), value, note, source, restored_from_id in values
-    )
+    ]
+    # One executemany per batch: an upload's cost follows its rows, not ORM objects.
+    for start in range(0, len(rows), INSERT_BATCH):
+        session.execute(insert(Score), rows[start : start + INSERT_BATCH])
     session.flush()
     if revision.status == RevisionStatus.PUBLISHED:
         record_publication(session, revision)

@@ -20,6 +20,8 @@ from niem.store import Catalogue, RoundInfo
 from niem.templates import build_template
 
 Version = tuple[int, int, str]
+# The most values the history page lists at once.
+HISTORY_ROWS = 1000
 
 
 @st.cache_resource
@@ -166,10 +168,16 @@ def score_history(
     country: str | None,
     indicator: str | None,
 ) -> list[history.HistoryEntry]:
-    """Every value of the matching scores that the viewer may see, newest first."""
+    """The values of the matching scores that the viewer may see, newest first: at most
+    `HISTORY_ROWS`, the most recently written (the page asks to filter for older ones)."""
     with open_session(engine()) as session:
         return history.score_history(
-            session, round_year=round_year, country=country, indicator=indicator, viewer=viewer
+            session,
+            round_year=round_year,
+            country=country,
+            indicator=indicator,
+            viewer=viewer,
+            limit=HISTORY_ROWS,
         )
 
 
@@ -178,4 +186,5 @@ def revisions_of(
 ) -> list[history.RevisionSummary]:
     """The revisions behind these history entries, newest first."""
     wanted = {e.revision_id for e in entries}
-    return [s for s in revision_summaries(viewer) if s.revision.id in wanted]
+    with open_session(engine()) as session:
+        return history.list_revisions(session, viewer=viewer, ids=wanted)
