@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 import openpyxl
@@ -115,15 +115,23 @@ def write_tables(frames: Iterable[pd.DataFrame], fmt: str, target: IO[bytes]) ->
 
 def _write_csv(frames: Iterable[pd.DataFrame], target: IO[bytes]) -> int:
     rows = 0
+    for chunk, count in csv_chunks(frames):
+        target.write(chunk)
+        rows += count
+    return rows
+
+
+def csv_chunks(frames: Iterable[pd.DataFrame]) -> Iterator[tuple[bytes, int]]:
+    """The tables as one UTF-8 CSV, a chunk per table (the header with the first) and its rows."""
+    header = True
     for frame in frames:
         if frame.empty:
             continue
         safe = neutralise_formulas(frame)
-        target.write(safe.to_csv(index=False, header=rows == 0, float_format="%.10g").encode())
-        rows += len(frame)
-    if rows == 0:
-        target.write(to_csv_bytes(pd.DataFrame(columns=EXPORT_COLUMNS)))
-    return rows
+        yield safe.to_csv(index=False, header=header, float_format="%.10g").encode(), len(frame)
+        header = False
+    if header:
+        yield to_csv_bytes(pd.DataFrame(columns=EXPORT_COLUMNS)), 0
 
 
 def write_table(frame: pd.DataFrame, fmt: str, target: IO[bytes]) -> None:

@@ -134,7 +134,8 @@ def write_frames(frames: Iterable[pd.DataFrame], path: Path | None, fmt: str) ->
     if path is None:
         if fmt == "xlsx":
             raise UnknownChoice("XLSX cannot go to standard output; give a file with -o")
-        exporting.write_tables(frames, fmt, sys.stdout.buffer)
+        for chunk, _ in exporting.csv_chunks(frames):
+            echo(chunk.decode("utf-8"), nl=False)
         return
     with path.open("wb") as handle:
         rows = exporting.write_tables(frames, fmt, handle)
