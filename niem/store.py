@@ -333,6 +333,14 @@ def _published_value(
     )
 
 
+def current_scores_of(session: Session, round_year: int, country: str) -> list[PublishedValue]:
+    """The current value of every score of one round and country that has one."""
+    query = select(CurrentValue).where(
+        CurrentValue.round_year == round_year, CurrentValue.country_code == country
+    )
+    return [current_value(row) for row in session.exec(query).all()]
+
+
 def load_current_scores(session: Session) -> list[PublishedValue]:
     """The current value of every score that has one, from published revisions only."""
     return list(published_values(session).values())

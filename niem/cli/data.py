@@ -84,7 +84,10 @@ def template(country: str, round_year: int, output: Path | None) -> None:
     with store_session() as session:
         check_round_country(store.load_rounds(session), round_year, code)
         frame = build_template(
-            store.load_catalogue(session), store.load_current_scores(session), round_year, code
+            store.load_catalogue(session),
+            store.current_scores_of(session, round_year, code),
+            round_year,
+            code,
         )
     write_frame(frame, output, output_format(output, None))
 

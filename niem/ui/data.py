@@ -70,7 +70,10 @@ def _facts(version: Version) -> list[Fact]:
 def _template(version: Version, round_year: int, country: str) -> pd.DataFrame:
     with open_session(engine()) as session:
         return build_template(
-            store.load_catalogue(session), store.load_current_scores(session), round_year, country
+            store.load_catalogue(session),
+            store.current_scores_of(session, round_year, country),
+            round_year,
+            country,
         )
 
 
