@@ -8,7 +8,7 @@ from niem.ui import data, urlstate
 from niem.ui import explorer_views as views
 from niem.wording import country_label
 
-catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
+catalogue, rounds = data.catalogue(), data.rounds()
 
 st.title(_("Compare countries"))
 first, second, third = st.columns([1, 3, 1])
@@ -28,7 +28,7 @@ if not chosen:
 urlstate.keep_in_url(countries=None if chosen == participants else chosen)
 
 comparison = explorer.compare_countries(
-    results, round_info.year, chosen, focus if focus in chosen else None
+    data.results(round_info.year), round_info.year, chosen, focus if focus in chosen else None
 )
 views.st_illustrative_notice(comparison.overall, comparison.dimensions, comparison.steps)
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from niem.i18n import _
 from niem.models import RevisionStatus
 from niem.ui import actions, data, session, urlstate
 from niem.ui import partner_views as views
@@ -43,6 +44,11 @@ if not entries:
     st.info("No values are recorded for these scores.")
     st.stop()
 st.subheader(f"{plural(len(entries), 'value')}, newest first")
+if len(entries) >= data.HISTORY_ROWS:
+    st.caption(
+        _("Only the {count} values written most recently are listed; choose a round, a country "
+          "or an indicator to see older ones.").format(count=data.HISTORY_ROWS)
+    )
 views.st_history(entries, catalogue, key="history")
 
 st.header("One revision and what it changed")

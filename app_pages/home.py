@@ -7,7 +7,7 @@ from niem.i18n import _
 from niem.ui import data, urlstate
 from niem.ui import explorer_views as views
 
-catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
+catalogue, rounds = data.catalogue(), data.rounds()
 options = explorer.measure_options(catalogue)
 
 st.title(_("Refugee integration in Europe"))
@@ -21,7 +21,9 @@ measure_key = urlstate.st_measure_select(second, options)
 focus = urlstate.st_my_country_select(third, round_info, catalogue.countries)
 
 measure = explorer.Measure.from_key(measure_key)
-figures = explorer.figures_for(results, round_info.year, measure, data.published_facts())
+figures = explorer.figures_for(
+    data.results(round_info.year), round_info.year, measure, data.published_facts()
+)
 views.st_illustrative_notice(figures)
 
 map_column, side = st.columns(2, gap="large")

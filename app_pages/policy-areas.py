@@ -7,7 +7,7 @@ from niem.i18n import _
 from niem.ui import data, practice_views, urlstate
 from niem.ui import explorer_views as views
 
-catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
+catalogue, rounds = data.catalogue(), data.rounds()
 options = explorer.area_options(catalogue)
 steps = {"": _("All three steps"), **catalogue.steps}
 
@@ -27,7 +27,12 @@ step = urlstate.st_url_select(
 focus = urlstate.st_my_country_select(fourth, round_info, catalogue.countries)
 
 view = explorer.policy_area(
-    results, catalogue, round_info.year, explorer.Measure.from_key(measure_key), step, focus
+    data.results(round_info.year),
+    catalogue,
+    round_info.year,
+    explorer.Measure.from_key(measure_key),
+    step,
+    focus,
 )
 views.st_illustrative_notice(view.leaders, view.matrix)
 description = catalogue.dimension_descriptions.get(view.measure.code)

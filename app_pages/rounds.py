@@ -7,7 +7,7 @@ from niem.i18n import _
 from niem.ui import data, urlstate
 from niem.ui import explorer_views as views
 
-catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
+catalogue, rounds = data.catalogue(), data.rounds()
 options = explorer.measure_options(catalogue)
 
 st.title(_("Change between rounds"))
@@ -27,7 +27,7 @@ after = after_round.year
 measure_key = urlstate.st_measure_select(third, options)
 focus = urlstate.st_my_country_select(fourth, after_round, catalogue.countries)
 change = trends.compare_rounds(
-    results, rounds, before, after, explorer.Measure.from_key(measure_key)
+    data.results(before, after), rounds, before, after, explorer.Measure.from_key(measure_key)
 )
 st.caption(views.flat_note())
 views.st_joined_and_left(change, before, after, catalogue)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
+import openpyxl
 import pandas as pd
 
 from niem.errors import UnknownChoice
@@ -32,11 +33,7 @@ def select_figures(
     known_rounds: Sequence[int] = (),
 ) -> pd.DataFrame:
     """The rows of the figures table matching the filters, in export column order."""
-    if level is not None and level not in LEVELS:
-        raise UnknownChoice(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
-    if round_year is not None and known_rounds and round_year not in known_rounds:
-        choices = ", ".join(str(y) for y in known_rounds)
-        raise UnknownChoice(f"unknown round {round_year}; choose one of {choices}")
+    check_choices(round_year=round_year, level=level, known_rounds=known_rounds)
     mask = pd.Series(True, index=results.index)
     if round_year is not None:
         mask &= results["round"] == round_year
@@ -53,6 +50,17 @@ def select_figures(
         )
     ]
     return chosen[EXPORT_COLUMNS]
+
+
+def check_choices(
+    *, round_year: int | None, level: str | None, known_rounds: Sequence[int]
+) -> None:
+    """Refuse a level or round the store does not have, saying which ones it has."""
+    if level is not None and level not in LEVELS:
+        raise UnknownChoice(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    if round_year is not None and known_rounds and round_year not in known_rounds:
+        choices = ", ".join(str(y) for y in known_rounds)
+        raise UnknownChoice(f"unknown round {round_year}; choose one of {choices}")
 
 
 def _with_empty_words(note: str, covered: int, total: int) -> str:
@@ -84,6 +92,46 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "scores") -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         neutralise_formulas(frame).to_excel(writer, index=False, sheet_name=sheet_name)
     return buffer.getvalue()
+
+
+def write_tables(frames: Iterable[pd.DataFrame], fmt: str, target: IO[bytes]) -> int:
+    """Write tables one after another as one CSV or XLSX, each as soon as it is made, so
+    memory follows one table rather than all of them; returns the rows written."""
+    if fmt not in FORMATS:
+        raise UnknownChoice(f"unknown format {fmt!r}; choose csv or xlsx")
+    if fmt == "csv":
+        return _write_csv(frames, target)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("scores")
+    sheet.append(EXPORT_COLUMNS)
+    rows = 0
+    for frame in frames:
+        for row in neutralise_formulas(frame).itertuples(index=False, name=None):
+            sheet.append([None if pd.isna(value) else value for value in row])
+            rows += 1
+    workbook.save(target)
+    return rows
+
+
+def _write_csv(frames: Iterable[pd.DataFrame], target: IO[bytes]) -> int:
+    rows = 0
+    for chunk, count in csv_chunks(frames):
+        target.write(chunk)
+        rows += count
+    return rows
+
+
+def csv_chunks(frames: Iterable[pd.DataFrame]) -> Iterator[tuple[bytes, int]]:
+    """The tables as one UTF-8 CSV, a chunk per table (the header with the first) and its rows."""
+    header = True
+    for frame in frames:
+        if frame.empty:
+            continue
+        safe = neutralise_formulas(frame)
+        yield safe.to_csv(index=False, header=header, float_format="%.10g").encode(), len(frame)
+        header = False
+    if header:
+        yield to_csv_bytes(pd.DataFrame(columns=EXPORT_COLUMNS)), 0
 
 
 def write_table(frame: pd.DataFrame, fmt: str, target: IO[bytes]) -> None:

@@ -15,8 +15,17 @@ from sqlmodel import Session, col, func, select
 
 from niem.accounts import OPERATOR, Actor, may_see
 from niem.errors import UnknownChoice
-from niem.models import Country, Indicator, Revision, RevisionStatus, Round, Score, as_utc
-from niem.store import ScoreValue, by_current_order, score_key, value_fields
+from niem.models import (
+    Country,
+    CurrentValue,
+    Indicator,
+    Revision,
+    RevisionStatus,
+    Round,
+    Score,
+    as_utc,
+)
+from niem.store import ScoreValue, value_fields
 
 
 @dataclass(frozen=True)
@@ -75,11 +84,14 @@ def score_history(
     country: str | None = None,
     indicator: str | None = None,
     viewer: Actor = OPERATOR,
+    limit: int | None = None,
 ) -> list[HistoryEntry]:
     """Every value of the matching scores that the viewer may see, newest first, the current
-    one marked."""
+    one marked; with `limit`, only the values most recently written."""
     _check_filters(session, round_year, country, indicator)
     query = select(Score, Revision).join(Revision, col(Score.revision_id) == col(Revision.id))
+    if limit is not None:
+        query = query.order_by(col(Score.id).desc()).limit(limit)
     if round_year is not None:
         query = query.where(Score.round_year == round_year)
     if country is not None:
@@ -87,10 +99,13 @@ def score_history(
     if indicator is not None:
         query = query.where(Score.indicator_code == indicator)
     rows = session.exec(query).all()
-    published = [(s, r) for s, r in rows if r.status == RevisionStatus.PUBLISHED]
-    current_revision = {
-        score_key(score): revision.id for score, revision in by_current_order(published)
-    }
+    current = set(
+        session.exec(
+            select(CurrentValue.score_id).where(
+                col(CurrentValue.score_id).in_([score.id for score, _ in rows])
+            )
+        ).all()
+    )
     entries = [
         HistoryEntry(
             **value_fields(score),
@@ -104,7 +119,7 @@ def score_history(
             reviewed_by=revision.reviewed_by,
             reviewed_at=as_utc(revision.reviewed_at),
             review_reason=revision.review_reason,
-            current=current_revision.get(score_key(score)) == revision.id,
+            current=score.id in current,
         )
         for score, revision in rows
         if may_see(viewer, revision.status, revision.author)
@@ -121,8 +136,10 @@ def list_revisions(
     *,
     author: str | None = None,
     viewer: Actor = OPERATOR,
+    ids: Iterable[int] | None = None,
 ) -> list[RevisionSummary]:
-    """The revisions the viewer may see, newest first; optionally of one status or author."""
+    """The revisions the viewer may see, newest first; optionally of one status or author, or
+    only those of `ids`."""
     if status is not None and status not in set(RevisionStatus):
         choices = ", ".join(RevisionStatus)
         raise UnknownChoice(f"unknown status {status!r}; choose one of {choices}")
@@ -131,11 +148,14 @@ def list_revisions(
         query = query.where(Revision.status == status)
     if author is not None:
         query = query.where(Revision.author == author)
+    if ids is not None:
+        query = query.where(col(Revision.id).in_(list(ids)))
     revisions = [r for r in session.exec(query).all() if may_see(viewer, r.status, r.author)]
+    # Counted for the listed revisions only, through the index on Score.revision_id.
     counts = session.exec(
-        select(Score.revision_id, Score.round_year, Score.country_code, func.count()).group_by(
-            col(Score.revision_id), col(Score.round_year), col(Score.country_code)
-        )
+        select(Score.revision_id, Score.round_year, Score.country_code, func.count())
+        .where(col(Score.revision_id).in_([r.id for r in revisions]))
+        .group_by(col(Score.revision_id), col(Score.round_year), col(Score.country_code))
     ).all()
     scores: dict[int, int] = {}
     countries: dict[int, set[str]] = {}

@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel, func, select
 
 from niem.config import Settings
 from niem.countries import european_countries
+from niem.current import needs_rebuild, rebuild_current_values, record_publication
 from niem.database import create_tables, open_session
 from niem.facts import make_fact
 from niem.models import (
@@ -213,6 +214,8 @@ def load_illustrative_scores(session: Session, settings: Settings) -> int:
         )
         for row in rows
     )
+    session.flush()
+    record_publication(session, revision)
     return len(rows)
 
 
@@ -235,16 +238,26 @@ def add_missing_columns(engine: Engine) -> None:
             )
 
 
+def add_missing_indexes(engine: Engine) -> None:
+    """Create the indexes a newer version declares on tables an older one created."""
+    for table in SQLModel.metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
+
+
 def initialise(engine: Engine, settings: Settings, *, demo: bool = True) -> InitReport:
     """Create or upgrade the database and load the shipped data; safe to run again."""
     create_tables(engine)
     add_missing_columns(engine)
+    add_missing_indexes(engine)
     enable_search(engine)
     with open_session(engine) as session:
         reference = load_reference_data(session, settings)
         session.flush()
         published = load_published_figures(session, settings)
         facts = load_published_facts(session, settings)
+        if needs_rebuild(session):
+            rebuild_current_values(session)
         illustrative = load_illustrative_scores(session, settings) if demo else 0
         practices = load_illustrative_practices(session, settings) if demo else 0
         session.commit()

@@ -1,7 +1,8 @@
 """Every table of the store.
 
 Scores are append-only: each value is a row tied to the revision that brought it, and a
-score's current value is derived from the published revisions (see `niem.store`).
+score's current value is derived from the published revisions (see `niem.store`) and kept in
+`CurrentValue`, written in the same transaction as every publication (see `niem.current`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -126,6 +128,26 @@ class Score(SQLModel, table=True):
     source: str = ""
     # Set by a rollback: the row whose value this one restores, so it keeps that provenance.
     restored_from_id: int | None = Field(default=None, foreign_key="score.id")
+
+    # Every value of one score or of one round and country (history, previews, rollbacks).
+    __table_args__ = (Index("ix_score_key", "round_year", "country_code", "indicator_code"),)
+
+
+class CurrentValue(SQLModel, table=True):
+    """The current value of one score: a copy of the published row that ranks last for it."""
+
+    round_year: int = Field(foreign_key="round.year", primary_key=True)
+    country_code: str = Field(foreign_key="country.code", primary_key=True)
+    indicator_code: str = Field(foreign_key="indicator.code", primary_key=True)
+    value: float | None = None
+    note: str = ""
+    source: str = ""
+    score_id: int = Field(foreign_key="score.id", index=True)
+    revision_id: int = Field(foreign_key="revision.id")
+    provenance: str
+    author: str
+    published_at: datetime
+    ranks_as_illustrative: bool = False
 
 
 class PublishedFigure(SQLModel, table=True):

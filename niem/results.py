@@ -1,26 +1,37 @@
 """The figures table: one row per figure (indicator value or aggregate) per round and country.
 
-Everything the explorer shows and `niem export` writes comes from `build_results`, so a
-figure is computed in one place only. Aggregates are rounded to one decimal by the one
-rounding rule (`niem.methodology.round_score`), as published.
+Everything the explorer shows and `niem export` writes comes from this table. `figures_of`
+computes one round and country from a mapping of indicator values with the pure scoring
+functions (the what-if and the tests use it); `frame_results` computes the same table over
+columns for many rounds and countries at once (the pages and the export use it), and the
+tests hold the two equal. Aggregates are rounded to one decimal by the one rounding rule
+(`niem.methodology.round_score`), as published.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
-from niem.methodology import Framework, aggregate, indicators_beneath, round_score
+from niem.methodology import (
+    COVERAGE_THRESHOLD,
+    Framework,
+    aggregate,
+    indicators_beneath,
+    round_score,
+)
 from niem.models import PublishedFigure, as_utc
 from niem.store import (
     ILLUSTRATIVE,
     PublishedValue,
     RoundInfo,
-    load_current_scores,
+    current_frame,
     load_framework,
     load_published_figures,
     load_rounds,
@@ -58,20 +69,38 @@ def build_results(
     by_key: dict[tuple[int, str], dict[str, PublishedValue]] = {}
     for score in scores:
         by_key.setdefault((score.round_year, score.country), {})[score.indicator] = score
-    published_by_key = {(f.round_year, f.country_code, f.level, f.code): f for f in published}
+    published_by_key = published_index(published)
     rows: list[dict[str, Any]] = []
     for round_info in rounds:
         for country in round_info.countries:
             current = by_key.get((round_info.year, country), {})
-            rows.extend(_indicator_rows(framework, round_info.year, country, current))
-            rows.extend(
-                _aggregate_rows(framework, round_info.year, country, current, published_by_key)
-            )
+            rows.extend(figures_of(framework, round_info.year, country, current, published_by_key))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def published_index(
+    published: Iterable[PublishedFigure],
+) -> dict[tuple[int, str, str, str], PublishedFigure]:
+    """Published figures by round, country, level and code."""
+    return {(f.round_year, f.country_code, f.level, f.code): f for f in published}
+
+
+def figures_of(
+    framework: Framework,
+    year: int,
+    country: str,
+    current: Mapping[str, PublishedValue],
+    published_by_key: Mapping[tuple[int, str, str, str], PublishedFigure],
+) -> list[dict[str, Any]]:
+    """The figures table's rows for one round and country, from its indicator values."""
+    return [
+        *_indicator_rows(framework, year, country, current),
+        *_aggregate_rows(framework, year, country, current, published_by_key),
+    ]
+
+
 def _indicator_rows(
-    framework: Framework, year: int, country: str, current: dict[str, PublishedValue]
+    framework: Framework, year: int, country: str, current: Mapping[str, PublishedValue]
 ) -> Iterable[dict[str, Any]]:
     for indicator in framework.indicators:
         score = current.get(indicator.code)
@@ -100,8 +129,8 @@ def _aggregate_rows(
     framework: Framework,
     year: int,
     country: str,
-    current: dict[str, PublishedValue],
-    published_by_key: dict[tuple[int, str, str, str], PublishedFigure],
+    current: Mapping[str, PublishedValue],
+    published_by_key: Mapping[tuple[int, str, str, str], PublishedFigure],
 ) -> Iterable[dict[str, Any]]:
     values = {code: score.value for code, score in current.items()}
     for figure in aggregate(framework, values):
@@ -142,11 +171,186 @@ def _day(moment: datetime | None) -> str:
     return "" if moment is None else moment.date().isoformat()
 
 
-def load_results(session: Session) -> pd.DataFrame:
-    """The figures table for everything currently in the store."""
-    return build_results(
+def load_results(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """The figures table for everything currently in the store, or for the rounds `years`."""
+    rounds = load_rounds(session)
+    if years is not None:
+        rounds = [r for r in rounds if r.year in years]
+    return frame_results(
         load_framework(session),
-        load_rounds(session),
-        load_current_scores(session),
+        rounds,
+        current_frame(session, years),
         load_published_figures(session),
     )
+
+
+def frame_results(
+    framework: Framework,
+    rounds: Sequence[RoundInfo],
+    current: pd.DataFrame,
+    published: Iterable[PublishedFigure],
+) -> pd.DataFrame:
+    """The figures table computed over columns: the same rows as `build_results`.
+
+    `current` holds one row per current value: round, country, indicator, value,
+    provenance, source, note, published_at (as `niem.store.current_frame` reads them).
+    """
+    pairs = pd.DataFrame(
+        [(r.year, c) for r in rounds for c in r.countries], columns=["round", "country"]
+    )
+    pairs["pair"] = range(len(pairs))
+    if pairs.empty or not framework.indicators:
+        return pd.DataFrame(columns=COLUMNS)
+    indicators = pd.DataFrame(
+        [(i.code, i.dimension, i.step, i.scored) for i in framework.indicators],
+        columns=["code", "dimension", "step", "scored"],
+    )
+    indicators["position"] = range(len(indicators))
+    values = current.rename(columns={"indicator": "code", "value": "score"})
+    grid = pairs.merge(indicators, how="cross").merge(
+        values, on=["round", "country", "code"], how="left"
+    )
+    grid["has"] = grid["score"].notna()
+    grid["illustrative"] = grid["has"] & (grid["provenance"] == ILLUSTRATIVE)
+    scored = grid[grid["scored"]]
+    framed = pd.concat(
+        [_indicator_frame(grid), _aggregate_frame(framework, pairs, scored)], ignore_index=True
+    )
+    framed = framed.sort_values(["pair", "block", "position"], kind="stable")
+    framed = _with_published(framed, published)[COLUMNS].reset_index(drop=True)
+    # The same column types as the rows `build_results` makes.
+    return framed.astype(
+        {"computed": float, "provenance": "str", "source": "str", "note": "str", "revised": "str"}
+    )
+
+
+def _indicator_frame(grid: pd.DataFrame) -> pd.DataFrame:
+    frame = grid[["pair", "round", "country", "code", "dimension", "step", "score"]].copy()
+    frame["block"] = 0
+    frame["position"] = grid["position"]
+    frame["level"] = "indicator"
+    frame["coverage"] = grid["has"].astype(float)
+    frame["covered"] = grid["has"].astype(int)
+    frame["total"] = 1
+    for column in ("provenance", "source", "note"):
+        frame[column] = grid[column].fillna("").astype(object)
+    frame["computed"] = None
+    frame["revised"] = grid["published_at"].dt.strftime("%Y-%m-%d").fillna("")
+    return frame
+
+
+def _aggregate_frame(
+    framework: Framework, pairs: pd.DataFrame, scored: pd.DataFrame
+) -> pd.DataFrame:
+    """Cells, dimensions, steps, areas and overall for every pair, as `aggregate` does."""
+    area_of = dict(framework.dimension_area)
+    scored = scored.assign(area=scored["dimension"].map(area_of), overall="")
+    cells = scored.groupby(["pair", "dimension", "step"], sort=False).agg(
+        covered=("has", "sum"), total=("has", "size"), illustrative=("illustrative", "any")
+    )
+    cells = cells.join(exact_means(scored, ["pair", "dimension", "step"]).rename("mean"))
+    cells["score"] = cells["mean"].where(cells["covered"] / cells["total"] >= COVERAGE_THRESHOLD)
+    cells = cells.reset_index()
+    cell_scores = cells[["pair", "dimension", "step", "score"]]
+    dimension_scores = _level(scored, cell_scores, "dimension", "dimension")
+    dimension_only = dimension_scores[["pair", "dimension", "score"]].rename(
+        columns={"dimension": "key"}
+    )
+    dimension_only = dimension_only.assign(
+        area=dimension_only["key"].map(area_of), overall=""
+    )
+    levels = [
+        cells.assign(level="cell", code=cells["dimension"] + "." + cells["step"]),
+        dimension_scores,
+        _level(scored, cell_scores, "step", "step"),
+        _level(scored, dimension_only, "area", "area"),
+        _level(scored, dimension_only, "overall", "overall"),
+    ]
+    order = {
+        "cell": {
+            f"{d}.{s}": n
+            for n, (d, s) in enumerate(
+                (d, s) for d in framework.dimensions for s in framework.steps
+            )
+        },
+        "dimension": {d: n for n, d in enumerate(framework.dimensions)},
+        "step": {s: n for n, s in enumerate(framework.steps)},
+        "area": {a: n for n, a in enumerate(framework.areas)},
+        "overall": {"": 0},
+    }
+    blocks = {level: n + 1 for n, level in enumerate(order)}
+    frames = []
+    for frame in levels:
+        level = frame["level"].iloc[0] if len(frame) else None
+        if level is None:
+            continue
+        frame = frame.assign(
+            block=blocks[level],
+            position=frame["code"].map(order[level]),
+            computed=frame["score"].map(round_score, na_action="ignore"),
+            coverage=[
+                round(c / t, 3) if t else 0.0
+                for c, t in zip(frame["covered"], frame["total"], strict=True)
+            ],
+            provenance=frame["illustrative"].map({True: ILLUSTRATIVE, False: COMPUTED}),
+            source="",
+            note="",
+            revised="",
+        )
+        frames.append(frame.merge(pairs, on="pair"))
+    framed = pd.concat(frames, ignore_index=True)
+    framed["score"] = framed["computed"]
+    return framed
+
+
+def exact_means(frame: pd.DataFrame, by: list[str]) -> pd.Series:
+    """The mean score of each group's present values, as `statistics.fmean` computes it.
+
+    Summing with `math.fsum` (exactly rounded) keeps every figure identical to the pure
+    path's, which decides rounding ties such as 36.25: a plain float sum can land either side.
+    """
+    present = frame.loc[frame["score"].notna(), [*by, "score"]]
+    groups = present.groupby(by, sort=False)
+    numbers = groups.ngroup().to_numpy()
+    order = np.argsort(numbers, kind="stable")
+    values = present["score"].to_numpy()[order].tolist()
+    sizes = groups.size()
+    ends = np.cumsum(sizes.to_numpy()).tolist()
+    starts = [0, *ends][:-1]
+    means = [math.fsum(values[a:b]) / (b - a) for a, b in zip(starts, ends, strict=True)]
+    return pd.Series(means, index=sizes.index, dtype=float)
+
+
+def _level(
+    scored: pd.DataFrame, children: pd.DataFrame, level: str, by: str
+) -> pd.DataFrame:
+    """One level's figures: coverage over the indicators beneath, mean of the child scores."""
+    coverage = scored.groupby(["pair", by], sort=False).agg(
+        covered=("has", "sum"), total=("has", "size"), illustrative=("illustrative", "any")
+    )
+    means = exact_means(children, ["pair", by])
+    frame = coverage.join(means.rename("mean")).reset_index()
+    frame["score"] = frame["mean"].where(frame["covered"] / frame["total"] >= COVERAGE_THRESHOLD)
+    frame["level"] = level
+    frame["code"] = frame[by]
+    frame["dimension"] = frame[by] if level == "dimension" else ""
+    frame["step"] = frame[by] if level == "step" else ""
+    return frame
+
+
+def _with_published(framed: pd.DataFrame, published: Iterable[PublishedFigure]) -> pd.DataFrame:
+    """A published figure is shown as published, with its source and note."""
+    figures = pd.DataFrame(
+        [
+            (f.round_year, f.country_code, f.level, f.code, f.value, f.source_url, f.note)
+            for f in published_index(published).values()
+        ],
+        columns=["round", "country", "level", "code", "published", "published_source", "pnote"],
+    )
+    merged = framed.merge(figures, on=["round", "country", "level", "code"], how="left")
+    hit = merged["published"].notna()
+    merged.loc[hit, "score"] = merged.loc[hit, "published"]
+    merged.loc[hit, "provenance"] = PUBLISHED
+    merged.loc[hit, "source"] = merged.loc[hit, "published_source"]
+    merged.loc[hit, "note"] = merged.loc[hit, "pnote"]
+    return merged

@@ -1,7 +1,8 @@
 """Submitting, reviewing and rolling back scores: every write to the scores.
 
 The store is append-only: every write here adds a Revision and its Score rows, or moves a
-pending revision to another status. Nothing in Score is ever updated or deleted. Each action
+pending revision to another status. Nothing in Score is ever updated or deleted; the
+current-values table follows each publication in the same transaction (`niem.current`). Each action
 checks, through `niem.accounts.check`, that its user may do it, and writes nothing otherwise.
 """
 
@@ -11,7 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from niem.accounts import Account, Action, authorize, check
@@ -26,6 +27,7 @@ from niem.changes import (
     same_parts,
     scores_of,
 )
+from niem.current import record_publication
 from niem.database import write_transaction
 from niem.errors import NiemError, UnknownChoice
 from niem.i18n import _
@@ -43,6 +45,8 @@ from niem.models import (
 from niem.store import Key, PublishedValue, published_values
 from niem.text import CONTROL, check_plain
 from niem.wording import describe_scores
+
+INSERT_BATCH = 5000
 
 
 class ConflictingChanges(NiemError):
@@ -163,20 +167,25 @@ def _add(
     session.add(revision)
     session.flush()
     assert revision.id is not None
-    session.add_all(
-        Score(
-            revision_id=revision.id,
-            round_year=year,
-            country_code=country,
-            indicator_code=code,
-            value=value,
-            note=note,
-            source=source,
-            restored_from_id=restored_from_id,
-        )
+    rows = [
+        {
+            "revision_id": revision.id,
+            "round_year": year,
+            "country_code": country,
+            "indicator_code": code,
+            "value": value,
+            "note": note,
+            "source": source,
+            "restored_from_id": restored_from_id,
+        }
         for (year, country, code), value, note, source, restored_from_id in values
-    )
+    ]
+    # One executemany per batch: an upload's cost follows its rows, not ORM objects.
+    for start in range(0, len(rows), INSERT_BATCH):
+        session.execute(insert(Score), rows[start : start + INSERT_BATCH])
     session.flush()
+    if revision.status == RevisionStatus.PUBLISHED:
+        record_publication(session, revision)
 
 
 def _require_status(revision: Revision, wanted: RevisionStatus, verb: str) -> None:
@@ -228,6 +237,7 @@ def approve(
             reviewed_by=account.name,
             reviewed_at=moment,
         )
+        record_publication(session, revision)
         return revision
 
     return write_transaction(session, write)

@@ -187,6 +187,26 @@ def test_export_writes_xlsx_to_a_file(initialised: str, tmp_path: pytest.TempPat
     assert sheet.max_row == 15
 
 
+def test_export_of_every_round_is_each_round_written_in_turn(initialised: str) -> None:
+    code, everything, err = run("export")
+    assert (code, err) == (0, "")
+    rounds = [run("export", "--round", year)[1] for year in ("2017", "2019", "2021")]
+    header = everything.splitlines(keepends=True)[0]
+    assert everything == header + "".join(r.removeprefix(header) for r in rounds)
+    assert len(rows_of(everything)) == 7728
+
+
+def test_export_shows_a_progress_bar_only_when_asked_or_on_a_terminal(
+    initialised: str, tmp_path: pytest.TempPathFactory
+) -> None:
+    target = f"{tmp_path}/all.xlsx"
+    code, _, err = run("export", "--progress", "--level", "overall", "-o", target)
+    assert code == 0
+    assert "export: 100%" in err and "3/3" in err
+    assert err.endswith(f"Wrote 42 rows to {target}\n")
+    assert run("export", "--level", "overall", "-o", target)[2] == f"Wrote 42 rows to {target}\n"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from niem import explorer, trends
+from niem.current import record_publication
 from niem.database import open_session
 from niem.explorer import Measure
 from niem.figures import rank_scores
@@ -260,6 +261,8 @@ def publish_expert_values(session: Session, country: str, value: float) -> None:
               value=value)
         for c in codes
     )
+    session.flush()
+    record_publication(session, revision)
     session.commit()
 
 

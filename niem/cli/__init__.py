@@ -10,16 +10,17 @@ A new group, such as `niem round ...`, gets a module of its own and a line at th
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import pandas as pd
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
+from tqdm import tqdm
 
 from niem import exporting
 from niem.config import load_settings
@@ -27,6 +28,8 @@ from niem.countries import resolve_country
 from niem.database import make_engine, open_session, sqlite_file_missing
 from niem.errors import NiemError, NotInitialised, UnknownChoice
 from niem.text import printable
+
+T = TypeVar("T")
 
 
 class NiemGroup(click.Group):
@@ -124,6 +127,27 @@ def write_frame(frame: pd.DataFrame, path: Path | None, fmt: str) -> None:
     with path.open("wb") as handle:
         exporting.write_table(frame, fmt, handle)
     echo(f"Wrote {len(frame)} rows to {path}", err=True)
+
+
+def write_frames(frames: Iterable[pd.DataFrame], path: Path | None, fmt: str) -> None:
+    """Write tables as one, each as it comes, to the file, or as CSV to standard output."""
+    if path is None:
+        if fmt == "xlsx":
+            raise UnknownChoice("XLSX cannot go to standard output; give a file with -o")
+        for chunk, _ in exporting.csv_chunks(frames):
+            echo(chunk.decode("utf-8"), nl=False)
+        return
+    with path.open("wb") as handle:
+        rows = exporting.write_tables(frames, fmt, handle)
+    echo(f"Wrote {rows} rows to {path}", err=True)
+
+
+def progress(items: Sequence[T], description: str, *, shown: bool) -> Iterable[T]:
+    """The items, with a progress bar on standard error when it is a terminal or asked for,
+    so that output read by scripts stays as it was."""
+    return tqdm(
+        items, desc=description, file=sys.stderr, disable=not (shown or sys.stderr.isatty())
+    )
 
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:

@@ -9,7 +9,16 @@ import click
 
 from niem import exporting, illustrative, loading, store
 from niem.checks import CONTRADICTS_PUBLISHED, check_figures
-from niem.cli import cli, country_code, echo, output_format, store_session, write_frame
+from niem.cli import (
+    cli,
+    country_code,
+    echo,
+    output_format,
+    progress,
+    store_session,
+    write_frame,
+    write_frames,
+)
 from niem.config import load_settings
 from niem.database import make_engine
 from niem.facts import check_facts
@@ -41,25 +50,28 @@ def init(no_demo: bool) -> None:
     "--format", "fmt", type=click.Choice(exporting.FORMATS), help="csv (default) or xlsx."
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--progress", "show_progress", is_flag=True, help="Show a progress bar.")
 def export(
     round_year: int | None,
     country: str | None,
     level: str | None,
     fmt: str | None,
     output: Path | None,
+    show_progress: bool,
 ) -> None:
     """Export figures as a long table, one row per figure."""
+    fmt = output_format(output, fmt)
+    code = country_code(country) if country else None
     with store_session() as session:
-        results = load_results(session)
         rounds = [r.year for r in store.load_rounds(session)]
-    frame = exporting.select_figures(
-        results,
-        round_year=round_year,
-        country=country_code(country) if country else None,
-        level=level,
-        known_rounds=rounds,
-    )
-    write_frame(frame, output, output_format(output, fmt))
+        exporting.check_choices(round_year=round_year, level=level, known_rounds=rounds)
+        years = [round_year] if round_year is not None else rounds
+        # One round at a time, written as it is computed.
+        frames = (
+            exporting.select_figures(load_results(session, [year]), country=code, level=level)
+            for year in progress(years, "export", shown=show_progress)
+        )
+        write_frames(frames, output, fmt)
 
 
 @cli.command()
@@ -72,7 +84,10 @@ def template(country: str, round_year: int, output: Path | None) -> None:
     with store_session() as session:
         check_round_country(store.load_rounds(session), round_year, code)
         frame = build_template(
-            store.load_catalogue(session), store.load_current_scores(session), round_year, code
+            store.load_catalogue(session),
+            store.current_scores_of(session, round_year, code),
+            round_year,
+            code,
         )
     write_frame(frame, output, output_format(output, None))
 

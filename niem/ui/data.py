@@ -20,6 +20,8 @@ from niem.store import Catalogue, RoundInfo
 from niem.templates import build_template
 
 Version = tuple[int, int, str]
+# The most values the history page lists at once.
+HISTORY_ROWS = 1000
 
 
 @st.cache_resource
@@ -34,10 +36,10 @@ def data_version() -> Version:
         return store.data_version(session)
 
 
-@st.cache_data(show_spinner=False)
-def _results(version: Version) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=32)
+def _results(version: Version, years: tuple[int, ...] | None) -> pd.DataFrame:
     with open_session(engine()) as session:
-        return load_results(session)
+        return load_results(session, years)
 
 
 @st.cache_data(show_spinner=False)
@@ -68,13 +70,17 @@ def _facts(version: Version) -> list[Fact]:
 def _template(version: Version, round_year: int, country: str) -> pd.DataFrame:
     with open_session(engine()) as session:
         return build_template(
-            store.load_catalogue(session), store.load_current_scores(session), round_year, country
+            store.load_catalogue(session),
+            store.current_scores_of(session, round_year, country),
+            round_year,
+            country,
         )
 
 
-def results() -> pd.DataFrame:
-    """The figures table, cached per data version."""
-    return _results(data_version())
+def results(*years: int) -> pd.DataFrame:
+    """The figures table of the rounds `years` (all rounds when none), cached per data
+    version: a page computes only the rounds it shows."""
+    return _results(data_version(), tuple(sorted(set(years))) or None)
 
 
 def catalogue() -> Catalogue:
@@ -165,10 +171,16 @@ def score_history(
     country: str | None,
     indicator: str | None,
 ) -> list[history.HistoryEntry]:
-    """Every value of the matching scores that the viewer may see, newest first."""
+    """The values of the matching scores that the viewer may see, newest first: at most
+    `HISTORY_ROWS`, the most recently written (the page asks to filter for older ones)."""
     with open_session(engine()) as session:
         return history.score_history(
-            session, round_year=round_year, country=country, indicator=indicator, viewer=viewer
+            session,
+            round_year=round_year,
+            country=country,
+            indicator=indicator,
+            viewer=viewer,
+            limit=HISTORY_ROWS,
         )
 
 
@@ -177,4 +189,5 @@ def revisions_of(
 ) -> list[history.RevisionSummary]:
     """The revisions behind these history entries, newest first."""
     wanted = {e.revision_id for e in entries}
-    return [s for s in revision_summaries(viewer) if s.revision.id in wanted]
+    with open_session(engine()) as session:
+        return history.list_revisions(session, viewer=viewer, ids=wanted)

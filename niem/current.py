@@ -1,0 +1,148 @@
+"""Keeping the current-values table: one row per score, written with every publication.
+
+Every write that publishes values (a coordinator's submission, an approval, a rollback, the
+illustrative load) calls `record_publication` in its own transaction; rejections and
+withdrawals publish nothing and leave the table alone. `rebuild_current_values` fills the
+table from the full history, for a database made before it existed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sql
+from sqlalchemy import delete, func, insert, update
+from sqlmodel import Session, col, select
+
+from niem.models import CurrentValue, Revision, RevisionKind, RevisionStatus, Score, as_utc
+from niem.store import (
+    PublishedValue,
+    current_order,
+    current_values,
+    derive_published_values,
+    revision_provenance,
+)
+
+BATCH = 5000
+Rank = tuple[bool, datetime, int, int]
+
+
+def rank_of(value: PublishedValue) -> Rank:
+    """Where a current value ranks among the published values of its score."""
+    published_at = as_utc(value.published_at)
+    assert published_at is not None
+    return (not value.ranks_as_illustrative, published_at, value.revision_id, value.score_id)
+
+
+def record_publication(session: Session, revision: Revision) -> int:
+    """Make the values of a revision just published current wherever they rank above the
+    current ones (as they do unless the revision is illustrative); returns how many."""
+    assert revision.id is not None and revision.status == RevisionStatus.PUBLISHED
+    revision_rank = current_order(revision)
+    rows = session.execute(
+        sql.select(
+            col(Score.id),
+            col(Score.round_year),
+            col(Score.country_code),
+            col(Score.indicator_code),
+            col(Score.value),
+            col(Score.note),
+            col(Score.source),
+            col(Score.restored_from_id),
+        ).where(col(Score.revision_id) == revision.id)
+    ).all()
+    keys = [(r.round_year, r.country_code, r.indicator_code) for r in rows]
+    existing = current_values(session, keys)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for key, row in zip(keys, rows, strict=True):
+        before = existing.get(key)
+        assert row.id is not None
+        if before is not None and rank_of(before) > (*revision_rank, row.id):
+            continue
+        provenance = (
+            _restored_provenance(session, row.restored_from_id)
+            if row.restored_from_id is not None
+            else revision_provenance(revision.id, revision.kind)
+        )
+        value = PublishedValue(
+            round_year=key[0],
+            country=key[1],
+            indicator=key[2],
+            value=row.value,
+            note=row.note,
+            source=row.source,
+            revision_id=revision.id,
+            provenance=provenance,
+            author=revision.author,
+            published_at=revision.published_at,
+            score_id=row.id,
+            ranks_as_illustrative=revision.kind == RevisionKind.ILLUSTRATIVE,
+        )
+        (updates if before is not None else inserts).append(_stored(value))
+    _write(session, inserts, updates)
+    return len(inserts) + len(updates)
+
+
+def _restored_provenance(session: Session, score_id: int) -> str:
+    """A rolled-back-to value keeps the provenance of the value it restores."""
+    while True:
+        score, revision = session.execute(
+            select(Score, Revision)
+            .join(Revision, col(Score.revision_id) == col(Revision.id))
+            .where(col(Score.id) == score_id)
+        ).one()
+        if score.restored_from_id is None:
+            assert revision.id is not None
+            return revision_provenance(revision.id, revision.kind)
+        score_id = score.restored_from_id
+
+
+def _write(
+    session: Session, inserts: Sequence[dict[str, Any]], updates: Sequence[dict[str, Any]]
+) -> None:
+    for start in range(0, len(inserts), BATCH):
+        session.execute(insert(CurrentValue), list(inserts[start : start + BATCH]))
+    for start in range(0, len(updates), BATCH):
+        session.execute(update(CurrentValue), list(updates[start : start + BATCH]))
+
+
+def rebuild_current_values(session: Session) -> int:
+    """Fill the table from the full history, replacing what it held; returns the row count."""
+    session.execute(delete(CurrentValue))
+    values = derive_published_values(session)
+    _write(session, [_stored(v) for v in values.values()], [])
+    return len(values)
+
+
+def needs_rebuild(session: Session) -> bool:
+    """Whether the table is empty while published values exist (an older database)."""
+    held = session.execute(select(func.count()).select_from(CurrentValue)).scalar_one()
+    if held:
+        return False
+    published = session.execute(
+        select(func.count())
+        .select_from(Score)
+        .join(Revision, col(Score.revision_id) == col(Revision.id))
+        .where(col(Revision.status) == RevisionStatus.PUBLISHED)
+    ).scalar_one()
+    return bool(published)
+
+
+def _stored(value: PublishedValue) -> dict[str, Any]:
+    return {
+        "round_year": value.round_year,
+        "country_code": value.country,
+        "indicator_code": value.indicator,
+        "value": value.value,
+        "note": value.note,
+        "source": value.source,
+        "score_id": value.score_id,
+        "revision_id": value.revision_id,
+        "provenance": value.provenance,
+        "author": value.author,
+        "published_at": value.published_at,
+        "ranks_as_illustrative": value.ranks_as_illustrative,
+    }

@@ -1,0 +1,43 @@
+"""Every look-up a page or command makes at scale goes through an index (SQLite's plan)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+LOOKUPS = {
+    "current values of one round": (
+        "SELECT * FROM currentvalue WHERE round_year = 2021",
+        "USING INDEX sqlite_autoindex_currentvalue_1 (round_year=?)",
+    ),
+    "current values of one round and country": (
+        "SELECT * FROM currentvalue WHERE round_year = 2021 AND country_code = 'LV'",
+        "USING INDEX sqlite_autoindex_currentvalue_1 (round_year=? AND country_code=?)",
+    ),
+    "which history values are current": (
+        "SELECT score_id FROM currentvalue WHERE score_id IN (1, 2, 3)",
+        "USING COVERING INDEX ix_currentvalue_score_id (score_id=?)",
+    ),
+    "the history of one score": (
+        "SELECT * FROM score WHERE round_year = 2021 AND country_code = 'LV' "
+        "AND indicator_code = 'BRI-I-01'",
+        "USING INDEX ix_score_key (round_year=? AND country_code=? AND indicator_code=?)",
+    ),
+    "the values of one revision": (
+        "SELECT * FROM score WHERE revision_id = 5",
+        "USING INDEX ix_score_revision_id (revision_id=?)",
+    ),
+    "pending revisions": (
+        "SELECT * FROM revision WHERE status = 'pending'",
+        "USING INDEX ix_revision_status (status=?)",
+    ),
+}
+
+
+@pytest.mark.parametrize("lookup", list(LOOKUPS))
+def test_each_lookup_uses_its_index(engine: Engine, lookup: str) -> None:
+    query, plan = LOOKUPS[lookup]
+    with engine.connect() as connection:
+        steps = [row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {query}"))]
+    assert any(plan in step for step in steps), steps
