@@ -73,7 +73,12 @@ def st_event_frame(url_path: str) -> None:
         return
     st.query_params[PARAMETER] = "1"
     st.html(STYLESHEET)
-    link = event_link(_root(), url_path, st.query_params.to_dict())
+    root = _root()
+    if not root:
+        st.caption(_("The app's public address is unknown, so there is no QR code: set "
+                     "NIEM_PUBLIC_URL."))
+        return
+    link = event_link(root, url_path, st.query_params.to_dict())
     image = base64.b64encode(qr_png(link)).decode("ascii")
     with st.container(key="event-qr"):
         st.html(f'<img alt="{_("QR code of this view")}" src="data:image/png;base64,{image}">')
