@@ -13,8 +13,11 @@ import zxingcpp
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from niem.config import load_settings
+from niem.database import make_engine
 from niem.event import app_root, event_link, qr_png
-from tests.test_pages import open_page, shipped_url  # noqa: F401
+from niem.loading import initialise
+from tests.test_pages import open_page
 
 
 def decoded(png: bytes) -> str:
@@ -41,6 +44,13 @@ def test_the_root_is_taken_from_the_browser_address() -> None:
 def test_the_qr_code_decodes_to_its_link() -> None:
     link = "https://niem.example.org/country?country=LV&round=2021"
     assert decoded(qr_png(link)) == link
+
+
+@pytest.fixture(scope="module")
+def shipped_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('event') / 'niem.db'}"
+    initialise(make_engine(url), load_settings())
+    return url
 
 
 @pytest.fixture

@@ -68,13 +68,15 @@ def _register_chart_fonts() -> None:
     vlc.register_font_directory(str(load_settings().fonts_dir))
 
 
-def chart_png(chart: alt.TopLevelMixin) -> bytes:
-    """An Altair chart drawn to PNG with the report font, offline."""
+Spec = alt.TopLevelMixin | dict[str, Any]
+
+
+def chart_png(chart: Spec) -> bytes:
+    """An Altair chart (or a Vega-Lite spec) drawn to PNG with the report font, offline."""
     _register_chart_fonts()
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     return bytes(
-        vlc.vegalite_to_png(
-            chart.to_dict(), scale=CHART_SCALE, config=CHART_CONFIG, allowed_base_urls=[]
-        )
+        vlc.vegalite_to_png(spec, scale=CHART_SCALE, config=CHART_CONFIG, allowed_base_urls=[])
     )
 
 
@@ -108,10 +110,14 @@ class ReportPdf(FPDF):
         if level > 1 and self.get_y() > self.h - 50:
             self.add_page()
         self.set_font(FONT, "B", HEADING_SIZES[level])
-        self.multi_cell(0, HEADING_SIZES[level] * 0.5, text(words), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(
+            0, HEADING_SIZES[level] * 0.5, text(words), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
         self.ln(1.5)
 
-    def paragraph(self, words: str, size: float = 9, bold: bool = False, muted: bool = False) -> None:
+    def paragraph(
+        self, words: str, size: float = 9, bold: bool = False, muted: bool = False
+    ) -> None:
         """A block of running text."""
         self.set_font(FONT, "B" if bold else "", size)
         if muted:
@@ -125,7 +131,7 @@ class ReportPdf(FPDF):
         self.set_font(FONT, "", 8.5)
         self.set_fill_color(254, 243, 199)
         self.multi_cell(
-            0, 4.4, text(words), border=1, fill=True, padding=1.5, align="L", new_x="LMARGIN",
+            0, 4.4, text(words), border=1, fill=True, padding=2, align="L", new_x="LMARGIN",
             new_y="NEXT",
         )
         self.ln(2)
@@ -163,7 +169,7 @@ class ReportPdf(FPDF):
                 table.row([text("" if pd.isna(v) else v) for v in values], style=style)
         self.ln(2)
 
-    def chart(self, chart: alt.TopLevelMixin, width: float, height: float | None = None) -> None:
+    def chart(self, chart: Spec, width: float, height: float | None = None) -> None:
         """An Altair chart at most `width` mm wide and `height` mm high, centred."""
         png = chart_png(chart)
         pixels_wide, pixels_high = Image.open(io.BytesIO(png)).size

@@ -3,24 +3,22 @@ the change since the previous round, the method and the sources, on A4 pages.
 
 Numbers and their words come from `niem.explorer`, `niem.trends` and `niem.tables`, charts
 from `niem.charts`, as on the pages. The page map is interactive; the report draws the same
-features (`niem.maps.map_features`: colours, outlines, focus) as a static Altair map.
+values, colours and outlines as a static map (`niem.reports.europe`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from niem import charts, explorer, maps, methodology, tables, trends
 from niem.explorer import Measure
 from niem.facts import check_facts
 from niem.i18n import _
-from niem.palette import DASH, FOCUS, ILLUSTRATIVE_OUTLINE, OUTLINE, score_colour
 from niem.provenance import rule_text
+from niem.reports.europe import static_map
 from niem.reports.pdf import ReportPdf, stamp_text
 from niem.reports.sources import (
     ReportData,
@@ -30,54 +28,6 @@ from niem.reports.sources import (
     sources_of,
 )
 from niem.store import RoundInfo
-
-MAP_WIDTH, MAP_HEIGHT = 620, 560
-
-
-def static_map(features: Sequence[Mapping[str, Any]], frame: set[str]) -> alt.VConcatChart:
-    """The map's features (`maps.map_features`) drawn for print, with its colour key."""
-    fit = {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": f["geometry"], "properties": {}}
-            for f in features
-            if f["code"] in frame
-        ],
-    }
-    base = alt.Chart(alt.Data(values=list(features))).mark_geoshape(strokeWidth=0.8).encode(
-        fill=alt.Fill("fill:N", scale=None),
-        stroke=alt.condition("datum.participating", alt.value(OUTLINE), alt.value("#ffffff")),
-    )
-    layers: list[alt.Chart] = [base]
-    for subset, stroke, width, dash in (
-        ([f for f in features if f["illustrative"]], ILLUSTRATIVE_OUTLINE, 2.2, DASH),
-        ([f for f in features if f["focus"]], FOCUS, 4, [1, 0]),
-    ):
-        if subset:
-            layers.append(
-                alt.Chart(alt.Data(values=subset)).mark_geoshape(
-                    filled=False, stroke=stroke, strokeWidth=width, strokeDash=dash
-                )
-            )
-    europe = (
-        alt.LayerChart(layer=layers)
-        .project(type="mercator", fit=fit)
-        .properties(width=MAP_WIDTH, height=MAP_HEIGHT)
-    )
-    steps = pd.DataFrame({"score": list(range(100)), "colour": [score_colour(s) for s in range(100)]})
-    key = (
-        alt.Chart(steps)
-        .mark_rect()
-        .encode(
-            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), axis=charts.SCORE_AXIS,
-                    title=_("Score: 0 = least, 100 = most favourable")),
-            x2="end:Q",
-            fill=alt.Fill("colour:N", scale=None),
-        )
-        .transform_calculate(end="datum.score + 1")
-        .properties(width=MAP_WIDTH * 0.6, height=14)
-    )
-    return alt.vconcat(europe, key, center=True).configure_view(strokeWidth=0)
 
 
 def _map_key() -> str:
@@ -192,8 +142,7 @@ def build_report(data: ReportData, round_year: int, generated: datetime | None =
         pdf.notice(illustrative_notice())
     frame = {c for r in data.rounds for c in r.countries} | set(maps.FRAME)
     values = explorer.map_values(figures, info, data.catalogue)
-    pdf.chart(static_map(maps.map_features(maps.load_boundaries(), values), frame),
-              width=160, height=160)
+    pdf.chart(static_map(values, frame), width=160, height=160)
     pdf.paragraph(_map_key(), size=7.5, muted=True)
     pdf.bullets(_headline_lines(explorer.headline(figures), names))
 

@@ -97,4 +97,5 @@ def illustrative_notice() -> str:
 
 def sources_of(published: Sequence[PublishedFigure], year: int) -> list[str]:
     """The distinct sources of a round's published figures, in order."""
-    return list(dict.fromkeys(f.source_url for f in published if f.round_year == year and f.source_url))
+    urls = (f.source_url for f in published if f.round_year == year and f.source_url)
+    return list(dict.fromkeys(urls))
