@@ -104,33 +104,30 @@ def _indicator_lines(lowest: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _practice_lines(data: ReportData, round_year: int, country: str) -> list[str]:
+def _practice_groups(
+    data: ReportData, round_year: int, country: str
+) -> list[tuple[str, list[str]]]:
+    """Per weak dimension, its leaders' published practices in words."""
     names = data.catalogue.countries
-    lines = []
+    groups = []
     for link in practice_tables.gap_links(data.results, data.practices, round_year, country):
-        dimension = data.catalogue.dimensions.get(link.dimension, link.dimension)
-        if not link.practices:
-            lines.append(
-                _("{dimension}: no published practice yet from the countries that score "
-                  "better.").format(dimension=dimension)
+        lines = [
+            _("“{title}”, {organisation}, {countries}, {years}; {country} scores {score} here "
+              "({origin}){label}").format(
+                title=practice.title,
+                organisation=practice.organisation,
+                countries=practice_tables.names(practice.countries, names),
+                years=practice_tables.years_text(practice),
+                country=names.get(leader.country, leader.country),
+                score=score_text(leader.score),
+                origin=leader.origin,
+                label=f" — {label}" if (label := practice_tables.illustrative_text(practice))
+                else "",
             )
-        for practice, leader in link.practices:
-            label = practice_tables.illustrative_text(practice)
-            lines.append(
-                _("{dimension}: “{title}”, {organisation}, {countries}, {years}; {country} "
-                  "scores {score} here ({origin}){label}").format(
-                    dimension=dimension,
-                    title=practice.title,
-                    organisation=practice.organisation,
-                    countries=practice_tables.names(practice.countries, names),
-                    years=practice_tables.years_text(practice),
-                    country=names.get(leader.country, leader.country),
-                    score=score_text(leader.score),
-                    origin=leader.origin,
-                    label=f" — {label}" if label else "",
-                )
-            )
-    return lines or [_("No dimension has enough data to find the weakest.")]
+            for practice, leader in link.practices
+        ] or [_("No published practice yet from the countries that score better.")]
+        groups.append((data.catalogue.dimensions.get(link.dimension, link.dimension), lines))
+    return groups
 
 
 def build_brief(
@@ -179,11 +176,17 @@ def build_brief(
     pdf.heading(_("The three lowest-scoring indicators"), 2)
     pdf.bullets(_indicator_lines(lowest), size=8)
     pdf.heading(_("Practices from countries that do better on the weakest dimensions"), 2)
-    pdf.bullets(_practice_lines(data, round_year, country), size=8)
+    groups = _practice_groups(data, round_year, country)
+    for dimension, lines in groups:
+        pdf.paragraph(dimension, size=8.5, bold=True)
+        pdf.bullets(lines, size=8)
+    if not groups:
+        pdf.paragraph(_("No dimension has enough data to find the weakest."), size=8)
     pdf.heading(_("Where the numbers come from"), 2)
     pdf.paragraph(rule_text(), size=7.5)
-    sources = sources_of(data.published, round_year)
+    sources = sources_of(data.published, round_year, country)
     if sources:
-        pdf.paragraph(_("Sources of the published figures: {sources}").format(
+        pdf.paragraph(_("Sources of {country}'s published figures: {sources}").format(
+            country=name,
             sources=" · ".join(sources)), size=7, muted=True)
     return bytes(pdf.output())

@@ -95,7 +95,13 @@ def illustrative_notice() -> str:
     )
 
 
-def sources_of(published: Sequence[PublishedFigure], year: int) -> list[str]:
-    """The distinct sources of a round's published figures, in order."""
-    urls = (f.source_url for f in published if f.round_year == year and f.source_url)
+def sources_of(
+    published: Sequence[PublishedFigure], year: int, country: str | None = None
+) -> list[str]:
+    """The distinct sources of a round's published figures (of one country), in order."""
+    urls = (
+        f.source_url
+        for f in published
+        if f.round_year == year and f.source_url and country in (None, f.country_code)
+    )
     return list(dict.fromkeys(urls))
