@@ -10,6 +10,7 @@ projector shows, without `event=1`.
 from __future__ import annotations
 
 import base64
+import html
 
 import altair as alt
 import pandas as pd
@@ -41,7 +42,9 @@ header[data-testid="stHeader"] { display: none; }
 .st-key-event-qr { position: fixed; right: 1rem; top: 1rem; z-index: 1000; width: 14.5rem;
   background: #ffffff; border: 2px solid #1f4e79; border-radius: 8px; padding: 0.6rem 0.6rem 1rem; }
 .st-key-event-qr img { width: 100%; image-rendering: pixelated; }
-.st-key-event-qr p { font-size: 0.85rem; margin: 0; line-height: 1.3; overflow-wrap: anywhere; }
+.st-key-event-qr p, .st-key-event-qr pre, .st-key-event-qr [data-testid="stText"] {
+  font-size: 0.85rem; margin: 0; line-height: 1.3; overflow-wrap: anywhere;
+  white-space: pre-wrap; font-family: inherit; }
 </style>
 """
 
@@ -81,9 +84,11 @@ def st_event_frame(url_path: str) -> None:
     link = event_link(root, url_path, st.query_params.to_dict())
     image = base64.b64encode(qr_png(link)).decode("ascii")
     with st.container(key="event-qr"):
-        st.html(f'<img alt="{_("QR code of this view")}" src="data:image/png;base64,{image}">')
+        alt_text = html.escape(_("QR code of this view"), quote=True)
+        st.html(f'<img alt="{alt_text}" src="data:image/png;base64,{image}">')
         st.text(_("Scan to open this view on your phone"))
-        st.caption(link)
+        # The link holds the URL's query: shown as text, never as Markdown.
+        st.text(link)
 
 
 def st_event_ranking(
