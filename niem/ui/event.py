@@ -66,10 +66,9 @@ def _root() -> str:
 def st_event_frame(url_path: str) -> None:
     """The event-mode toggle under every page and, when on, the large type and the QR code."""
     on = is_on()
-    st.toggle(
-        _("Event mode (projector: large type and a QR code of this view)"),
-        key=KEY,
-    )
+    # Containers keyed "screen-only" are left out when a page is printed.
+    with st.container(key="screen-only-event-switch"):
+        st.toggle(_("Event mode (projector: large type and a QR code of this view)"), key=KEY)
     if not on:
         if PARAMETER in st.query_params:
             del st.query_params[PARAMETER]
