@@ -18,7 +18,7 @@ MUTED_TEXT = "#374151"
 NO_DATA_COLOUR = "#6b7280"
 NOT_IN_ROUND_COLOUR = "#e5e7eb"
 # Outlines: every participating country (so light score colours keep their shape), an
-# illustrative figure (dashed), and the reader's own country.
+# illustrative figure (dashed in charts, a double line on the map), and the reader's own country.
 OUTLINE = "#4b5563"
 ILLUSTRATIVE_OUTLINE = TEXT
 FOCUS = "#b93a00"

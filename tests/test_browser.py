@@ -18,8 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
+from niem import maps
 from niem.config import load_settings
 from niem.database import make_engine
 from niem.loading import initialise
@@ -136,26 +137,44 @@ def test_every_page_opens_without_an_error_box(server: str, page: Page, name: st
     assert page.locator("h1").first.inner_text() != ""
 
 
-MAP = '[data-testid="stVegaLiteChart"][aria-label^="Map of Europe"]'
+MAP = '[data-testid="stDeckGlJsonChart"]'
+# Every country of the shipped rounds: the overview's first view is fitted to them.
+NIEM_COUNTRIES = "BG CZ ES FR GR HU IT LT LV NL PL PT RO SE SI".split()
 
 
-def _country_on_the_map(page: Page, name: str) -> Locator:
-    """A country's shape on the map, found by what a screen reader says for it."""
-    return page.locator(f'{MAP} path[aria-label^="{name}:"]').first
+def _point_on_the_map(page: Page, longitude: float, latitude: float) -> tuple[float, float]:
+    """Where on the page the overview's map first draws a place."""
+    framed = set(NIEM_COUNTRIES) | set(maps.FRAME)
+    features = maps.map_features(maps.load_boundaries(), {})
+    view = maps.fitted_view([f for f in features if f["properties"]["code"] in framed])
+    box = page.locator(MAP).bounding_box()
+    assert box is not None
+    scale = 512 * 2**view.zoom
+    x, y = maps._mercator(longitude, latitude)
+    centre_x, centre_y = maps._mercator(view.longitude, view.latitude)
+    return (
+        box["x"] + box["width"] / 2 + (x - centre_x) * scale,
+        box["y"] + box["height"] / 2 + (y - centre_y) * scale,
+    )
 
 
-def test_overview_draws_the_map_with_a_label(server: str, page: Page) -> None:
+SWEDEN = (15.5, 62.5)
+
+
+def test_overview_draws_the_map_with_its_description_beside_it(server: str, page: Page) -> None:
     _open(page, server)
     chart = page.locator(MAP)
     chart.wait_for(timeout=RENDER_TIMEOUT_MS)
     box = chart.bounding_box()
     assert box is not None
-    assert box["width"] > 400 and box["height"] > 400
-    assert chart.get_attribute("role") == "graphics-document"
-    assert _country_on_the_map(page, "Sweden").get_attribute("aria-label") == (
-        "Sweden: 72.5, published figure, source diversitygroup.lt, "
-        "1st of 14 (published rank, source diversitygroup.lt)"
+    assert box["width"] > 400 and box["height"] == maps.MAP_HEIGHT
+    assert page.locator(f"{MAP} canvas").count() >= 1
+    assert page.locator(".niem-map-description").inner_text() == (
+        "Map of Europe coloured by Overall score for the 14 countries of this round. "
+        "Highest Sweden, lowest Hungary. Outlined with a double line, as illustrative: "
+        "Czechia, Spain, Netherlands. The ranking table beside the map lists every figure."
     )
+    assert page.get_by_role("link", name="The map as a table: the ranking").count() == 1
 
 
 def test_a_shared_link_reopens_the_same_view(server: str, page: Page) -> None:
@@ -178,20 +197,50 @@ def test_a_shared_country_link_opens_that_profile(server: str, page: Page) -> No
 
 def test_hovering_a_country_shows_its_score_and_origin(server: str, page: Page) -> None:
     _open(page, server)
-    _country_on_the_map(page, "Sweden").hover()
-    tooltip = page.locator("#vg-tooltip-element")
-    tooltip.get_by_text("72.5").wait_for(timeout=RENDER_TIMEOUT_MS)
-    assert "published figure, source diversitygroup.lt" in tooltip.inner_text()
+    page.locator(MAP).scroll_into_view_if_needed()
+    page.mouse.move(*_point_on_the_map(page, *SWEDEN))
+    tooltip = page.locator(".deck-tooltip")
+    tooltip.get_by_text("72.5", exact=False).wait_for(timeout=RENDER_TIMEOUT_MS)
+    assert tooltip.inner_text().splitlines()[:3] == [
+        "Sweden", "Score: 72.5", "Where it comes from: published figure, source diversitygroup.lt"
+    ]
     page.screenshot(path=str(SCREENSHOTS / "tooltip-sweden.png"))
 
 
 def test_clicking_a_country_on_the_map_opens_its_profile(server: str, page: Page) -> None:
     _open(page, server)
-    _country_on_the_map(page, "Sweden").click()
+    page.locator(MAP).scroll_into_view_if_needed()
+    page.mouse.click(*_point_on_the_map(page, *SWEDEN))
     page.get_by_text("Sweden: Evaluation 2 (2021)").wait_for(timeout=RENDER_TIMEOUT_MS)
     page.screenshot(path=str(SCREENSHOTS / "clicked-sweden.png"))
     assert _errors(page) == []
     assert "country=SE" in page.url
+
+
+def test_clicking_a_country_outside_the_round_leaves_the_map_as_it_was(
+    server: str, page: Page
+) -> None:
+    _open(page, server)
+    page.mouse.click(*_point_on_the_map(page, 10.5, 51.0))  # Germany
+    page.wait_for_timeout(1500)
+    page.wait_for_function(SETTLED, timeout=RENDER_TIMEOUT_MS)
+    assert page.locator("h1").first.inner_text() == "Refugee integration in Europe"
+    # Streamlit would fade every other colour around a selected country, and offer to clear.
+    assert page.get_by_role("button", name="Clear selection").count() == 0
+
+
+def test_the_wheel_over_the_map_scrolls_the_page_and_a_swipe_may_too(
+    server: str, page: Page
+) -> None:
+    page.set_viewport_size({"width": 1440, "height": 700})
+    _open(page, server)
+    page.mouse.move(*_point_on_the_map(page, *SWEDEN))
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(500)
+    main = page.locator('[data-testid="stMain"]')
+    assert main.evaluate("m => m.scrollTop") > 0
+    canvas = page.locator(f"{MAP} canvas").first
+    assert canvas.evaluate("c => getComputedStyle(c).touchAction") == "pan-y"
 
 
 def test_choosing_your_country_outlines_it_and_links_to_its_profile(

@@ -41,7 +41,8 @@ FOLD = 1080
 
 LAYOUT = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
-    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    const charts = [...document.querySelectorAll(
+        '[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"]')]
         .filter(c => c.offsetParent !== null)
         .map(c => Math.round(c.getBoundingClientRect().width));
     const legend = document.querySelector('.niem-legend');

@@ -195,58 +195,125 @@ VALUES = {
 }
 
 
-def test_the_map_colours_scores_and_tells_missing_data_apart() -> None:
-    features = {f["code"]: f for f in maps.map_features(maps.load_boundaries(), VALUES)}
+def _drawn(code: str) -> dict[str, object]:
+    features = maps.map_features(maps.load_boundaries(), VALUES)
     assert len(features) == 53
-    assert features["LV"]["fill"] == palette.score_colour(50.7)
-    assert features["LT"]["fill"] == palette.NO_DATA_COLOUR
-    assert (features["EE"]["fill"], features["EE"]["shown"]) == (
-        palette.NOT_IN_ROUND_COLOUR, "not in this round"
+    return next(f["properties"] for f in features if f["properties"]["code"] == code)
+
+
+def test_the_map_colours_scores_and_tells_missing_data_apart() -> None:
+    assert _drawn("LV")["fill"] == [35, 147, 139, 255]  # viridis at 50.7
+    assert _drawn("LT")["fill"] == [107, 114, 128, 255]  # insufficient data
+    assert (_drawn("EE")["fill"], _drawn("EE")["shown"]) == (
+        [229, 231, 235, 255], "not in this round"
     )
-    assert (features["CZ"]["illustrative"], features["LV"]["focus"]) == (True, True)
 
 
-def test_the_map_needs_nothing_from_elsewhere_and_is_fitted_to_the_niem_countries() -> None:
-    chart = maps.build_map(VALUES, "the overall score", ["LV", "CZ", "LT", "ES", "SE"])
-    spec = chart.to_dict()
-    assert "http" not in json.dumps({k: v for k, v in spec.items() if k != "$schema"})
-    fitted = spec["projection"]["fit"]["features"]
-    assert len(fitted) == 7  # the five, with Finland and Cyprus to frame them
-    countries, dashed, focused = spec["layer"]
-    assert spec["params"][0]["name"] == maps.SELECTION
-    assert spec["params"][0]["views"] == [countries["name"]]
-    assert dashed["mark"]["strokeDash"] == palette.DASH
-    assert [f["code"] for f in dashed["data"]["values"]] == ["CZ"]
-    assert [f["code"] for f in focused["data"]["values"]] == ["LV"]
-    assert spec["description"] == (
+def test_the_map_outlines_participants_illustrative_figures_and_the_focus_apart() -> None:
+    outlines = {code: (_drawn(code)["line"], _drawn(code)["width"])
+                for code in ("LT", "CZ", "LV", "EE")}
+    assert outlines == {
+        "LT": ([75, 85, 99, 255], 1.0),  # participating
+        "CZ": ([17, 24, 39, 255], 4.5),  # illustrative: thick and dark, a white line inside
+        "LV": ([185, 58, 0, 255], 4.5),  # the reader's country, orange
+        "EE": ([0, 0, 0, 0], 0.0),  # not in this round: the border gap only
+    }
+
+
+def test_the_map_tooltip_is_text_with_the_score_and_where_it_comes_from() -> None:
+    assert _drawn("LV")["tooltip"] == (
+        "Latvia\nScore: 50.7\nWhere it comes from: published figure\n"
+        "Rank: 8th of 14 (illustrative)\nCoverage: 118 of 120 indicators have a value"
+    )
+    deck = maps.build_map(VALUES, ["LV"])
+    assert deck._tooltip["text"] == "{tooltip}"
+    assert "html" not in deck._tooltip
+
+
+def test_the_map_needs_nothing_from_elsewhere_and_is_sent_compactly() -> None:
+    text = maps.build_map(VALUES, ["LV", "CZ", "LT", "ES", "SE"]).to_json()
+    spec = json.loads(text)
+    # Streamlit draws no basemap for pydeck's style sentinel; for null it fetches Carto's.
+    assert spec["mapStyle"] == "__MAP_STYLE__"
+    assert "mapProvider" not in spec
+    assert "http" not in text
+    assert "\n " not in text and len(text) < 250_000
+    background, countries, outlines, doubled = spec["layers"]
+    assert (countries["id"], countries["pickable"], countries["stroked"]) == (
+        maps.LAYER_ID, True, False
+    )
+    # Only the round's countries can be hovered or clicked.
+    assert [f["properties"]["code"] for f in countries["data"]["features"]] == ["CZ", "LT", "LV"]
+    assert background["pickable"] is False and len(background["data"]["features"]) == 50
+    assert [f["properties"]["code"] for f in outlines["data"]["features"]] == ["LT", "CZ", "LV"]
+    assert outlines["lineWidthUnits"] == "pixels"
+    assert [f["properties"]["code"] for f in doubled["data"]["features"]] == ["CZ"]
+    assert (doubled["getLineColor"], doubled["getLineWidth"]) == ([255, 255, 255, 255], 1.5)
+
+
+def test_an_illustrative_figure_of_the_readers_country_keeps_its_double_line() -> None:
+    values = {**VALUES, "LV": {**VALUES["LV"], "illustrative": True}}
+    spec = json.loads(maps.build_map(values, ["LV"]).to_json())
+    outlines, doubled = spec["layers"][2:]
+    assert [f["properties"]["code"] for f in outlines["data"]["features"]] == ["LT", "CZ", "LV"]
+    assert [f["properties"]["code"] for f in doubled["data"]["features"]] == ["CZ", "LV"]
+    assert doubled["data"]["features"][1]["properties"]["line"] == [185, 58, 0, 255]
+
+
+def test_a_view_is_fitted_to_the_bounds_of_its_countries() -> None:
+    square = {"geometry": {"type": "Polygon", "coordinates": [
+        [[-10, 35], [30, 35], [30, 70], [-10, 70], [-10, 35]]
+    ]}}
+    # Mercator makes 35-70°N taller than 40° of longitude: the height decides the zoom.
+    assert maps.fitted_view([square]) == maps.View(longitude=10.0, latitude=56.29, zoom=2.38)
+    assert maps.fitted_view([square], width=1000, height=1000).zoom == 3.38
+
+
+def _pixel(view: dict[str, float], longitude: float, latitude: float) -> tuple[float, float]:
+    """Where deck.gl draws a point in a phone-wide map with this first view."""
+    scale = 512 * 2 ** view["zoom"]
+    x, y = maps._mercator(longitude, latitude)
+    centre_x, centre_y = maps._mercator(view["longitude"], view["latitude"])
+    return (x - centre_x) * scale + maps.PHONE_MAP_WIDTH / 2, (
+        (y - centre_y) * scale + maps.MAP_HEIGHT / 2
+    )
+
+
+def test_the_first_view_shows_portugal_to_finland_and_cyprus_on_a_phone() -> None:
+    spec = json.loads(maps.build_map(VALUES, ["LV", "CZ", "LT", "ES", "PT", "SE"]).to_json())
+    view = spec["initialViewState"]
+    for longitude, latitude in ((-9.45, 37.0), (31.5, 70.03), (34.41, 34.6), (4.29, 43.7)):
+        x, y = _pixel(view, longitude, latitude)
+        assert 0 < x < maps.PHONE_MAP_WIDTH and 0 < y < maps.MAP_HEIGHT, (longitude, latitude)
+    # Fitted, not lost in space: Portugal to Cyprus spans most of the phone's width.
+    assert _pixel(view, 34.41, 35)[0] - _pixel(view, -9.45, 35)[0] > 0.8 * maps.PHONE_MAP_WIDTH
+
+
+def test_the_map_says_in_words_what_it_shows() -> None:
+    assert maps.map_description(VALUES, "the overall score") == (
         "Map of Europe coloured by the overall score for the 3 countries of this round. "
-        "Highest Czechia, lowest Latvia. Outlined with dashes, as illustrative: Czechia. "
-        "The ranking table beside the map lists every figure."
+        "Highest Czechia, lowest Latvia. Outlined with a double line, as illustrative: "
+        "Czechia. The ranking table beside the map lists every figure."
     )
-
-
-def test_boundaries_are_wound_the_way_vega_reads_a_country() -> None:
-    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
-    rewound = maps.rewind(square)
-    assert maps._ring_area(rewound["coordinates"][0]) < 0
-    for feature in maps.load_boundaries()["features"]:
-        geometry = feature["geometry"]
-        polygons = geometry["coordinates"]
-        outer = polygons[0] if geometry["type"] == "Polygon" else polygons[0][0]
-        assert maps._ring_area(outer) < 0, feature["properties"]["iso_a2"]
 
 
 def test_a_clicked_country_is_read_from_the_selection_event() -> None:
-    assert maps.selected_country({"selection": {"country": [{"code": "LV"}]}}) == "LV"
-    assert maps.selected_country({"selection": {"country": []}}) is None
+    clicked = {"selection": {"indices": {"countries": [27]}, "objects": {"countries": [
+        {"type": "Feature", "geometry": {}, "properties": {"code": "LV", "name": "Latvia"}}
+    ]}}}
+    assert maps.selected_country(clicked) == "LV"
+    assert maps.selected_country({"selection": {"indices": {}, "objects": {}}}) is None
+    assert maps.selected_country({"selection": {"objects": {"outlines": [clicked]}}}) is None
     assert maps.selected_country(None) is None
 
 
-def test_the_legend_sets_missing_data_apart_from_the_score_scale() -> None:
+def test_the_legend_sets_missing_data_apart_and_says_what_each_outline_means() -> None:
     html = maps.legend_html("Latvia <b>")
     assert html.index('class="niem-scale"') < html.index('class="niem-keys"')
-    assert "insufficient data" in html and "not in this round" in html
-    assert "illustrative figure" in html and "Latvia &lt;b&gt;" in html
+    assert "insufficient data" in html and "not in this round (no outline)" in html
+    assert "illustrative figure (double outline)" in html
+    assert "border:4px double #111827" in html
+    assert "Latvia &lt;b&gt; (orange outline)" in html
 
 
 def test_shipped_boundaries_cover_every_niem_country_with_iso_codes() -> None:

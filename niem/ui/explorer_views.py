@@ -7,6 +7,7 @@ provenance in words); these functions only lay it out.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any
 
 import altair as alt
@@ -122,9 +123,17 @@ def st_map(
 ) -> str | None:
     """The map with its legend and a link to its table; returns the country clicked."""
     frame = {c for r in rounds for c in r.countries}
-    chart = maps.build_map(map_values(figures, round_info, catalogue, focus), what, frame)
-    event = st.altair_chart(chart, width="stretch", on_select="rerun", key="map")
+    values = map_values(figures, round_info, catalogue, focus)
+    event = st.pydeck_chart(
+        maps.build_map(values, frame),
+        height=maps.MAP_HEIGHT,
+        selection_mode="single-object",
+        on_select="rerun",
+        key="map",
+    )
     st.html(maps.legend_html(catalogue.countries.get(focus, focus) if focus else None))
+    # The canvas cannot describe itself: its description is text beside it.
+    st.html(f'<p class="niem-map-description">{escape(maps.map_description(values, what))}</p>')
     st.markdown(f"[{_('The map as a table: the ranking')}](#ranking)")
     return maps.selected_country(event)
 

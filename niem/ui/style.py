@@ -29,6 +29,11 @@ STYLESHEET = f"""
 .niem-keys {{ display: flex; flex-wrap: wrap; gap: 0.4rem 1.4rem; list-style: none;
   padding: 0 !important; margin: 0.8rem 0 0 !important; }}
 .niem-keys li {{ display: flex; align-items: center; gap: 0.45rem; margin: 0; }}
+/* The map's tooltip may reach past the map's edge rather than be cut off by it. */
+[data-testid="stDeckGlJsonChart"] div {{ overflow: visible !important; }}
+/* On a phone, an upward swipe over the map scrolls the page (deck.gl would take it). */
+[data-testid="stDeckGlJsonChart"] * {{ touch-action: pan-y !important; }}
+.niem-map-description {{ color: {MUTED_TEXT}; font-size: 0.875rem; margin: 0; }}
 .niem-swatch {{ display: inline-block; width: 1.6rem; height: 1rem; border: 1px solid transparent;
   box-sizing: border-box; }}
 @media print {{
