@@ -11,7 +11,7 @@ not found".
 
 import streamlit as st
 
-from niem.ui import actions, data, session, style
+from niem.ui import actions, data, event, session, style
 
 st.set_page_config(page_title="NIEM Explorer", page_icon="🗺️", layout="wide")
 with actions.error_edge(stop=True):
@@ -65,4 +65,9 @@ def open_overview() -> None:
 
 overview_alias = st.Page(open_overview, title="Overview", url_path="overview", visibility="hidden")
 with actions.error_edge(stop=True):
-    st.navigation(explore + partners + [overview_alias], position="top").run()
+    page = st.navigation(explore + partners + [overview_alias], position="top")
+    try:
+        page.run()
+    finally:
+        # After the page, so the QR code carries the view the page has just put in the URL.
+        event.st_event_frame(page.url_path)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from niem import explorer
 from niem.i18n import _
-from niem.ui import data, practice_views, urlstate
+from niem.ui import data, practice_views, reports, urlstate
 from niem.ui import explorer_views as views
 
 catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
@@ -18,9 +18,7 @@ if country is None:
     st.info(_("Choose a country to see its profile."))
     st.stop()
 
-profile = explorer.country_profile(
-    results, rounds, round_info.year, country, data.published_facts()
-)
+profile = data.country_profile(round_info.year, country)
 name = catalogue.countries.get(country, country)
 title.title(f"{name}: {round_info.label}")
 title.caption(
@@ -30,6 +28,7 @@ title.caption(
 )
 views.st_illustrative_notice(profile.figures, profile.trend)
 views.st_profile_headline(profile, catalogue)
+reports.st_brief_download(round_info.year, country)
 
 with st.container(key="screen-only-trend"):
     st.header(_("Overall score in every round"))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from niem import explorer
 from niem.i18n import _
-from niem.ui import data, urlstate
+from niem.ui import data, event, reports, urlstate
 from niem.ui import explorer_views as views
 
 catalogue, rounds = data.catalogue(), data.rounds()
@@ -45,4 +45,8 @@ with side:
     views.st_headline(explorer.headline(figures), catalogue)
     title = _("Ranking: {measure}, {round}")
     st.header(title.format(measure=options[measure_key], round=round_info.label), anchor="ranking")
-    views.st_figures_table(figures, catalogue, key="ranking", focus=focus)
+    if event.is_on():
+        event.st_event_ranking(figures, catalogue, options[measure_key], focus)
+    else:
+        views.st_figures_table(figures, catalogue, key="ranking", focus=focus)
+        reports.st_report_download(round_info.year)

@@ -43,6 +43,9 @@ class Settings:
     login_attempts_before_lock: int = 5
     login_lock_minutes: int = 15
     framework_dir: Path = field(default=DATA_DIR / "framework")
+    # The address people outside reach the app at, for the event QR code behind a proxy;
+    # empty means the address the browser used.
+    public_url: str = ""
 
     @property
     def rounds_file(self) -> Path:
@@ -67,6 +70,10 @@ class Settings:
     @property
     def boundaries_file(self) -> Path:
         return self.data_dir / "europe.geojson"
+
+    @property
+    def fonts_dir(self) -> Path:
+        return self.data_dir / "fonts"
 
 
 def _whole_number(name: str, default: int) -> int:
@@ -100,4 +107,5 @@ def load_settings() -> Settings:
             "NIEM_LOGIN_ATTEMPTS", defaults.login_attempts_before_lock
         ),
         login_lock_minutes=_whole_number("NIEM_LOGIN_LOCK_MINUTES", defaults.login_lock_minutes),
+        public_url=os.environ.get("NIEM_PUBLIC_URL", "").strip(),
     )

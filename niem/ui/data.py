@@ -13,6 +13,8 @@ from niem import changes, history, importing, store
 from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
+from niem.explorer import CountryProfile
+from niem.explorer import country_profile as country_profile_of
 from niem.facts import Fact, FactCheck, check_facts
 from niem.models import PublishedFigure
 from niem.results import load_results
@@ -106,6 +108,19 @@ def published_facts() -> list[Fact]:
 def fact_checks() -> list[FactCheck]:
     """Every published fact checked against the current figures."""
     return check_facts(published_facts(), results())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _profile(version: Version, round_year: int, country: str) -> CountryProfile:
+    return country_profile_of(
+        _results(version), _rounds(version), round_year, country, _facts(version)
+    )
+
+
+def country_profile(round_year: int, country: str) -> CountryProfile:
+    """A country's profile, computed once per data version, round and country and shared by
+    every visitor (it is read, never changed)."""
+    return _profile(data_version(), round_year, country)
 
 
 def template(round_year: int, country: str) -> pd.DataFrame:

@@ -6,10 +6,11 @@ provenance in words); these functions only lay it out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
@@ -17,12 +18,13 @@ from pandas.io.formats.style import Styler
 from niem import charts, maps, tables
 from niem.explorer import CountryProfile, Headline, Standing, Stat, map_values
 from niem.facts import FactCheck
-from niem.i18n import _
+from niem.i18n import _, current_language
 from niem.models import PublishedFigure
 from niem.palette import FOCUS
 from niem.provenance import Provenance, Strength
 from niem.store import Catalogue, RoundInfo
 from niem.trends import FLAT_THRESHOLD, RoundChange, direction
+from niem.ui import data
 from niem.ui.downloads import st_download, st_table
 from niem.wording import names_text, score_text, signed_text
 
@@ -199,10 +201,30 @@ def st_profile_headline(profile: CountryProfile, catalogue: Catalogue) -> None:
             st_origin(step["origin_of"])
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _spec(key: tuple[object, ...], _build: Callable[[], alt.TopLevelMixin]) -> dict[str, Any]:
+    return _build().to_dict()
+
+
+def st_chart_once(key: tuple[object, ...], build: Callable[[], alt.TopLevelMixin]) -> None:
+    """A chart built and validated once per `key` (data version, language and what it
+    shows) and drawn from then on for every visitor; for charts with no selection."""
+    st.vega_lite_chart(
+        _spec((data.data_version(), current_language(), *key), build), width="stretch"
+    )
+
+
+def _profile_key(profile: CountryProfile, name: str) -> tuple[object, ...]:
+    year = int(profile.figures["round"].iloc[0]) if len(profile.figures) else 0
+    return (profile.country, year, name)
+
+
 def st_trend(profile: CountryProfile, name: str) -> None:
     """The overall figure in every round the country took part in, as a chart and a table."""
     if profile.trend["score"].notna().sum() > 1:
-        st.altair_chart(charts.trend_chart(profile.trend, name), width="stretch")
+        st_chart_once(
+            ("trend", *_profile_key(profile, name)), lambda: charts.trend_chart(profile.trend, name)
+        )
     st_shown_table(tables.trend_table(profile.trend), "profile_trend", download=None)
 
 
@@ -224,8 +246,12 @@ def st_profile_chart(profile: CountryProfile, catalogue: Catalogue, name: str) -
     if profile.dimensions["score"].isna().all():
         st.info(_("No dimension of this country has enough indicator data in this round."))
         return
-    chart = charts.profile_chart(profile.dimensions, profile.others, catalogue.dimensions, name)
-    st.altair_chart(chart, width="stretch")
+    st_chart_once(
+        ("profile", *_profile_key(profile, name)),
+        lambda: charts.profile_chart(
+            profile.dimensions, profile.others, catalogue.dimensions, name
+        ),
+    )
     st.caption(_("A hollow dot is an illustrative figure; the table below says where each "
                  "comes from."))
 

@@ -43,6 +43,19 @@ def current_practices() -> list[PracticeRecord]:
     return _current(practices_version())
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _gap_links(
+    version: data.Version, practices: tuple[int, str], round_year: int, country: str
+) -> list[practice_tables.GapLink]:
+    return practice_tables.gap_links(data.results(), current_practices(), round_year, country)
+
+
+def gap_links(round_year: int, country: str) -> list[practice_tables.GapLink]:
+    """A country's weakest dimensions and the practices of those doing better, computed once
+    per data version, practices version, round and country for every visitor."""
+    return _gap_links(data.data_version(), practices_version(), round_year, country)
+
+
 def search(text: str, filters: PracticeFilters) -> list[PracticeRecord]:
     """The published practices matching the words and filters, most relevant first."""
     with open_session(data.engine()) as session:
@@ -289,7 +302,7 @@ def st_gap_practices(
     results: pd.DataFrame, round_year: int, country: str, catalogue: Catalogue
 ) -> None:
     """For the country's three weakest dimensions, practices from the countries doing better."""
-    links = practice_tables.gap_links(results, current_practices(), round_year, country)
+    links = gap_links(round_year, country)
     if not links:
         return
     with st.container(key="screen-only-gap-practices"):

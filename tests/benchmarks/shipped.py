@@ -22,6 +22,9 @@ from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.importing import UploadContext, read_upload
 from niem.loading import initialise
+from niem.reports.brief import build_brief
+from niem.reports.report import build_report
+from niem.reports.sources import load_report_data
 from niem.results import load_results
 from tests.benchmarks import REPEATS
 from tests.benchmarks import median_time as timed
@@ -30,6 +33,7 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PAGES, SETTLED, served
 
 PAGE_TARGET_SECONDS = 1.0
 FIRST_LOAD_TARGET_SECONDS = 2.0
+REPORT_TARGET_SECONDS = 30.0
 
 
 # Menu entry, and the start of the heading that shows once that page has drawn.
@@ -102,6 +106,26 @@ def hostile_read_times() -> None:
         print(f"upload {name:<42} {seconds:6.3f} s")
 
 
+def report_times(engine: Engine) -> bool:
+    """The PDFs on the shipped data: print their times; False if a report misses 30 s."""
+    with open_session(engine) as session:
+        data = load_report_data(session)
+    start = time.perf_counter()
+    build_brief(data, 2021, "LV")
+    print(f"reports brief LV 2021 (first)       {time.perf_counter() - start:6.3f} s")
+    seconds = timed(lambda: build_brief(data, 2021, "RO"), repeats=3)
+    print(f"reports brief RO 2021               {seconds:6.3f} s")
+    within = True
+    for year in (2017, 2019, 2021):
+        start = time.perf_counter()
+        build_report(data, year)
+        seconds = time.perf_counter() - start
+        flag = "" if seconds < REPORT_TARGET_SECONDS else "  SLOWER THAN TARGET"
+        within &= not flag
+        print(f"reports comparative report {year}    {seconds:6.3f} s{flag}")
+    return within
+
+
 def first_load(address: str, playwright: Any) -> float:
     """The overview's first load in a fresh browser: navigation until every element is drawn."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -128,6 +152,7 @@ def run() -> tuple[dict[str, Any], list[str]]:
         print(f"figures table (all rounds)        {seconds:6.3f} s")
         sign_in_times(engine)
         hostile_read_times()
+        reports_within = report_times(engine)
         slow = []
         with served(url) as address, sync_playwright() as playwright:
             firsts = [first_load(address, playwright) for _ in range(3)]
@@ -165,4 +190,6 @@ def run() -> tuple[dict[str, Any], list[str]]:
     missed = [f"page {name} from the menu" for name in slow]
     if first > FIRST_LOAD_TARGET_SECONDS:
         missed.append(f"overview first browser load {first:.2f} s > {FIRST_LOAD_TARGET_SECONDS} s")
+    if not reports_within:
+        missed.append(f"a report took longer than {REPORT_TARGET_SECONDS:.0f} s")
     return {"overview_browser_first_s": round(first, 3)}, missed
