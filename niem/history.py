@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from niem.accounts import OPERATOR, Actor, may_see
+from niem.accounts import Actor, may_see
 from niem.errors import UnknownChoice
 from niem.models import Country, Indicator, Revision, RevisionStatus, Round, Score, as_utc
 from niem.store import ScoreValue, by_current_order, score_key, value_fields
@@ -74,7 +74,7 @@ def score_history(
     round_year: int | None = None,
     country: str | None = None,
     indicator: str | None = None,
-    viewer: Actor = OPERATOR,
+    viewer: Actor,
 ) -> list[HistoryEntry]:
     """Every value of the matching scores that the viewer may see, newest first, the current
     one marked."""
@@ -120,7 +120,7 @@ def list_revisions(
     status: str | None = None,
     *,
     author: str | None = None,
-    viewer: Actor = OPERATOR,
+    viewer: Actor,
 ) -> list[RevisionSummary]:
     """The revisions the viewer may see, newest first; optionally of one status or author."""
     if status is not None and status not in set(RevisionStatus):

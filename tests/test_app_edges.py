@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from niem import accounts
+from niem.accounts import OPERATOR
 from niem.config import MB, ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.exporting import to_csv_bytes
@@ -45,8 +46,8 @@ def _prepare(url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     engine = make_engine(url)
     initialise(engine, load_settings(), demo=False)
     with open_session(engine) as session:
-        accounts.add_user(session, "lv", "partner", PASSWORD, ["LV"])
-        accounts.add_user(session, "anna", "coordinator", PASSWORD)
+        accounts.add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
+        accounts.add_user(session, "anna", "coordinator", PASSWORD, by=OPERATOR)
     engine.dispose()
     _use(url, monkeypatch)
     return url
@@ -171,7 +172,7 @@ def test_a_read_only_database_lets_people_sign_in_and_words_what_it_cannot_do(
 def test_a_user_name_shows_as_written(file_store: str, payload: str) -> None:
     engine = make_engine(file_store)
     with open_session(engine) as session:
-        accounts.add_user(session, payload, "coordinator", PASSWORD)
+        accounts.add_user(session, payload, "coordinator", PASSWORD, by=OPERATOR)
     engine.dispose()
     app = sign_in(payload, PASSWORD)
     app = open_page("app_pages/sign-in.py", payload)

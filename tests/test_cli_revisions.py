@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import make_url, text
 
-from niem.accounts import add_user
+from niem.accounts import OPERATOR, add_user
 from niem.cli import cli
 from niem.config import load_settings
 from niem.database import make_engine, open_session
@@ -51,8 +51,8 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     initialise(engine, load_settings())
     with open_session(engine) as session:
-        add_user(session, "partner", "partner", PASSWORD, ["LV"])
-        add_user(session, "coord", "coordinator", PASSWORD)
+        add_user(session, "partner", "partner", PASSWORD, ["LV"], by=OPERATOR)
+        add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
     engine.dispose()
     return path
 
@@ -65,8 +65,8 @@ def prepared_postgres(postgres_server: PostgresServer | None) -> str | None:
     url = postgres_server.initialised(demo=True)
     engine = make_engine(url)
     with open_session(engine) as session:
-        add_user(session, "partner", "partner", PASSWORD, ["LV"])
-        add_user(session, "coord", "coordinator", PASSWORD)
+        add_user(session, "partner", "partner", PASSWORD, ["LV"], by=OPERATOR)
+        add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
     engine.dispose()
     return make_url(url).database
 

@@ -19,7 +19,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from niem import accounts, exporting, revisions, store
-from niem.accounts import Account
+from niem.accounts import OPERATOR, Account
 from niem.changes import revision_diff
 from niem.config import load_settings
 from niem.database import make_engine, open_session
@@ -48,9 +48,13 @@ def _database(folder: Path, *, demo: bool = True) -> tuple[str, Engine]:
     engine = make_engine(url)
     initialise(engine, load_settings(), demo=demo)
     with open_session(engine) as session:
-        accounts.add_user(session, "providus", "partner", PASSWORDS["providus"], ["LV"])
-        accounts.add_user(session, "lt-partner", "partner", PASSWORDS["lt-partner"], ["LT"])
-        accounts.add_user(session, "anna", "coordinator", PASSWORDS["anna"])
+        accounts.add_user(
+            session, "providus", "partner", PASSWORDS["providus"], ["LV"], by=OPERATOR
+        )
+        accounts.add_user(
+            session, "lt-partner", "partner", PASSWORDS["lt-partner"], ["LT"], by=OPERATOR
+        )
+        accounts.add_user(session, "anna", "coordinator", PASSWORDS["anna"], by=OPERATOR)
     return url, engine
 
 
@@ -337,7 +341,7 @@ def test_table_edits_take_the_same_checks_and_land_as_an_edit(fresh: Engine) -> 
         None,
     )
     with open_session(fresh) as session:
-        changes = revision_diff(session, revision.id or 0)
+        changes = revision_diff(session, revision.id or 0, viewer=OPERATOR)
     assert [(c.indicator, c.after, c.after_note) for c in changes] == [
         ("MAI-L-01", 95.0, ""),
         ("MAI-L-02", None, "=HYPERLINK(x)"),
@@ -489,9 +493,7 @@ def test_the_coordinator_adds_and_disables_an_account(fresh: Engine) -> None:
 
     partner = open_page("app_pages/submit.py", "providus")
     assert not partner.exception
-    assert [e.value for e in partner.error] == [
-        "This account is disabled; ask the coordinator."
-    ]
+    assert [e.value for e in partner.error] == ["This account is disabled; ask the coordinator."]
     assert partner.info[0].value == "Sign in to submit scores."
 
 

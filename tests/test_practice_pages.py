@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from niem import accounts, practices
+from niem.accounts import OPERATOR
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.loading import initialise
@@ -28,8 +29,8 @@ def _database(folder: Path, *, demo: bool = True) -> tuple[str, Engine]:
     engine = make_engine(url)
     initialise(engine, load_settings(), demo=demo)
     with open_session(engine) as session:
-        accounts.add_user(session, "providus", "partner", "latvija-2021", ["LV"])
-        accounts.add_user(session, "anna", "coordinator", "coordinate-21")
+        accounts.add_user(session, "providus", "partner", "latvija-2021", ["LV"], by=OPERATOR)
+        accounts.add_user(session, "anna", "coordinator", "coordinate-21", by=OPERATOR)
     return url, engine
 
 
@@ -242,8 +243,7 @@ def test_a_partner_submits_a_practice_with_the_form_and_the_coordinator_publishe
 
     page = open_page("app_pages/practices.py", practice=str(published.practice_id))
     assert titles(page) == [
-        "**Sign in again** [here](https://evil.example) "
-        "&lt;img src=x onerror=alert(1)&gt;"
+        "**Sign in again** [here](https://evil.example) &lt;img src=x onerror=alert(1)&gt;"
     ]
     assert "Palīdz atrast dzīvokli. *Not bold*" in [t.value for t in page.text]
     assert not any("evil.example" in m.value for m in page.markdown)

@@ -181,7 +181,7 @@ def list_revisions(status: str | None) -> None:
 def diff(revision_id: int) -> None:
     """What a revision changes: each score before and after."""
     with store_session() as session:
-        diffs = changes.revision_diff(session, revision_id)
+        diffs = changes.revision_diff(session, revision_id, viewer=OPERATOR)
     rows = [
         [
             f"{c.round_year} {c.country} {c.indicator}",
@@ -251,7 +251,7 @@ def rollback(revision_id: int, user_name: str) -> None:
     with store_session() as session:
         account = accounts.load_account(session, user_name)
         revision = revisions.rollback(session, revision_id, user=account)
-        restored = len(changes.revision_diff(session, revision.id or 0))
+        restored = len(changes.revision_diff(session, revision.id or 0, viewer=OPERATOR))
     echo(
         f"Revision {revision.id} rolls back revision {revision_id}: "
         f"{plural(restored, 'score')} restored."
