@@ -51,6 +51,10 @@ MANAGING = {
     ),
     "list": lambda session, by: accounts.list_users(session, by=by),
     "disable": lambda session, by: account_admin.disable_user(session, "lt", by=by),
+    "enable": lambda session, by: account_admin.enable_user(session, "lt", by=by),
+    "reset": lambda session, by: account_admin.reset_password(session, "lt", by=by),
+    "countries": lambda session, by: account_admin.set_countries(session, "lt", ["EE"], by=by),
+    "log": lambda session, by: account_admin.account_log(session, by=by),
 }
 
 
