@@ -16,7 +16,7 @@ from niem.facts import FactCheck
 from niem.history import HistoryEntry, RevisionSummary
 from niem.i18n import _
 from niem.importing import Problem, problems_table
-from niem.models import PublishedFigure
+from niem.models import AccountEvent, PublishedFigure
 from niem.store import Catalogue, RoundInfo
 from niem.wording import (
     HOW_SUBMITTED,
@@ -390,5 +390,18 @@ def accounts_table(users: Sequence[Account], catalogue: Catalogue) -> pd.DataFra
                 for u in users
             ],
             "Can sign in": ["no, disabled" if u.disabled else "yes" for u in users],
+        }
+    )
+
+
+def account_log_table(events: Sequence[AccountEvent]) -> pd.DataFrame:
+    """The account log as shown: when, who acted, on which account, what was done."""
+    return pd.DataFrame(
+        {
+            _("When"): [moment_text(e.at) for e in events],
+            _("By"): [e.actor for e in events],
+            _("Account"): [e.account for e in events],
+            _("What"): [e.action for e in events],
+            _("Detail"): [e.detail for e in events],
         }
     )

@@ -16,7 +16,7 @@ from niem.accounts import OPERATOR
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.loading import initialise
-from tests.conftest import table_rows
+from tests.conftest import session_token, table_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "uploads" / "practices"
@@ -66,8 +66,7 @@ def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
 def open_page(page: str, user: str | None = None, **params: str) -> AppTest:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     if user is not None:
-        with open_session(make_engine(load_settings().database_url)) as session:
-            app.session_state["account"] = accounts.load_account(session, user)
+        app.session_state["session_token"] = session_token(user)
     for key, value in params.items():
         app.query_params[key] = value
     app.switch_page(page)
@@ -250,8 +249,8 @@ def test_a_partner_submits_a_practice_with_the_form_and_the_coordinator_publishe
 
 
 def test_a_file_with_problems_is_reported_and_nothing_is_written(fresh: Engine) -> None:
-    before = table_rows(fresh)
     app = open_page("app_pages/practices.py", "providus")
+    before = table_rows(fresh)
     data = (CORPUS / "bad-link-scheme.csv").read_bytes()
     app.file_uploader(key="practice_upload").upload("bad.csv", data, "text/csv").run()
     assert not app.exception
