@@ -144,11 +144,17 @@ def test_a_partner_upload_is_approved_and_shown(server: str, page: Page, tmp_pat
     _shoot(page, "partner-submitted.png")
     assert _errors(page) == []
 
+    # The partner signs out (the session now survives a reload) and the coordinator signs in.
+    page.goto(f"{server}/sign-in")
+    page.get_by_role("button", name="Sign out").click()
     _sign_in(page, server, "anna")
     _go(page, "Review")
     chosen = page.get_by_role("combobox", name="Revision").input_value()
     assert chosen.startswith("Revision 2 by providus")
+    page.get_by_text("What it does to the figures").wait_for(timeout=RENDER_TIMEOUT_MS)
     _shoot(page, "coordinator-review.png")
+    page.get_by_text("Yes, publish this 1 value").click()
+    _settle(page)
     page.get_by_role("button", name="Approve and publish").click()
     page.get_by_text("Revision 2 is published").wait_for(timeout=RENDER_TIMEOUT_MS)
     assert _errors(page) == []

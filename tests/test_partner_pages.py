@@ -294,6 +294,12 @@ def test_a_partner_upload_is_previewed_then_pending_then_approved_and_shown(
     assert review.selectbox(key="revision").value == 2
     diff = table(review, "Note before")
     assert diff[["Indicator", "Before", "After"]].values.tolist() == [["MAI-I-03", "59", "92"]]
+    effect = table(review, "Rank before")
+    assert effect["Figure"].tolist()[0] == "Mainstreaming × Implementation and collaboration"
+    assert effect["Figure"].tolist()[-1] == "Overall"
+    assert review.button(key="approve").disabled
+    assert review.checkbox(key="confirm_publish_2").label == "Yes, publish this 1 value"
+    review.checkbox(key="confirm_publish_2").check().run()
     review.button(key="approve").click().run()
     assert not review.exception
     assert "Revision 2 is published: every page now shows its values." in texts(review)
@@ -407,6 +413,7 @@ def test_approving_over_a_newer_value_asks_for_confirmation(fresh: Engine) -> No
     )
     diff, conflicts = [d.value for d in review.dataframe if "Note before" in d.value.columns]
     assert conflicts[["Indicator", "Before", "After"]].values.tolist() == [["MAI-I-03", "20", "10"]]
+    review.checkbox(key="confirm_publish_2").check().run()
     assert review.button(key="approve").disabled
     review.checkbox(key="confirm_conflicts_2").check().run()
     review.button(key="approve").click().run()

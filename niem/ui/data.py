@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
-from niem import changes, history, importing, store
+from niem import changes, effects, history, importing, store
 from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
@@ -156,6 +156,12 @@ def revision_changes(revision_id: int, viewer: Account | None) -> list[changes.C
     """Each score the revision sets, before and after (the pages offer only visible ones)."""
     with open_session(engine()) as session:
         return changes.revision_diff(session, revision_id, viewer=viewer)
+
+
+def revision_effect(revision_id: int, viewer: Account | None) -> list[effects.FigureEffect]:
+    """Each figure the revision moves, before and after, with the rank; nothing is written."""
+    with open_session(engine()) as session:
+        return effects.revision_effect(session, revision_id, viewer=viewer)
 
 
 def score_history(
