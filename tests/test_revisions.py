@@ -592,7 +592,7 @@ def test_history_names_an_unknown_filter(
     session: Session, filters: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(UnknownChoice) as unknown:
-        score_history(session, **filters)
+        score_history(session, **filters, viewer=OPERATOR)
     assert str(unknown.value) == message
 
 
