@@ -80,6 +80,7 @@ class Action(StrEnum):
     VIEW_PENDING = "view_pending"
     SUBMIT_PRACTICE = "submit_practice"
     REVIEW_PRACTICE = "review_practice"
+    MANAGE_ROUNDS = "manage_rounds"
 
 
 ACTION_WORDS = {
@@ -94,6 +95,7 @@ ACTION_WORDS = {
     Action.VIEW_PENDING: "see unpublished revisions",
     Action.SUBMIT_PRACTICE: "submit practices",
     Action.REVIEW_PRACTICE: "publish or return practices",
+    Action.MANAGE_ROUNDS: "open rounds and add countries to them",
 }
 COORDINATOR_ONLY = frozenset(
     {
@@ -103,6 +105,7 @@ COORDINATOR_ONLY = frozenset(
         Action.PUBLISH_DIRECTLY,
         Action.MANAGE_USERS,
         Action.REVIEW_PRACTICE,
+        Action.MANAGE_ROUNDS,
     }
 )
 # Actions a partner may take only for its own countries.
