@@ -6,6 +6,7 @@ from niem import explorer
 from niem.i18n import _
 from niem.ui import data, practice_views, urlstate
 from niem.ui import explorer_views as views
+from niem.wording import round_caption
 
 catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
 
@@ -23,11 +24,7 @@ profile = explorer.country_profile(
 )
 name = catalogue.countries.get(country, country)
 title.title(f"{name}: {round_info.label}")
-title.caption(
-    _("Situation as of {situation}; published {published}.").format(
-        situation=round_info.situation, published=round_info.published
-    )
-)
+title.caption(round_caption(round_info))
 views.st_illustrative_notice(profile.figures, profile.trend)
 views.st_profile_headline(profile, catalogue)
 

@@ -68,7 +68,8 @@ def st_account_changes(account: Account, users: Sequence[Account], catalogue: Ca
             one_time = actions.reset_password(account, chosen.name)
             if one_time is not None:
                 st.success(_("One-time password (tell it to the person privately):"))
-                st.code(one_time, language=None)
+                # Plain text, so that no character of it is read as Markdown.
+                st.text(one_time)
     with enable:
         st.subheader(_("Enable again"))
         if not chosen.disabled:
