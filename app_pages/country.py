@@ -4,7 +4,7 @@ import streamlit as st
 
 from niem import explorer
 from niem.i18n import _
-from niem.ui import data, practice_views, urlstate
+from niem.ui import data, practice_views, urlstate, whatif_views
 from niem.ui import explorer_views as views
 from niem.wording import round_caption
 
@@ -41,6 +41,7 @@ with weak:
     st.subheader(_("Weakest"))
     views.st_dimension_list(profile.weakest, catalogue)
 views.st_profile_chart(profile, catalogue, name)
+whatif_views.st_what_if(results, data.framework(), catalogue, round_info, country)
 practice_views.st_gap_practices(results, round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
     views.st_profile_table(profile, catalogue, key="profile_dimensions")

@@ -132,3 +132,56 @@ def revision_effect(session: Session, revision_id: int, *, viewer: Actor) -> lis
     current = {key: value.value for key, value in published_values(session).items()}
     rounds = {r.year: r.countries for r in load_rounds(session)}
     return changes_effect(load_framework(session), rounds, current, changes)
+
+
+# A what-if scenario travels in the URL as "MAI-L-01:80,EDU-P-02:-" ("-": no data).
+MAX_SCENARIO_VALUES = 40
+MAX_SCENARIO_CHARACTERS = 1200
+
+
+def encode_scenario(scenario: Mapping[str, float | None]) -> str:
+    """The scenario as its compact URL form, codes in order."""
+    return ",".join(
+        f"{code}:{'-' if value is None else f'{value:g}'}"
+        for code, value in sorted(scenario.items())
+    )
+
+
+def decode_scenario(text: str, indicators: Iterable[str]) -> dict[str, float | None]:
+    """The scenario a URL holds; an unknown or repeated code, a value outside 0-100, too many
+    values or too long a text make it empty, as any URL input not understood is ignored."""
+    known = set(indicators)
+    if not text or len(text) > MAX_SCENARIO_CHARACTERS:
+        return {}
+    parts = text.split(",")
+    if len(parts) > MAX_SCENARIO_VALUES:
+        return {}
+    scenario: dict[str, float | None] = {}
+    for part in parts:
+        code, _colon, raw = part.partition(":")
+        if code not in known or code in scenario:
+            return {}
+        if raw == "-":
+            scenario[code] = None
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            return {}
+        if not 0 <= value <= 100 or raw.strip() != raw:
+            return {}
+        scenario[code] = value
+    return scenario
+
+
+def what_if(
+    framework: Framework,
+    round_year: int,
+    values: Mapping[str, Values],
+    country: str,
+    scenario: Mapping[str, float | None],
+) -> list[FigureEffect]:
+    """Each figure of the country that the scenario moves, current -> what if, with ranks."""
+    if not scenario:
+        return []
+    return figure_effects(framework, round_year, values, {country: scenario})

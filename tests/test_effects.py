@@ -81,3 +81,24 @@ def test_the_effect_of_a_pending_revision_writes_nothing(engine: Engine) -> None
     assert (cell.level, cell.code) == ("cell", "building_bridges.implementation")
     assert cell.after is not None and cell.before is not None and cell.after > cell.before
     assert cell.ranked == 14
+
+
+def test_a_what_if_scenario_moves_the_figures_as_a_revision_would() -> None:
+    moved = effects.what_if(FRAMEWORK, 2021, VALUES, "LV", {"I1": 100.0})
+    assert moved == effects.figure_effects(FRAMEWORK, 2021, VALUES, {"LV": {"I1": 100.0}})
+    assert effects.what_if(FRAMEWORK, 2021, VALUES, "LV", {}) == []
+
+
+def test_a_scenario_travels_in_a_compact_url_form_and_back() -> None:
+    scenario = {"I3": 12.5, "I1": 100.0, "I2": None}
+    text = effects.encode_scenario(scenario)
+    assert text == "I1:100,I2:-,I3:12.5"
+    assert effects.decode_scenario(text, ["I1", "I2", "I3"]) == scenario
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I9:50", "I1:101", "I1:-1", "I1:abc", "I1: 5", "I1:50," * 41, "I1:" + "1" * 1300, "I1"],
+)
+def test_a_scenario_not_understood_is_ignored(text: str) -> None:
+    assert effects.decode_scenario(text, ["I1", "I2"]) == {}

@@ -14,6 +14,7 @@ from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.facts import Fact, FactCheck, check_facts
+from niem.methodology import Framework
 from niem.models import PublishedFigure
 from niem.results import load_results
 from niem.store import Catalogue, RoundInfo
@@ -70,6 +71,17 @@ def _template(version: Version, round_year: int, country: str) -> pd.DataFrame:
         return build_template(
             store.load_catalogue(session), store.load_current_scores(session), round_year, country
         )
+
+
+@st.cache_data(show_spinner=False)
+def _framework(version: Version) -> Framework:
+    with open_session(engine()) as session:
+        return store.load_framework(session)
+
+
+def framework() -> Framework:
+    """The shape figures are aggregated over, cached per data version."""
+    return _framework(data_version())
 
 
 def results() -> pd.DataFrame:
