@@ -64,6 +64,7 @@ ALLOWED = {
     # Partners submit practices for their own countries; only the coordinator reviews them.
     Action.SUBMIT_PRACTICE: {"partner", *COORDINATORS},
     Action.REVIEW_PRACTICE: COORDINATORS,
+    Action.MANAGE_ROUNDS: COORDINATORS,
 }
 
 
