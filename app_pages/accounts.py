@@ -5,7 +5,7 @@ import streamlit as st
 from niem import tables
 from niem.i18n import _
 from niem.models import Role
-from niem.ui import actions, data, session
+from niem.ui import account_views, actions, data, session
 from niem.wording import country_label
 
 account = session.require_account("manage accounts")
@@ -46,14 +46,18 @@ if adding and (added := actions.add_account(account, name, role, password, count
         del st.session_state[key]
     session.rerun_with_message("accounts", _("The account is added."))
 
+account_views.st_account_changes(account, users, catalogue)
+
 st.header("Disable an account")
 st.write("A disabled account can no longer sign in or act; what it submitted stays.")
 others = [u.name for u in users if not u.disabled and u.name != account.name]
 if not others:
     st.info("There is no other active account.")
-    st.stop()
-chosen = st.selectbox("Account", others, key="disable_name")
-if st.button(_("Disable this account"), key="disable") and actions.disable_account(
-    account, chosen
-):
-    session.rerun_with_message("accounts", _("The account is disabled."))
+else:
+    chosen = st.selectbox("Account", others, key="disable_name")
+    if st.button(_("Disable this account"), key="disable") and actions.disable_account(
+        account, chosen
+    ):
+        session.rerun_with_message("accounts", _("The account is disabled."))
+
+account_views.st_account_log(account)

@@ -4,8 +4,9 @@ import streamlit as st
 
 from niem import explorer
 from niem.i18n import _
-from niem.ui import data, practice_views, reports, urlstate
+from niem.ui import data, practice_views, reports, urlstate, whatif_views
 from niem.ui import explorer_views as views
+from niem.wording import round_caption
 
 catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
 
@@ -21,11 +22,7 @@ if country is None:
 profile = data.country_profile(round_info.year, country)
 name = catalogue.countries.get(country, country)
 title.title(f"{name}: {round_info.label}")
-title.caption(
-    _("Situation as of {situation}; published {published}.").format(
-        situation=round_info.situation, published=round_info.published
-    )
-)
+title.caption(round_caption(round_info))
 views.st_illustrative_notice(profile.figures, profile.trend)
 views.st_profile_headline(profile, catalogue)
 reports.st_brief_download(round_info.year, country)
@@ -43,6 +40,7 @@ with weak:
     st.subheader(_("Weakest"))
     views.st_dimension_list(profile.weakest, catalogue)
 views.st_profile_chart(profile, catalogue, name)
+whatif_views.st_what_if(results, data.framework(), catalogue, round_info, country)
 practice_views.st_gap_practices(results, round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
     views.st_profile_table(profile, catalogue, key="profile_dimensions")

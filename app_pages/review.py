@@ -3,6 +3,7 @@
 import streamlit as st
 
 from niem.changes import conflicting
+from niem.i18n import ngettext
 from niem.models import RevisionStatus
 from niem.ui import actions, data, practice_partner_views, session
 from niem.ui import partner_views as views
@@ -46,6 +47,7 @@ views.st_revision_details(by_id[chosen])
 st.subheader("What it changes")
 changes = data.revision_changes(chosen, account)
 views.st_changes(changes, catalogue, key=f"changes_{chosen}")
+views.st_effect(data.revision_effect(chosen, account), catalogue, key=f"effect_{chosen}")
 
 if account.is_coordinator:
     conflicts = conflicting(changes)
@@ -58,11 +60,17 @@ if account.is_coordinator:
     approving, rejecting = st.columns(2)
     with approving:
         st.subheader("Approve")
+        publishing = st.checkbox(
+            ngettext(
+                "Yes, publish this {count} value", "Yes, publish these {count} values", len(changes)
+            ).format(count=len(changes)),
+            key=f"confirm_publish_{chosen}",
+        )
         if st.button(
             "Approve and publish",
             type="primary",
             key="approve",
-            disabled=bool(conflicts) and not confirmed,
+            disabled=not publishing or (bool(conflicts) and not confirmed),
         ) and actions.approve(chosen, account, confirm_conflicts=confirmed):
             session.rerun_with_message(
                 "review", f"Revision {chosen} is published: every page now shows its values."

@@ -19,7 +19,7 @@ import hmac
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
@@ -32,7 +32,17 @@ from niem.countries import resolve_country
 from niem.database import write_transaction
 from niem.errors import NiemError, PermissionDenied, UnknownChoice
 from niem.i18n import _
-from niem.models import Country, RevisionStatus, Role, User, UserCountry, as_utc, utc_now
+from niem.models import (
+    AccountEvent,
+    Country,
+    OneTimePassword,
+    RevisionStatus,
+    Role,
+    User,
+    UserCountry,
+    as_utc,
+    utc_now,
+)
 from niem.text import check_plain, invisible_character
 
 SCRYPT_N = 2**14
@@ -70,6 +80,7 @@ class Action(StrEnum):
     VIEW_PENDING = "view_pending"
     SUBMIT_PRACTICE = "submit_practice"
     REVIEW_PRACTICE = "review_practice"
+    MANAGE_ROUNDS = "manage_rounds"
 
 
 ACTION_WORDS = {
@@ -84,6 +95,7 @@ ACTION_WORDS = {
     Action.VIEW_PENDING: "see unpublished revisions",
     Action.SUBMIT_PRACTICE: "submit practices",
     Action.REVIEW_PRACTICE: "publish or return practices",
+    Action.MANAGE_ROUNDS: "open rounds and add countries to them",
 }
 COORDINATOR_ONLY = frozenset(
     {
@@ -93,6 +105,7 @@ COORDINATOR_ONLY = frozenset(
         Action.PUBLISH_DIRECTLY,
         Action.MANAGE_USERS,
         Action.REVIEW_PRACTICE,
+        Action.MANAGE_ROUNDS,
     }
 )
 # Actions a partner may take only for its own countries.
@@ -107,6 +120,8 @@ class Account:
     role: str
     countries: tuple[str, ...] = ()
     disabled: bool = False
+    # Set after a reset: the one-time password must be replaced before anything else.
+    must_change_password: bool = False
 
     @property
     def is_coordinator(self) -> bool:
@@ -256,6 +271,15 @@ def login_failed_message(attempts_before_lock: int, lock_minutes: int) -> str:
     ).format(attempts=attempts_before_lock, minutes=lock_minutes)
 
 
+def check_new_password(password: str) -> None:
+    """Refuse a password that is too short, only spaces, or holds control characters."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise NiemError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if not password.strip():
+        raise NiemError(_("the password cannot be only spaces; choose one with letters or digits"))
+    check_plain(password, _("the password"), multiline=False)
+
+
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
     """A salted scrypt hash as `scrypt$n$r$p$salt$hash` (base64 parts)."""
     salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
@@ -302,6 +326,18 @@ def _countries_of(session: Session, name: str) -> list[str]:
     )
 
 
+def known_countries(session: Session, countries: Iterable[str]) -> list[str]:
+    """The ISO codes of the countries named, each once; UnknownChoice for one not in the store."""
+    codes: list[str] = []
+    for text in countries:
+        code = resolve_country(text)
+        if code is None or session.get(Country, code) is None:
+            raise UnknownChoice(f"unknown country {text!r}; use an ISO code such as LV")
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
 def add_user(
     session: Session,
     name: str,
@@ -309,7 +345,7 @@ def add_user(
     password: str,
     countries: Iterable[str] = (),
     *,
-    by: Actor = OPERATOR,
+    by: Actor,
 ) -> Account:
     """Create an account, if `by` may manage accounts; partners need at least one country."""
     check(session, by, Action.MANAGE_USERS)
@@ -318,22 +354,12 @@ def add_user(
         raise UnknownChoice(
             f"unknown role {role!r}; choose partner or coordinator (viewers need no account)"
         )
-    codes: list[str] = []
-    for text in countries:
-        code = resolve_country(text)
-        if code is None or session.get(Country, code) is None:
-            raise UnknownChoice(f"unknown country {text!r}; use an ISO code such as LV")
-        if code not in codes:
-            codes.append(code)
+    codes = known_countries(session, countries)
     if role == Role.PARTNER and not codes:
         raise NiemError("a partner account needs at least one country")
     if role == Role.COORDINATOR and codes:
         raise NiemError("a coordinator may edit every country; give no countries")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise NiemError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-    if not password.strip():
-        raise NiemError(_("the password cannot be only spaces; choose one with letters or digits"))
-    check_plain(password, _("the password"), multiline=False)
+    check_new_password(password)
     if find_user(session, name) is not None:
         # Names equal but for case or width are one name: the message does not repeat it.
         raise NiemError(_("a user of that name already exists (names ignore case and width)"))
@@ -343,12 +369,23 @@ def add_user(
         session.add(user)
         session.flush()
         session.add_all(UserCountry(user_name=name, country_code=code) for code in codes)
+        log_event(session, by, name, "added", f"{role} {' '.join(codes)}".strip())
 
     write_transaction(session, write)
     return _account(user, codes)
 
 
-def list_users(session: Session, *, by: Actor = OPERATOR) -> list[Account]:
+def actor_name(actor: Actor) -> str:
+    """How the account log names whoever acted."""
+    return actor.name if isinstance(actor, Account) else "operator" if actor else "visitor"
+
+
+def log_event(session: Session, by: Actor, account: str, action: str, detail: str = "") -> None:
+    """Add a line to the account log, inside the write that does the action."""
+    session.add(AccountEvent(actor=actor_name(by), account=account, action=action, detail=detail))
+
+
+def list_users(session: Session, *, by: Actor) -> list[Account]:
     """Every account, by name, with its countries, if `by` may manage accounts."""
     check(session, by, Action.MANAGE_USERS)
     users = session.exec(select(User).order_by(col(User.name))).all()
@@ -378,21 +415,12 @@ def current_account(session: Session, user: Account | None) -> Account | None:
     account = _account(stored, _countries_of(session, user.name))
     if account.disabled:
         raise PermissionDenied(DISABLED)
-    return account
+    return replace(account, must_change_password=has_one_time_password(session, stored.name))
 
 
-def disable_user(session: Session, name: str, *, by: Actor = OPERATOR) -> Account:
-    """Stop an account from logging in or acting, if `by` may manage accounts; revisions stay."""
-    check(session, by, Action.MANAGE_USERS)
-    account = load_account(session, name)
-
-    write_transaction(
-        session,
-        lambda: session.execute(
-            update(User).where(col(User.name) == account.name).values(disabled=True)
-        ),
-    )
-    return Account(account.name, account.role, account.countries, True)
+def has_one_time_password(session: Session, name: str) -> bool:
+    """Whether the account signs in with a reset password it has yet to replace."""
+    return session.get(OneTimePassword, name) is not None
 
 
 def authenticate(
@@ -431,7 +459,10 @@ def authenticate(
 
         if write_transaction(session, reset) != 1:
             raise LoginFailed(login_failed_message(attempts_before_lock, lock_minutes))
-    return _account(user, _countries_of(session, user.name))
+    return replace(
+        _account(user, _countries_of(session, user.name)),
+        must_change_password=has_one_time_password(session, user.name),
+    )
 
 
 def _unlocked(now: datetime) -> ColumnElement[bool]:

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from niem.accounts import OPERATOR, Actor, authorize_seeing
+from niem.accounts import Actor, authorize_seeing
 from niem.errors import UnknownChoice
 from niem.illustrative import SOURCE as ILLUSTRATIVE_SOURCE
 from niem.importing import UploadRow
@@ -191,7 +191,7 @@ def keys_of(scores: Iterable[Score]) -> list[Key]:
     return [score_key(s) for s in scores]
 
 
-def revision_diff(session: Session, revision_id: int, *, viewer: Actor = OPERATOR) -> list[Change]:
+def revision_diff(session: Session, revision_id: int, *, viewer: Actor) -> list[Change]:
     """Each score the revision sets, before and after, if the viewer may see the revision.
 
     "Before" is the value current just before the revision was published, or the value current

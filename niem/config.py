@@ -42,6 +42,13 @@ class Settings:
     upload_limits: ReadLimits = field(default_factory=ReadLimits)
     login_attempts_before_lock: int = 5
     login_lock_minutes: int = 15
+    # A signed-in session ends after this long without a request, and this long after sign-in.
+    session_idle_minutes: int = 120
+    session_hours: int = 72
+    # Signs session cookies; when empty, one generated once is kept in the database.
+    cookie_secret: str = ""
+    # Mark the session cookie Secure (HTTPS only): set it behind a TLS proxy.
+    cookie_secure: bool = False
     framework_dir: Path = field(default=DATA_DIR / "framework")
     # The address people outside reach the app at, for the event QR code behind a proxy;
     # empty means the address the browser used.
@@ -108,4 +115,10 @@ def load_settings() -> Settings:
         ),
         login_lock_minutes=_whole_number("NIEM_LOGIN_LOCK_MINUTES", defaults.login_lock_minutes),
         public_url=os.environ.get("NIEM_PUBLIC_URL", "").strip(),
+        session_idle_minutes=_whole_number(
+            "NIEM_SESSION_IDLE_MINUTES", defaults.session_idle_minutes
+        ),
+        session_hours=_whole_number("NIEM_SESSION_HOURS", defaults.session_hours),
+        cookie_secret=os.environ.get("NIEM_COOKIE_SECRET", ""),
+        cookie_secure=os.environ.get("NIEM_COOKIE_SECURE", "") in ("1", "true", "yes"),
     )

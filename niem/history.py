@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from niem.accounts import OPERATOR, Actor, may_see
+from niem.accounts import Actor, may_see
 from niem.errors import UnknownChoice
 from niem.models import (
     Country,
@@ -83,7 +83,7 @@ def score_history(
     round_year: int | None = None,
     country: str | None = None,
     indicator: str | None = None,
-    viewer: Actor = OPERATOR,
+    viewer: Actor,
     limit: int | None = None,
 ) -> list[HistoryEntry]:
     """Every value of the matching scores that the viewer may see, newest first, the current
@@ -135,7 +135,7 @@ def list_revisions(
     status: str | None = None,
     *,
     author: str | None = None,
-    viewer: Actor = OPERATOR,
+    viewer: Actor,
     ids: Iterable[int] | None = None,
 ) -> list[RevisionSummary]:
     """The revisions the viewer may see, newest first; optionally of one status or author, or

@@ -13,6 +13,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,10 @@ KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + ORIENTATION_COLUMNS
 SCORE_HINT = "enter a score from 0 to 100, or leave it empty for no data"
 # Columns read only to orient the reader: what a cell there holds is never a problem.
 IGNORED_CONTENT = ("title", "dimension", "step")
+# Mistyped indicator codes get the nearest codes suggested, for this many different ones.
+MAX_SUGGESTED = 50
+MAX_SUGGESTED_LENGTH = 40
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -251,6 +256,7 @@ class _RowChecker:
         self.country_codes: dict[str, str | None] = {}
         self.rounds = ", ".join(str(year) for year in sorted(context.rounds))
         self.indicators = {code.upper(): code for code in context.indicators}
+        self.suggested: dict[str, str] = {}
         self.example_indicator = next(
             (code for code, scored in context.indicators.items() if scored), "MAI-L-01"
         )
@@ -407,6 +413,19 @@ class _RowChecker:
             )
         return code if known else None
 
+    def nearest_codes(self, text: str) -> str:
+        """The known codes closest to a mistyped one ('EDU-P-01 or EDU-P-03'), or ''.
+
+        Worked out for the first MAX_SUGGESTED different codes only, so that a file of ten
+        thousand unknown codes costs no more than a few dozen comparisons with the list.
+        """
+        if text not in self.suggested:
+            if len(self.suggested) >= MAX_SUGGESTED or len(text) > MAX_SUGGESTED_LENGTH:
+                return ""
+            near = difflib.get_close_matches(text, list(self.indicators), n=3, cutoff=0.75)
+            self.suggested[text] = " or ".join(self.indicators[c] for c in near)
+        return self.suggested[text]
+
     def indicator(self, number: int, cells: list[object]) -> str | None:
         if self.skipped(cells, "indicator"):
             return None
@@ -418,7 +437,10 @@ class _RowChecker:
             return None
         code = self.indicators.get("".join(text.split()).upper())
         if code is None:
-            self.report(number, "indicator", f'"{text}" is not a known indicator code; use {hint}')
+            near = self.nearest_codes("".join(text.split()).upper())
+            advice = f"did you mean {near}? The template lists every code" if near else ""
+            advice = advice or f"use {hint}"
+            self.report(number, "indicator", f'"{text}" is not a known indicator code; {advice}')
             return None
         if not self.context.indicators[code]:
             self.report(

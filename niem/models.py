@@ -235,3 +235,46 @@ class PublishedFact(SQLModel, table=True):
     source_url: str
     check: str
     arguments: str = ""
+
+
+class AccountEvent(SQLModel, table=True):
+    """One thing done to an account (added, disabled, password reset...), by whom and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    actor: str
+    account: str = Field(index=True)
+    action: str
+    detail: str = ""
+
+
+class OneTimePassword(SQLModel, table=True):
+    """A reset password, which its account must replace at its next sign-in."""
+
+    user_name: str = Field(foreign_key="user.name", primary_key=True)
+    issued_at: datetime = Field(default_factory=utc_now)
+
+
+class SignInSession(SQLModel, table=True):
+    """A browser's signed-in session; its cookie holds a signed token whose hash is the key."""
+
+    token_hash: str = Field(primary_key=True)
+    user_name: str = Field(foreign_key="user.name", index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    last_seen: datetime = Field(default_factory=utc_now)
+    expires_at: datetime
+
+
+class SignInTicket(SQLModel, table=True):
+    """A one-time hand-over from the sign-in page to the route that sets the cookie."""
+
+    ticket_hash: str = Field(primary_key=True)
+    user_name: str = Field(foreign_key="user.name")
+    expires_at: datetime
+
+
+class AppSecret(SQLModel, table=True):
+    """A secret the app generates once, such as the key that signs session cookies."""
+
+    name: str = Field(primary_key=True)
+    value: str

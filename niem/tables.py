@@ -11,12 +11,13 @@ import pandas as pd
 
 from niem.accounts import Account
 from niem.changes import Change, ChangeKind, Preview
+from niem.effects import FigureEffect
 from niem.explorer import CountryProfile
 from niem.facts import FactCheck
 from niem.history import HistoryEntry, RevisionSummary
 from niem.i18n import _
 from niem.importing import Problem, problems_table
-from niem.models import PublishedFigure
+from niem.models import AccountEvent, PublishedFigure
 from niem.store import Catalogue, RoundInfo
 from niem.wording import (
     HOW_SUBMITTED,
@@ -313,9 +314,15 @@ def changes_table(changes: Sequence[Change], catalogue: Catalogue) -> pd.DataFra
             "After": [value_text(c.after) for c in changes],
             "Note before": [c.before_note for c in changes],
             "Note after": [c.after_note for c in changes],
-            "Source after": [c.after_source for c in changes],
+            "Source before": [_source_text(c.before_source) for c in changes],
+            "Source after": [_source_text(c.after_source) for c in changes],
         }
     )
+
+
+def _source_text(source: str) -> str:
+    # An empty cell would read as "unchanged" or "not shown"; it means there is none.
+    return source or _("no source")
 
 
 def revisions_table(summaries: Sequence[RevisionSummary]) -> pd.DataFrame:
@@ -390,5 +397,55 @@ def accounts_table(users: Sequence[Account], catalogue: Catalogue) -> pd.DataFra
                 for u in users
             ],
             "Can sign in": ["no, disabled" if u.disabled else "yes" for u in users],
+        }
+    )
+
+
+def account_log_table(events: Sequence[AccountEvent]) -> pd.DataFrame:
+    """The account log as shown: when, who acted, on which account, what was done."""
+    return pd.DataFrame(
+        {
+            _("When"): [moment_text(e.at) for e in events],
+            _("By"): [e.actor for e in events],
+            _("Account"): [e.account for e in events],
+            _("What"): [e.action for e in events],
+            _("Detail"): [e.detail for e in events],
+        }
+    )
+
+
+def figure_name(level: str, code: str, catalogue: Catalogue) -> str:
+    """'Overall', 'Housing', 'Housing × Setting the legal framework' and so on."""
+    if level == "overall":
+        return _("Overall")
+    if level == "cell":
+        dimension, _dot, step = code.partition(".")
+        dimension_name = catalogue.dimensions.get(dimension, dimension)
+        return f"{dimension_name} × {catalogue.steps.get(step, step)}"
+    names = {"dimension": catalogue.dimensions, "step": catalogue.steps, "area": catalogue.areas}
+    return names.get(level, {}).get(code, code)
+
+
+def _rank_text(rank: int | None, ranked: int) -> str:
+    return "–" if rank is None else _("{rank} of {count}").format(rank=rank, count=ranked)
+
+
+def effect_table(effects: Sequence[FigureEffect], catalogue: Catalogue) -> pd.DataFrame:
+    """Each figure a change moves: before and after, the change, and the rank before and after
+    among the round's countries (computed figures, by the scoring rule)."""
+    return pd.DataFrame(
+        {
+            _("Round"): [e.round_year for e in effects],
+            _("Country"): _names([e.country for e in effects], catalogue.countries),
+            _("Level"): [e.level for e in effects],
+            _("Figure"): [figure_name(e.level, e.code, catalogue) for e in effects],
+            _("Before"): [score_text(e.before) for e in effects],
+            _("After"): [score_text(e.after) for e in effects],
+            _("Change"): [
+                "–" if e.before is None or e.after is None else signed_text(e.after - e.before)
+                for e in effects
+            ],
+            _("Rank before"): [_rank_text(e.rank_before, e.ranked) for e in effects],
+            _("Rank after"): [_rank_text(e.rank_after, e.ranked) for e in effects],
         }
     )

@@ -21,6 +21,7 @@ from niem.models import Revision, RevisionStatus, as_utc
 if TYPE_CHECKING:  # both modules put things into words with this one
     from niem.accounts import Account
     from niem.history import RevisionSummary
+    from niem.store import RoundInfo
 
 SHOWN_IN_MESSAGES = 5
 STATUS_LABELS: dict[str, str] = {
@@ -194,4 +195,15 @@ def limits_text(limits: ReadLimits) -> str:
         rows=limits.rows,
         columns=limits.columns,
         characters=limits.cell_characters,
+    )
+
+
+def round_caption(round_info: RoundInfo) -> str:
+    """'Situation as of 2021; published 2022.', or 'not published yet' for a new round."""
+    if not round_info.published:
+        return _("Situation as of {situation}; not published yet.").format(
+            situation=round_info.situation
+        )
+    return _("Situation as of {situation}; published {published}.").format(
+        situation=round_info.situation, published=round_info.published
     )

@@ -228,3 +228,20 @@ def table_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             table.name: [tuple(row) for row in connection.execute(select(table)).all()]
             for table in SQLModel.metadata.sorted_tables
         }
+
+
+def session_token(user: str) -> str:
+    """A signed-in session of the account in the app's database, as a page tests holds it
+    (AppTest sends no cookies, so the token goes into the page's session state)."""
+    from niem import accounts, sessions
+    from niem.config import load_settings
+    from niem.database import make_engine, open_session
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with open_session(engine) as session:
+            name = accounts.load_account(session, user).name
+            return sessions.start_session(session, name, settings)
+    finally:
+        engine.dispose()

@@ -13,7 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from niem import accounts
+from niem.account_admin import disable_user
 from niem.accounts import (
+    OPERATOR,
     Account,
     AccountDisabled,
     Action,
@@ -21,7 +23,6 @@ from niem.accounts import (
     add_user,
     authenticate,
     authorize,
-    disable_user,
     hash_password,
     list_users,
     verify_password,
@@ -63,6 +64,7 @@ ALLOWED = {
     # Partners submit practices for their own countries; only the coordinator reviews them.
     Action.SUBMIT_PRACTICE: {"partner", *COORDINATORS},
     Action.REVIEW_PRACTICE: COORDINATORS,
+    Action.MANAGE_ROUNDS: COORDINATORS,
 }
 
 
@@ -157,9 +159,9 @@ def test_the_same_salt_gives_the_same_hash() -> None:
 
 
 def test_added_users_are_listed_with_their_countries(session: Session) -> None:
-    add_user(session, "lv", "partner", PASSWORD, ["Latvia", "EL"])
-    add_user(session, "coord", "coordinator", PASSWORD)
-    assert list_users(session) == [
+    add_user(session, "lv", "partner", PASSWORD, ["Latvia", "EL"], by=OPERATOR)
+    add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
+    assert list_users(session, by=OPERATOR) == [
         Account("coord", "coordinator"),
         Account("lv", "partner", ("GR", "LV")),
     ]
@@ -224,16 +226,16 @@ def test_add_user_refuses_bad_accounts_and_writes_nothing(
     error: type[Exception],
     message: str,
 ) -> None:
-    add_user(session, "taken", "coordinator", PASSWORD)
+    add_user(session, "taken", "coordinator", PASSWORD, by=OPERATOR)
     with pytest.raises(error) as refused:
-        add_user(session, name, role, password, countries)
+        add_user(session, name, role, password, countries, by=OPERATOR)
     assert str(refused.value) == message
     assert session.exec(select(func.count()).select_from(User)).one() == 1
     assert session.exec(select(func.count()).select_from(UserCountry)).one() == 0
 
 
 def test_login_returns_the_account(session: Session) -> None:
-    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
     assert authenticate(session, " lv ", PASSWORD, now=T0) == Account("lv", "partner", ("LV",))
 
 
@@ -256,7 +258,7 @@ def stored_state(session: Session, name: str = "lv") -> tuple[int, datetime | No
 
 
 def test_an_unknown_user_and_a_wrong_password_get_the_same_message(session: Session) -> None:
-    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
     messages = []
     for name, password in (("nobody", PASSWORD), ("lv", "wrong password")):
         with pytest.raises(LoginFailed) as failed:
@@ -266,7 +268,7 @@ def test_an_unknown_user_and_a_wrong_password_get_the_same_message(session: Sess
 
 
 def test_failed_logins_lock_the_account_until_the_lock_time_passes(session: Session) -> None:
-    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
     for _ in range(3):
         with pytest.raises(LoginFailed) as failed:
             authenticate(session, "lv", "guess", now=T0, attempts_before_lock=3, lock_minutes=10)
@@ -290,7 +292,7 @@ def test_failed_logins_lock_the_account_until_the_lock_time_passes(session: Sess
 
 
 def test_a_successful_login_resets_the_failure_count(session: Session) -> None:
-    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
     for _ in range(4):
         with pytest.raises(LoginFailed):
             authenticate(session, "lv", "guess", now=T0)
@@ -304,7 +306,7 @@ def test_a_successful_login_resets_the_failure_count(session: Session) -> None:
 
 
 def test_the_default_lock_follows_the_settings(session: Session) -> None:
-    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
     for _ in range(5):
         with pytest.raises(LoginFailed) as failed:
             authenticate(session, "lv", "guess", now=T0)
@@ -316,8 +318,8 @@ def test_every_failed_sign_in_does_the_same_work(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Unknown name, wrong password, locked account: one scrypt hash and one counting update."""
-    add_user(session, "lv", "partner", PASSWORD, ["LV"])
-    add_user(session, "locked", "partner", PASSWORD, ["LV"])
+    add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
+    add_user(session, "locked", "partner", PASSWORD, ["LV"], by=OPERATOR)
     for _ in range(5):
         with pytest.raises(LoginFailed):
             authenticate(session, "locked", "guess", now=T0)
@@ -346,7 +348,7 @@ def test_simultaneous_wrong_guesses_leave_the_account_locked(shared_engine: Engi
     """
     engine = shared_engine
     with open_session(engine) as session:
-        add_user(session, "lv", "partner", PASSWORD, ["LV"])
+        add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
     start = threading.Barrier(12)
 
     def guess() -> str:
@@ -393,15 +395,15 @@ def test_simultaneous_wrong_guesses_leave_the_account_locked(shared_engine: Engi
 def test_look_alike_and_invisible_user_names_are_refused(
     session: Session, name: str, message: str
 ) -> None:
-    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
     with pytest.raises(NiemError) as refused:
-        add_user(session, name, "partner", PASSWORD, ["LV"])
+        add_user(session, name, "partner", PASSWORD, ["LV"], by=OPERATOR)
     assert str(refused.value) == message
     assert session.exec(select(User.name)).all() == ["lv"]
 
 
 def test_a_user_signs_in_with_the_name_in_any_case_or_width(session: Session) -> None:
-    add_user(session, "Providus", "partner", PASSWORD, ["LV"])
+    add_user(session, "Providus", "partner", PASSWORD, ["LV"], by=OPERATOR)
     for typed in ("providus", " PROVIDUS ", "Ｐｒｏｖｉｄｕｓ"):
         assert authenticate(session, typed, PASSWORD, now=T0).name == "Providus"
 
@@ -418,7 +420,7 @@ def test_blank_passwords_and_control_characters_are_refused(
     session: Session, password: str, message: str
 ) -> None:
     with pytest.raises(NiemError) as refused:
-        add_user(session, "lv", "partner", password, ["LV"])
+        add_user(session, "lv", "partner", password, ["LV"], by=OPERATOR)
     assert str(refused.value) == message
     assert session.exec(select(User.name)).all() == []
 
@@ -426,7 +428,7 @@ def test_blank_passwords_and_control_characters_are_refused(
 def test_a_name_with_a_nul_character_fails_to_sign_in_like_any_unknown_name(
     session: Session,
 ) -> None:
-    add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
     for name in ("l\x00v", "lv\x00", "\x00"):
         with pytest.raises(LoginFailed) as failed:
             authenticate(session, name, PASSWORD, now=T0)
@@ -435,8 +437,8 @@ def test_a_name_with_a_nul_character_fails_to_sign_in_like_any_unknown_name(
 
 
 def test_a_disabled_account_cannot_log_in(session: Session) -> None:
-    add_user(session, "lv", "partner", PASSWORD, ["LV"])
-    assert disable_user(session, "lv").disabled
+    add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
+    assert disable_user(session, "lv", by=OPERATOR).disabled
     with pytest.raises(AccountDisabled) as refused:
         authenticate(session, "lv", PASSWORD, now=T0)
     assert str(refused.value) == "this account is disabled; ask the coordinator"
@@ -447,5 +449,5 @@ def test_a_disabled_account_cannot_log_in(session: Session) -> None:
 
 def test_disabling_an_unknown_user_says_so(session: Session) -> None:
     with pytest.raises(UnknownChoice) as unknown:
-        disable_user(session, "nobody")
+        disable_user(session, "nobody", by=OPERATOR)
     assert str(unknown.value) == "unknown user 'nobody'; `niem user list` shows the accounts"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 from niem.config import DATA_DIR, load_settings
@@ -12,7 +13,7 @@ NIEM = Path(__file__).resolve().parent.parent / "niem"
 ROOT = NIEM.parent
 # Domain calls that decide what their caller may do or see from a keyword argument; without
 # it they act for the operator, which only the command line is.
-ACTING = {"add_user": "by", "list_users": "by", "disable_user": "by"}
+ACTING = {"add_user": "by", "list_users": "by", "disable_user": "by", "enable_user": "by"}
 READING = {"score_history": "viewer", "list_revisions": "viewer", "revision_diff": "viewer"}
 
 
@@ -32,9 +33,7 @@ def modules() -> list[Path]:
 
 
 def test_only_the_ui_package_imports_streamlit() -> None:
-    speaking = {
-        str(p.relative_to(NIEM)) for p in modules() if "streamlit" in imported_modules(p)
-    }
+    speaking = {str(p.relative_to(NIEM)) for p in modules() if "streamlit" in imported_modules(p)}
     assert speaking and all(name.startswith("ui/") for name in speaking), speaking
     assert not (NIEM / "ui.py").exists()
 
@@ -47,7 +46,7 @@ def test_no_module_grows_past_600_lines() -> None:
 def domain_calls(path: Path) -> list[ast.Call]:
     """Calls of functions of niem.accounts, niem.history and niem.changes in a file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    modules = {"accounts", "history", "changes"}
+    modules = {"accounts", "account_admin", "history", "changes"}
     imported = {
         alias.asname or alias.name
         for node in ast.walk(tree)
@@ -80,6 +79,18 @@ def test_the_app_always_says_who_acts_or_reads() -> None:
                 checked += 1
                 assert wanted in {k.arg for k in call.keywords}, (path.name, call.lineno, name)
     assert checked >= len(ACTING) + len(READING)
+
+
+def test_no_domain_function_acts_for_the_operator_by_default() -> None:
+    from niem import account_admin, accounts, changes, history
+
+    for module in (accounts, account_admin, changes, history):
+        for name, function in vars(module).items():
+            if not inspect.isfunction(function) or function.__module__ != module.__name__:
+                continue
+            for parameter in inspect.signature(function).parameters.values():
+                if parameter.name in ("by", "viewer"):
+                    assert parameter.default is parameter.empty, (module.__name__, name)
 
 
 def test_the_shipped_illustrative_scores_are_reproduced_by_the_generator() -> None:

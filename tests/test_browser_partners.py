@@ -7,6 +7,8 @@ tests/screenshots/ for people to look at.
 from __future__ import annotations
 
 import io
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from niem import accounts
+from niem.accounts import OPERATOR
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.loading import initialise
@@ -37,8 +40,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = make_engine(database)
     initialise(engine, load_settings())
     with open_session(engine) as session:
-        accounts.add_user(session, "providus", "partner", PASSWORDS["providus"], ["LV"])
-        accounts.add_user(session, "anna", "coordinator", PASSWORDS["anna"])
+        accounts.add_user(
+            session, "providus", "partner", PASSWORDS["providus"], ["LV"], by=OPERATOR
+        )
+        accounts.add_user(session, "anna", "coordinator", PASSWORDS["anna"], by=OPERATOR)
     with served(database) as url:
         yield url
 
@@ -82,7 +87,7 @@ def _sign_in(page: Page, server: str, name: str) -> None:
 
 
 def _go(page: Page, title: str) -> None:
-    """Follow a link in the top navigation; a full reload would start a signed-out session."""
+    """Follow a link in the top navigation, as a person would."""
     page.locator('[data-testid="stTopNavLink"]', has_text=title).click()
     page.locator("h1", has_text=title.split()[0]).wait_for(timeout=RENDER_TIMEOUT_MS)
     _settle(page)
@@ -139,11 +144,17 @@ def test_a_partner_upload_is_approved_and_shown(server: str, page: Page, tmp_pat
     _shoot(page, "partner-submitted.png")
     assert _errors(page) == []
 
+    # The partner signs out (the session now survives a reload) and the coordinator signs in.
+    page.goto(f"{server}/sign-in")
+    page.get_by_role("button", name="Sign out").click()
     _sign_in(page, server, "anna")
     _go(page, "Review")
     chosen = page.get_by_role("combobox", name="Revision").input_value()
     assert chosen.startswith("Revision 2 by providus")
+    page.get_by_text("What it does to the figures").wait_for(timeout=RENDER_TIMEOUT_MS)
     _shoot(page, "coordinator-review.png")
+    page.get_by_text("Yes, publish this 1 value").click()
+    _settle(page)
     page.get_by_role("button", name="Approve and publish").click()
     page.get_by_text("Revision 2 is published").wait_for(timeout=RENDER_TIMEOUT_MS)
     assert _errors(page) == []
@@ -160,3 +171,57 @@ def test_a_partner_upload_is_approved_and_shown(server: str, page: Page, tmp_pat
     assert first == "70.1 · Mainstreaming (illustrative)"
     _shoot(page, "country-after-approval.png")
     assert _errors(page) == []
+
+
+def test_a_sign_in_returns_to_the_page_that_asked_and_survives_a_reload(
+    server: str, page: Page
+) -> None:
+    page.goto(f"{server}/history?country=LV")
+    page.goto(f"{server}/review")
+    page.get_by_text("Sign in to review submissions").wait_for(timeout=RENDER_TIMEOUT_MS)
+    page.locator('[data-testid="stPageLink"]', has_text="Sign in").last.click()
+    _settle(page)
+    password = page.get_by_label("Password", exact=True)
+    assert password.get_attribute("autocomplete") == "current-password"
+    page.get_by_label("User name").fill("anna")
+    password.fill(PASSWORDS["anna"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server}/review", timeout=RENDER_TIMEOUT_MS)
+    page.locator("h1", has_text="Review").wait_for(timeout=RENDER_TIMEOUT_MS)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "niem_session")
+    assert (cookie["httpOnly"], cookie["sameSite"]) == (True, "Lax")
+    assert "niem_session" not in page.evaluate("document.cookie")
+
+    page.reload()
+    page.locator("h1", has_text="Review").wait_for(timeout=RENDER_TIMEOUT_MS)
+    _settle(page)
+    assert page.get_by_text("Sign in to review submissions").count() == 0
+    _shoot(page, "sign-in-after-reload.png")
+    other_tab = page.context.new_page()
+    other_tab.goto(f"{server}/sign-in")
+    other_tab.get_by_text("Signed in as anna").wait_for(timeout=RENDER_TIMEOUT_MS)
+
+    other_tab.get_by_role("button", name="Sign out").click()
+    other_tab.get_by_role("button", name="Sign in").wait_for(timeout=RENDER_TIMEOUT_MS)
+    page.reload()
+    page.get_by_text("Sign in to review submissions").wait_for(timeout=RENDER_TIMEOUT_MS)
+
+
+def test_a_forged_session_cookie_signs_no_one_in(server: str, page: Page) -> None:
+    page.context.add_cookies(
+        [{"name": "niem_session", "value": "forged.value.here", "url": server}]
+    )
+    page.goto(f"{server}/sign-in")
+    page.get_by_role("button", name="Sign in").wait_for(timeout=RENDER_TIMEOUT_MS)
+    _settle(page)
+    assert page.get_by_text("Signed in as").count() == 0
+    assert _errors(page) == []
+
+
+def test_the_ticket_route_refuses_a_cross_site_request(server: str) -> None:
+    request = urllib.request.Request(
+        f"{server}/auth/ticket?ticket=x&next=/", headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403

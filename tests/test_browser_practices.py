@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from niem import accounts
+from niem.accounts import OPERATOR
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.loading import initialise
@@ -25,7 +26,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = make_engine(database)
     initialise(engine, load_settings())
     with open_session(engine) as session:
-        accounts.add_user(session, "anna", "coordinator", PASSWORDS["anna"])
+        accounts.add_user(session, "anna", "coordinator", PASSWORDS["anna"], by=OPERATOR)
     with served(database) as url:
         yield url
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import make_url, text
 
-from niem.accounts import add_user
+from niem.accounts import OPERATOR, add_user
 from niem.cli import cli
 from niem.config import load_settings
 from niem.database import make_engine, open_session
@@ -51,8 +51,8 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     initialise(engine, load_settings())
     with open_session(engine) as session:
-        add_user(session, "partner", "partner", PASSWORD, ["LV"])
-        add_user(session, "coord", "coordinator", PASSWORD)
+        add_user(session, "partner", "partner", PASSWORD, ["LV"], by=OPERATOR)
+        add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
     engine.dispose()
     return path
 
@@ -65,8 +65,8 @@ def prepared_postgres(postgres_server: PostgresServer | None) -> str | None:
     url = postgres_server.initialised(demo=True)
     engine = make_engine(url)
     with open_session(engine) as session:
-        add_user(session, "partner", "partner", PASSWORD, ["LV"])
-        add_user(session, "coord", "coordinator", PASSWORD)
+        add_user(session, "partner", "partner", PASSWORD, ["LV"], by=OPERATOR)
+        add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
     engine.dispose()
     return make_url(url).database
 
@@ -308,11 +308,20 @@ def test_the_latvian_round_trip_lands_pending_and_is_published_on_approval(
     }
     assert exported["BRI-I-01"] == ("22", "", "illustrative")
 
-    assert run("diff", "2")[1] == (
+    rows, effect = run("diff", "2")[1].split("\n\n")
+    assert rows == (
         "score             before  after  new note\n"
         f"2021 LV BRI-I-01  22      55.5   {NOTE}\n"
-        "2021 LV BRI-I-02  25      12\n"
+        "2021 LV BRI-I-02  25      12"
     )
+    # The cell holds three indicators: (55.5 - 22 + 12 - 25) / 3 = +6.8.
+    assert [" ".join(line.split()[-9:]) for line in effect.splitlines()[2:]] == [
+        "26.0 32.8 +6.8 10 of 14 9 of 14",
+        "39.4 41.7 +2.3 13 of 14 11 of 14",
+        "36.1 36.7 +0.6 8 of 14 8 of 14",
+        "47.2 47.9 +0.7 9 of 14 9 of 14",
+        "50.7 50.9 +0.2 8 of 14 8 of 14",
+    ]
     assert run("approve", "2", "--user", "coord") == (
         0,
         "Approved revision 2; its values are now current.\n",

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from niem.accounts import add_user
+from niem.accounts import OPERATOR, add_user
 from niem.cli import cli
 from niem.config import load_settings
 from niem.database import make_engine, open_session
@@ -213,7 +213,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     engine = make_engine(url)
     initialise(engine, load_settings())
     with open_session(engine) as session:
-        add_user(session, "partner", "partner", PASSWORD, ["LV"])
+        add_user(session, "partner", "partner", PASSWORD, ["LV"], by=OPERATOR)
     engine.dispose()
     return url
 

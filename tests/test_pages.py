@@ -260,3 +260,21 @@ def test_a_published_figure_the_current_data_contradict_shows_both_numbers(
     overview = open_page("app_pages/home.py")
     ranking = overview.dataframe[0].value.set_index("Code")
     assert ranking.loc["LV", "Score"] == "50.7 published · 80.0 from current data"
+
+
+def test_a_what_if_link_restores_the_scenario_and_saves_nothing(shipped: None) -> None:
+    app = open_page("app_pages/country.py", round="2021", country="LV", whatif="BRI-I-01:100")
+    assert not app.exception
+    [table] = [d.value for d in app.dataframe if "What if" in d.value.columns]
+    assert table[["Figure", "Current", "What if", "Current rank", "What-if rank"]].values.tolist(
+    )[-2:] == [
+        ["Socio-cultural integration", "47.2", "50.1", "9 of 14", "9 of 14"],
+        ["Overall", "50.7", "51.4", "8 of 14", "8 of 14"],
+    ]
+    app.selectbox(key="whatif_indicator").select("BRI-I-02").run()
+    app.number_input(key="whatif_value_BRI-I-02").set_value(0).run()
+    app.button(key="whatif_add").click().run()
+    assert app.query_params["whatif"] == "BRI-I-01:100,BRI-I-02:0"
+    # The current figures are untouched: a fresh profile shows no what-if table.
+    fresh = open_page("app_pages/country.py", round="2021", country="LV")
+    assert not [d for d in fresh.dataframe if "What if" in d.value.columns]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from niem import accounts, history, importing, revisions, store
+from niem import account_admin, accounts, history, importing, revisions, store
 from niem.accounts import OPERATOR, Account
 from niem.changes import revision_diff
 from niem.config import load_settings
@@ -50,7 +50,11 @@ MANAGING = {
         session, "new", "partner", PASSWORD, ["LV"], by=by
     ),
     "list": lambda session, by: accounts.list_users(session, by=by),
-    "disable": lambda session, by: accounts.disable_user(session, "lt", by=by),
+    "disable": lambda session, by: account_admin.disable_user(session, "lt", by=by),
+    "enable": lambda session, by: account_admin.enable_user(session, "lt", by=by),
+    "reset": lambda session, by: account_admin.reset_password(session, "lt", by=by),
+    "countries": lambda session, by: account_admin.set_countries(session, "lt", ["EE"], by=by),
+    "log": lambda session, by: account_admin.account_log(session, by=by),
 }
 
 
@@ -77,7 +81,7 @@ def test_only_a_coordinator_manages_accounts(
 def test_a_disabled_coordinator_no_longer_manages_accounts(
     session: Session, people: dict[str, Account]
 ) -> None:
-    accounts.disable_user(session, "coord", by=OPERATOR)
+    account_admin.disable_user(session, "coord", by=OPERATOR)
     with pytest.raises(PermissionDenied) as refused:
         accounts.list_users(session, by=people["coord"])
     assert str(refused.value) == "this account is disabled; ask the coordinator"
@@ -88,7 +92,7 @@ def test_a_coordinator_and_the_operator_manage_accounts(
 ) -> None:
     added = accounts.add_user(session, "ee", "partner", PASSWORD, ["EE"], by=people["coord"])
     assert added == Account("ee", "partner", ("EE",))
-    assert accounts.disable_user(session, "ee", by=people["coord"]).disabled
+    assert account_admin.disable_user(session, "ee", by=people["coord"]).disabled
     assert [u.name for u in accounts.list_users(session, by=OPERATOR)] == [
         "coord",
         "ee",

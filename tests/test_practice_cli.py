@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from niem import accounts
+from niem.accounts import OPERATOR
 from niem.cli import cli
 from niem.database import make_engine, open_session
 from tests.conftest import table_rows
@@ -30,9 +31,9 @@ def run(*args: str) -> tuple[int, str, str]:
 def initialised(database_url: str) -> str:
     assert run("init")[0] == 0
     with open_session(make_engine(database_url)) as session:
-        accounts.add_user(session, "providus", "partner", "latvija-2021", ["LV"])
-        accounts.add_user(session, "lt-partner", "partner", "lietuva-2021", ["LT"])
-        accounts.add_user(session, "anna", "coordinator", "coordinate-21")
+        accounts.add_user(session, "providus", "partner", "latvija-2021", ["LV"], by=OPERATOR)
+        accounts.add_user(session, "lt-partner", "partner", "lietuva-2021", ["LT"], by=OPERATOR)
+        accounts.add_user(session, "anna", "coordinator", "coordinate-21", by=OPERATOR)
     return database_url
 
 
@@ -74,8 +75,15 @@ def test_a_partners_practice_waits_until_the_coordinator_publishes_it(
     assert run("practice", "list", "--search", "kafejnīca")[1].splitlines()[1:] == []
     code, out, _ = run("practice", "list", "--status", "pending")
     assert out.splitlines()[1].split() == [
-        "32", "32", "Valodu", "kafejnīca", "LV", "language_learning", "building_bridges",
-        "2019–2022", "pending",
+        "32",
+        "32",
+        "Valodu",
+        "kafejnīca",
+        "LV",
+        "language_learning",
+        "building_bridges",
+        "2019–2022",
+        "pending",
     ]
     code, _, err = run("practice", "publish", "32", "--user", "providus")
     assert (code, err) == (1, "Error: only a coordinator may publish or return practices\n")

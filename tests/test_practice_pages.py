@@ -12,10 +12,11 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from niem import accounts, practices
+from niem.accounts import OPERATOR
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.loading import initialise
-from tests.conftest import table_rows
+from tests.conftest import session_token, table_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "uploads" / "practices"
@@ -28,8 +29,8 @@ def _database(folder: Path, *, demo: bool = True) -> tuple[str, Engine]:
     engine = make_engine(url)
     initialise(engine, load_settings(), demo=demo)
     with open_session(engine) as session:
-        accounts.add_user(session, "providus", "partner", "latvija-2021", ["LV"])
-        accounts.add_user(session, "anna", "coordinator", "coordinate-21")
+        accounts.add_user(session, "providus", "partner", "latvija-2021", ["LV"], by=OPERATOR)
+        accounts.add_user(session, "anna", "coordinator", "coordinate-21", by=OPERATOR)
     return url, engine
 
 
@@ -65,8 +66,7 @@ def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
 def open_page(page: str, user: str | None = None, **params: str) -> AppTest:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     if user is not None:
-        with open_session(make_engine(load_settings().database_url)) as session:
-            app.session_state["account"] = accounts.load_account(session, user)
+        app.session_state["session_token"] = session_token(user)
     for key, value in params.items():
         app.query_params[key] = value
     app.switch_page(page)
@@ -242,16 +242,15 @@ def test_a_partner_submits_a_practice_with_the_form_and_the_coordinator_publishe
 
     page = open_page("app_pages/practices.py", practice=str(published.practice_id))
     assert titles(page) == [
-        "**Sign in again** [here](https://evil.example) "
-        "&lt;img src=x onerror=alert(1)&gt;"
+        "**Sign in again** [here](https://evil.example) &lt;img src=x onerror=alert(1)&gt;"
     ]
     assert "Palīdz atrast dzīvokli. *Not bold*" in [t.value for t in page.text]
     assert not any("evil.example" in m.value for m in page.markdown)
 
 
 def test_a_file_with_problems_is_reported_and_nothing_is_written(fresh: Engine) -> None:
-    before = table_rows(fresh)
     app = open_page("app_pages/practices.py", "providus")
+    before = table_rows(fresh)
     data = (CORPUS / "bad-link-scheme.csv").read_bytes()
     app.file_uploader(key="practice_upload").upload("bad.csv", data, "text/csv").run()
     assert not app.exception

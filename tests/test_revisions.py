@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from niem.accounts import Account, add_user, disable_user
+from niem.account_admin import disable_user
+from niem.accounts import OPERATOR, Account, add_user
 from niem.changes import ChangeKind, preview_changes, revision_diff
 from niem.config import load_settings
 from niem.database import make_engine, open_session
@@ -93,17 +94,17 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def lv(session: Session) -> Account:
-    return add_user(session, "lv", "partner", PASSWORD, ["LV"])
+    return add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
 
 
 @pytest.fixture
 def lt(session: Session) -> Account:
-    return add_user(session, "lt", "partner", PASSWORD, ["LT"])
+    return add_user(session, "lt", "partner", PASSWORD, ["LT"], by=OPERATOR)
 
 
 @pytest.fixture
 def coord(session: Session) -> Account:
-    return add_user(session, "coord", "coordinator", PASSWORD)
+    return add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
 
 
 @pytest.fixture
@@ -229,8 +230,7 @@ def test_a_partner_withdraws_its_own_pending_revision(
     with pytest.raises(PermissionDenied) as refused:
         withdraw(session, 2, user=lt)
     assert str(refused.value) == (
-        "an account may only withdraw its own unpublished revisions; "
-            "this one is by another account"
+        "an account may only withdraw its own unpublished revisions; this one is by another account"
     )
     assert withdraw(session, 2, user=lv).status == "withdrawn"
     assert current(session)["BRI-I-01"] == (22, "", ILLUSTRATIVE, 1)
@@ -294,7 +294,7 @@ def test_rollback_restores_the_value_before_even_after_later_changes(
 
 def test_rolling_back_a_first_value_leaves_no_data(empty_engine: Engine) -> None:
     with open_session(empty_engine) as session:
-        coord = add_user(session, "coord", "coordinator", PASSWORD)
+        coord = add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
         submit(session, [row("BRI-I-01", 50, based_on=None)], user=coord, comment="first")
         rollback(session, 1, user=coord)
         assert current(session) == {"BRI-I-01": (None, "", "", 2)}
@@ -313,15 +313,17 @@ def test_a_late_approval_wins_over_a_revision_published_in_between(
     )
     assert current(session)["BRI-I-01"][0] == 90
     # The pending revision was based on revision 1; its diff compares with the value now.
-    assert [(c.before, c.after, c.newer_revision) for c in revision_diff(session, 2)] == [
-        (90, 80, 3)
-    ]
+    assert [
+        (c.before, c.after, c.newer_revision) for c in revision_diff(session, 2, viewer=OPERATOR)
+    ] == [(90, 80, 3)]
 
     approve(session, 2, user=coord, confirm_conflicts=True, now=base + timedelta(minutes=2))
     assert current(session)["BRI-I-01"][0] == 80
-    assert [(c.before, c.after) for c in revision_diff(session, 2)] == [(90, 80)]
-    assert [(c.before, c.after) for c in revision_diff(session, 3)] == [(22, 90)]
-    history = score_history(session, round_year=2021, country="LV", indicator="BRI-I-01")
+    assert [(c.before, c.after) for c in revision_diff(session, 2, viewer=OPERATOR)] == [(90, 80)]
+    assert [(c.before, c.after) for c in revision_diff(session, 3, viewer=OPERATOR)] == [(22, 90)]
+    history = score_history(
+        session, round_year=2021, country="LV", indicator="BRI-I-01", viewer=OPERATOR
+    )
     assert [(e.revision_id, e.value, e.author, e.current) for e in history] == [
         (2, 80, "lv", True),
         (3, 90, "coord", False),
@@ -435,7 +437,7 @@ def test_a_refused_submission_writes_nothing(
     message: str,
 ) -> None:
     if who == "disabled":
-        disable_user(session, "lv")
+        disable_user(session, "lv", by=OPERATOR)
     user = {"viewer": None, "lv": lv, "disabled": lv, "coord": coord}[who]
     before = snapshot(engine)
     with pytest.raises(error) as refused:
@@ -558,7 +560,7 @@ def test_history_shows_who_when_and_why_newest_first(
         now=base + timedelta(minutes=2),
     )
     approve(session, 3, user=coord, now=base + timedelta(minutes=3))
-    history = score_history(session, country="LV", indicator="BRI-I-01")
+    history = score_history(session, country="LV", indicator="BRI-I-01", viewer=OPERATOR)
     assert [
         (e.round_year, e.revision_id, e.value, e.status, e.author, e.comment, e.current)
         for e in history
@@ -590,7 +592,7 @@ def test_history_names_an_unknown_filter(
     session: Session, filters: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(UnknownChoice) as unknown:
-        score_history(session, **filters)
+        score_history(session, **filters, viewer=OPERATOR)
     assert str(unknown.value) == message
 
 
@@ -599,7 +601,7 @@ def test_list_revisions_counts_scores_and_filters_by_status(
 ) -> None:
     submit(session, [row("BRI-I-01", 80), row("BRI-I-02", 26, number=3)], user=lv, comment="a")
     submit(session, [row("BRI-I-01", 80, country="LT")], user=lt, comment="b")
-    summaries = list_revisions(session)
+    summaries = list_revisions(session, viewer=OPERATOR)
     assert [
         (s.revision.id, s.revision.status, s.scores, s.countries, s.rounds) for s in summaries
     ] == [
@@ -629,12 +631,12 @@ def test_list_revisions_counts_scores_and_filters_by_status(
             (2017, 2019, 2021),
         ),
     ]
-    assert [s.revision.id for s in list_revisions(session, "pending")] == [3, 2]
+    assert [s.revision.id for s in list_revisions(session, "pending", viewer=OPERATOR)] == [3, 2]
     assert [s.revision.id for s in visible_to(summaries, lv)] == [2, 1]
     assert [s.revision.id for s in visible_to(summaries, None)] == [1]
     assert [s.revision.id for s in visible_to(summaries, coord)] == [3, 2, 1]
     with pytest.raises(UnknownChoice) as unknown:
-        list_revisions(session, "draft")
+        list_revisions(session, "draft", viewer=OPERATOR)
     assert str(unknown.value) == (
         "unknown status 'draft'; choose one of pending, published, rejected, withdrawn"
     )
@@ -664,7 +666,7 @@ def test_imports_from_several_processes_at_once_all_land(tmp_path: Path) -> None
     engine = make_engine(url)
     initialise(engine, load_settings())
     with open_session(engine) as session:
-        add_user(session, "coord", "coordinator", PASSWORD)
+        add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
     workers, count = 4, 3
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager, context.Pool(workers) as pool:
@@ -693,7 +695,7 @@ def provenance(session: Session, indicator: str) -> tuple[Any, ...]:
 
 def test_illustrative_scores_loaded_after_real_ones_never_hide_them(empty_engine: Engine) -> None:
     with open_session(empty_engine) as session:
-        coord = add_user(session, "coord", "coordinator", PASSWORD)
+        coord = add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
         submit(session, [row("BRI-I-01", 50, source="", based_on=None)], user=coord, comment="")
     # `niem init` without --no-demo, run later, publishes the illustrative revision last.
     initialise(empty_engine, load_settings())
@@ -705,13 +707,17 @@ def test_illustrative_scores_loaded_after_real_ones_never_hide_them(empty_engine
         assert [(r.kind, r.current_revision, r.conflict) for r in preview.rows] == [
             (ChangeKind.UNCHANGED, 1, False)
         ]
-        history = score_history(session, round_year=2021, country="LV", indicator="BRI-I-01")
+        history = score_history(
+            session, round_year=2021, country="LV", indicator="BRI-I-01", viewer=OPERATOR
+        )
         assert [(e.revision_id, e.value, e.current) for e in history] == [
             (2, 22, False),
             (1, 50, True),
         ]
         # Illustrative values rank below every other revision, so they are what lies beneath.
-        assert [(c.before, c.after) for c in revision_diff(session, 1)] == [(22, 50)]
+        assert [(c.before, c.after) for c in revision_diff(session, 1, viewer=OPERATOR)] == [
+            (22, 50)
+        ]
         rollback(session, 1, user=coord)
         assert provenance(session, "BRI-I-01") == (22, "illustrative", 3, "coord")
 
@@ -734,7 +740,9 @@ def test_rolling_back_over_illustrative_values_keeps_them_illustrative(
         ("BRI-I-02", 25, ILLUSTRATIVE, 4322),
         ("BRI-I-03", 31, ILLUSTRATIVE, 4323),
     ]
-    history = score_history(session, round_year=2021, country="LV", indicator="BRI-I-01")
+    history = score_history(
+        session, round_year=2021, country="LV", indicator="BRI-I-01", viewer=OPERATOR
+    )
     assert [(e.revision_id, e.author, e.comment, e.current) for e in history][0] == (
         3,
         "coord",
@@ -840,7 +848,7 @@ def test_a_newer_value_equal_to_the_submitted_one_or_to_the_one_before_is_no_con
     submit(session, [row("HEA-L-02", 11, source="")], user=coord, comment="", now=base)
     submit(session, [row("BRI-I-01", 90)], user=coord, comment="", now=base + timedelta(minutes=1))
     rollback(session, 4, user=coord, now=base + timedelta(minutes=2))
-    changes = revision_diff(session, 2)
+    changes = revision_diff(session, 2, viewer=OPERATOR)
     assert [(c.indicator, c.before, c.after, c.newer_revision) for c in changes] == [
         ("BRI-I-01", 22, 80, None),
         ("HEA-L-02", 11, 11, None),
@@ -852,12 +860,14 @@ def test_illustrative_scores_loaded_after_a_submission_are_no_conflict(
     empty_engine: Engine,
 ) -> None:
     with open_session(empty_engine) as session:
-        lv = add_user(session, "lv", "partner", PASSWORD, ["LV"])
-        coord = add_user(session, "coord", "coordinator", PASSWORD)
+        lv = add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
+        coord = add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR)
         submit(session, [row("BRI-I-01", 80, based_on=None)], user=lv, comment="First data")
     initialise(empty_engine, load_settings())
     with open_session(empty_engine) as session:
-        assert [(c.before, c.newer_revision) for c in revision_diff(session, 1)] == [(22, None)]
+        assert [
+            (c.before, c.newer_revision) for c in revision_diff(session, 1, viewer=OPERATOR)
+        ] == [(22, None)]
         approve(session, 1, user=coord)
         assert provenance(session, "BRI-I-01") == (80, "revision:1", 1, "lv")
 
@@ -883,9 +893,9 @@ def test_simultaneous_approvals_publish_once_and_tell_the_other_coordinator(
     shared_engine: Engine,
 ) -> None:
     with open_session(shared_engine) as session:
-        lv = add_user(session, "lv", "partner", PASSWORD, ["LV"])
-        anna = add_user(session, "anna", "coordinator", PASSWORD)
-        ben = add_user(session, "ben", "coordinator", PASSWORD)
+        lv = add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
+        anna = add_user(session, "anna", "coordinator", PASSWORD, by=OPERATOR)
+        ben = add_user(session, "ben", "coordinator", PASSWORD, by=OPERATOR)
         revision = submit(session, [row("BRI-I-01", 99)], user=lv, comment="new law")
     start = threading.Barrier(2)
 
@@ -918,7 +928,7 @@ def test_a_write_to_a_deleted_or_replaced_database_file_is_refused_not_confirmed
     engine = make_engine(f"sqlite:///{path}")
     initialise(engine, load_settings(), demo=False)
     with open_session(engine) as session:
-        lv = add_user(session, "lv", "partner", PASSWORD, ["LV"])
+        lv = add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR)
         for name in ("niem.db", "niem.db-wal", "niem.db-shm"):
             (tmp_path / name).unlink(missing_ok=True)
         if replace_it:
@@ -969,6 +979,6 @@ def test_tabs_and_line_breaks_stay_in_comments_and_notes(session: Session, lv: A
         comment="why:\n\tthe new law",
     )
     assert revision.comment == "why:\n\tthe new law"
-    assert [c.after_note for c in revision_diff(session, revision.id or 0)] == [
+    assert [c.after_note for c in revision_diff(session, revision.id or 0, viewer=OPERATOR)] == [
         "first line\r\nsecond\tline"
     ]

@@ -10,6 +10,7 @@ import pytest
 from niem import tables
 from niem.accounts import Account
 from niem.changes import Change, ChangeKind, Preview
+from niem.effects import FigureEffect
 from niem.history import HistoryEntry, RevisionSummary
 from niem.importing import Problem
 from niem.models import Indicator, PublishedFigure, Revision
@@ -225,8 +226,34 @@ def test_a_diff_shows_notes_before_and_after(catalogue: Catalogue) -> None:
         "After": "no data",
         "Note before": "",
         "Note after": "New law",
+        "Source before": "no source",
         "Source after": "Ministry",
     }
+
+
+def test_an_effect_table_names_each_figure_and_its_rank_before_and_after(
+    catalogue: Catalogue,
+) -> None:
+    moved = [
+        FigureEffect(2021, "LV", "cell", "building_bridges.implementation", 50.0, 80.0, 4, 1, 14),
+        FigureEffect(2021, "LV", "dimension", "building_bridges", 65.0, None, 2, None, 14),
+        FigureEffect(2021, "LV", "overall", "", 47.54, 48.0, 9, 8, 14),
+    ]
+    assert tables.effect_table(moved, catalogue).values.tolist() == [
+        [
+            2021,
+            "Latvia",
+            "cell",
+            "Building bridges × Implementation and collaboration",
+            "50.0",
+            "80.0",
+            "+30.0",
+            "4 of 14",
+            "1 of 14",
+        ],
+        [2021, "Latvia", "dimension", "Building bridges", "65.0", "no data", "–", "2 of 14", "–"],
+        [2021, "Latvia", "overall", "Overall", "47.5", "48.0", "+0.5", "9 of 14", "8 of 14"],
+    ]
 
 
 def test_revisions_say_who_when_and_what_became_of_them() -> None:

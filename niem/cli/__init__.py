@@ -159,4 +159,4 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 
 
 # The command groups register themselves on `cli`.
-from niem.cli import data, practices, reports, scores, users  # noqa: E402, F401
+from niem.cli import data, practices, reports, rounds, scores, users  # noqa: E402, F401

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
-from niem import accounts, changes, history, importing, revisions, store
+from niem import accounts, changes, effects, history, importing, revisions, store, tables
 from niem.accounts import OPERATOR, Account, Operator
 from niem.changes import ChangeKind, Preview
 from niem.cli import cli, country_code, echo, print_table, store_session
 from niem.config import load_settings
 from niem.errors import NiemError
+from niem.i18n import _
 from niem.models import RevisionStatus
 from niem.wording import describe_scores, moment_text, plural, review_text, value_text
 
@@ -179,9 +180,11 @@ def list_revisions(status: str | None) -> None:
 @cli.command("diff")
 @click.argument("revision_id", metavar="REV", type=int)
 def diff(revision_id: int) -> None:
-    """What a revision changes: each score before and after."""
+    """What a revision changes: each score before and after, then each figure it moves."""
     with store_session() as session:
-        diffs = changes.revision_diff(session, revision_id)
+        diffs = changes.revision_diff(session, revision_id, viewer=OPERATOR)
+        moved = effects.revision_effect(session, revision_id, viewer=OPERATOR)
+        catalogue = store.load_catalogue(session)
     rows = [
         [
             f"{c.round_year} {c.country} {c.indicator}",
@@ -192,6 +195,18 @@ def diff(revision_id: int) -> None:
         for c in diffs
     ]
     print_table(["score", "before", "after", "new note"], rows)
+    echo()
+    echo("Effect on the figures (computed; ranks among the round's countries):")
+    if not moved:
+        echo("no figure changes.")
+        return
+    table = tables.effect_table(moved, catalogue)
+    table[_("Country")] = [e.country for e in moved]
+    print_table(
+        ["round", "country", "level", "figure", "before", "after", "change", "rank before",
+         "rank after"],
+        [[str(value) for value in row] for row in table.itertuples(index=False)],
+    )
 
 
 @cli.command()
@@ -251,7 +266,7 @@ def rollback(revision_id: int, user_name: str) -> None:
     with store_session() as session:
         account = accounts.load_account(session, user_name)
         revision = revisions.rollback(session, revision_id, user=account)
-        restored = len(changes.revision_diff(session, revision.id or 0))
+        restored = len(changes.revision_diff(session, revision.id or 0, viewer=OPERATOR))
     echo(
         f"Revision {revision.id} rolls back revision {revision_id}: "
         f"{plural(restored, 'score')} restored."

@@ -6,11 +6,12 @@ import sys
 
 import click
 
-from niem import accounts
+from niem import account_admin, accounts
 from niem.accounts import OPERATOR
 from niem.cli import cli, country_code, echo, print_table, store_session
 from niem.errors import NiemError
 from niem.models import Role
+from niem.wording import moment_text
 
 
 @cli.group()
@@ -58,5 +59,56 @@ def user_list() -> None:
 def user_disable(name: str) -> None:
     """Stop an account from logging in or acting; its revisions stay."""
     with store_session() as session:
-        accounts.disable_user(session, name, by=OPERATOR)
+        account_admin.disable_user(session, name, by=OPERATOR)
     echo(f"Disabled user {name!r}.")
+
+
+@user.command("passwd")
+@click.argument("name")
+def user_passwd(name: str) -> None:
+    """Set an account's password; the new one is read from a prompt or standard input."""
+    with store_session() as session:
+        password = _read_password()
+        account_admin.change_password(session, name, password, by=OPERATOR)
+    echo(f"Changed the password of {name!r}.")
+
+
+@user.command("reset")
+@click.argument("name")
+def user_reset(name: str) -> None:
+    """Print a one-time password, which the account must change at its next sign-in."""
+    with store_session() as session:
+        password = account_admin.reset_password(session, name, by=OPERATOR)
+    echo(f"One-time password for {name!r} (it must be changed at the next sign-in):")
+    echo(password)
+
+
+@user.command("enable")
+@click.argument("name")
+def user_enable(name: str) -> None:
+    """Let a disabled account sign in and act again."""
+    with store_session() as session:
+        account_admin.enable_user(session, name, by=OPERATOR)
+    echo(f"Enabled user {name!r}.")
+
+
+@user.command("countries")
+@click.argument("name")
+@click.argument("codes", nargs=-1, required=True)
+def user_countries(name: str, codes: tuple[str, ...]) -> None:
+    """Give a partner account exactly these countries."""
+    with store_session() as session:
+        account = account_admin.set_countries(
+            session, name, [country_code(c) for c in codes], by=OPERATOR
+        )
+    echo(f"User {account.name!r} now submits for {' '.join(account.countries)}.")
+
+
+@user.command("log")
+@click.argument("name", required=False)
+def user_log(name: str | None) -> None:
+    """What was done to accounts (or to one), newest first: when, who, what."""
+    with store_session() as session:
+        events = account_admin.account_log(session, name, by=OPERATOR)
+    rows = [[moment_text(e.at), e.actor, e.account, e.action, e.detail] for e in events]
+    print_table(["when", "by", "account", "action", "detail"], rows)

@@ -18,13 +18,13 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from niem import accounts, revisions
+from niem import account_admin, accounts, revisions
 from niem.accounts import Account
 from niem.database import open_session
 from niem.errors import NiemError
 from niem.i18n import _
 from niem.importing import UploadRow
-from niem.models import Revision, RevisionKind
+from niem.models import AccountEvent, Revision, RevisionKind
 from niem.ui import data
 from niem.wording import plural, sentence
 
@@ -160,4 +160,34 @@ def add_account(
 
 def disable_account(account: Account, name: str) -> Account | None:
     """Stop an account from signing in or acting; on refusal show why and give None."""
-    return _write(lambda session: accounts.disable_user(session, name, by=account))
+    return _write(lambda session: account_admin.disable_user(session, name, by=account))
+
+
+def enable_account(account: Account, name: str) -> Account | None:
+    """Let a disabled account sign in again; on refusal show why and give None."""
+    return _write(lambda session: account_admin.enable_user(session, name, by=account))
+
+
+def reset_password(account: Account, name: str) -> str | None:
+    """A one-time password for the account; on refusal show why and give None."""
+    return _write(lambda session: account_admin.reset_password(session, name, by=account))
+
+
+def change_countries(account: Account, name: str, countries: Sequence[str]) -> Account | None:
+    """Give a partner account these countries; on refusal show why and give None."""
+    return _write(lambda session: account_admin.set_countries(session, name, countries, by=account))
+
+
+def change_own_password(account: Account, old: str, new: str) -> bool:
+    """Change the signed-in account's password; on refusal show why and give False."""
+
+    def change(session: Session) -> bool:
+        account_admin.change_password(session, account.name, new, by=account, old_password=old)
+        return True
+
+    return bool(_write(change))
+
+
+def account_events(account: Account, name: str | None = None) -> list[AccountEvent] | None:
+    """The account log, if this account may read it; otherwise show why and give None."""
+    return attempt(lambda session: account_admin.account_log(session, name, by=account))

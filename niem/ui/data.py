@@ -9,13 +9,14 @@ import streamlit as st
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
-from niem import changes, history, importing, store
+from niem import changes, effects, history, importing, store
 from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.explorer import CountryProfile
 from niem.explorer import country_profile as country_profile_of
 from niem.facts import Fact, FactCheck, check_facts
+from niem.methodology import Framework
 from niem.models import PublishedFigure
 from niem.results import load_results
 from niem.store import Catalogue, RoundInfo
@@ -79,6 +80,17 @@ def _template(version: Version, round_year: int, country: str) -> pd.DataFrame:
         )
 
 
+@st.cache_data(show_spinner=False)
+def _framework(version: Version) -> Framework:
+    with open_session(engine()) as session:
+        return store.load_framework(session)
+
+
+def framework() -> Framework:
+    """The shape figures are aggregated over, cached per data version."""
+    return _framework(data_version())
+
+
 def results(*years: int) -> pd.DataFrame:
     """The figures table of the rounds `years` (all rounds when none), cached per data
     version: a page computes only the rounds it shows."""
@@ -113,7 +125,7 @@ def fact_checks() -> list[FactCheck]:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _profile(version: Version, round_year: int, country: str) -> CountryProfile:
     return country_profile_of(
-        _results(version), _rounds(version), round_year, country, _facts(version)
+        _results(version, None), _rounds(version), round_year, country, _facts(version)
     )
 
 
@@ -177,6 +189,12 @@ def revision_changes(revision_id: int, viewer: Account | None) -> list[changes.C
     """Each score the revision sets, before and after (the pages offer only visible ones)."""
     with open_session(engine()) as session:
         return changes.revision_diff(session, revision_id, viewer=viewer)
+
+
+def revision_effect(revision_id: int, viewer: Account | None) -> list[effects.FigureEffect]:
+    """Each figure the revision moves, before and after, with the rank; nothing is written."""
+    with open_session(engine()) as session:
+        return effects.revision_effect(session, revision_id, viewer=viewer)
 
 
 def score_history(

@@ -9,6 +9,7 @@ import streamlit as st
 
 from niem import exporting, tables
 from niem.changes import Change, ChangeKind, Preview, conflicts_message
+from niem.effects import FigureEffect
 from niem.history import HistoryEntry, RevisionSummary
 from niem.i18n import _, ngettext
 from niem.importing import Problem, UploadResult
@@ -167,6 +168,27 @@ def st_changes(changes: Sequence[Change], catalogue: Catalogue, key: str) -> Non
         key,
         column_config={"Title": WIDE_TEXT},
         download="Download the changes (CSV)",
+    )
+
+
+def st_effect(effects: Sequence[FigureEffect], catalogue: Catalogue, key: str) -> None:
+    """Each figure the revision moves, before and after, with the rank."""
+    st.subheader(_("What it does to the figures"))
+    if not effects:
+        st.info(_("No computed figure changes: the values stay below or beside what counts."))
+        return
+    st.caption(
+        _(
+            "Computed by the scoring rule from the current values with and without this "
+            "revision; nothing is stored until you approve. Ranks are among the round's "
+            "countries. A published figure stays shown as published."
+        )
+    )
+    st_table(
+        tables.effect_table(effects, catalogue),
+        key,
+        column_config={_("Figure"): WIDE_TEXT},
+        download=_("Download the effect (CSV)"),
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from playwright.sync_api import sync_playwright
 from sqlalchemy.engine import Engine
 
-from niem.accounts import LoginFailed, add_user, authenticate
+from niem.accounts import OPERATOR, LoginFailed, add_user, authenticate
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.importing import UploadContext, read_upload
@@ -60,8 +60,8 @@ def sign_in_times(engine: Engine) -> None:
     """A failed sign-in must take as long whether the name is unknown, the password wrong or
     the account locked: print the median of each."""
     with open_session(engine) as session:
-        add_user(session, "bench", "partner", "correct horse", ["LV"])
-        add_user(session, "locked", "partner", "correct horse", ["LV"])
+        add_user(session, "bench", "partner", "correct horse", ["LV"], by=OPERATOR)
+        add_user(session, "locked", "partner", "correct horse", ["LV"], by=OPERATOR)
         for _ in range(5):
             try:
                 authenticate(session, "locked", "guess")

@@ -1,0 +1,49 @@
+"""`niem round ...`: open evaluation rounds and add countries to them."""
+
+from __future__ import annotations
+
+import click
+
+from niem import rounds, store
+from niem.accounts import OPERATOR
+from niem.cli import cli, echo, print_table, store_session
+
+
+@cli.group("round")
+def round_group() -> None:
+    """Open rounds and add countries to them."""
+
+
+@round_group.command("add")
+@click.argument("year", type=int)
+@click.option("--label", required=True, help="How pages name the round, e.g. 'Evaluation 3'.")
+@click.option("--situation", required=True, help="The date the evaluation describes.")
+@click.option("--countries", required=True, help="Country codes, separated by spaces.")
+@click.argument("more", nargs=-1)
+def round_add(year: int, label: str, situation: str, countries: str, more: tuple[str, ...]) -> None:
+    """Open a new, empty round, e.g. `--countries LV DE` for Latvia and Germany."""
+    codes = [*countries.replace(",", " ").split(), *more]
+    with store_session() as session:
+        added = rounds.add_round(
+            session, year, label=label, situation=situation, countries=codes, by=OPERATOR
+        )
+    echo(f"Opened round {added.year} ({added.label}) for {' '.join(added.countries)}.")
+
+
+@round_group.command("add-country")
+@click.argument("year", type=int)
+@click.argument("country")
+def round_add_country(year: int, country: str) -> None:
+    """Add a country to a round; its scores start empty."""
+    with store_session() as session:
+        changed = rounds.add_country(session, year, country, by=OPERATOR)
+    echo(f"Round {changed.year} now has {' '.join(changed.countries)}.")
+
+
+@round_group.command("list")
+def round_list() -> None:
+    """The rounds with their situation date and countries."""
+    with store_session() as session:
+        listed = store.load_rounds(session)
+    rows = [[str(r.year), r.label, r.situation, " ".join(r.countries)] for r in listed]
+    print_table(["year", "label", "situation", "countries"], rows)
