@@ -65,6 +65,9 @@ def open_overview() -> None:
     st.switch_page(explore[0], query_params=st.query_params.to_dict())
 
 
-overview_alias = st.Page(open_overview, title=_("Overview"), url_path="overview", visibility="hidden")
+overview_alias = st.Page(
+    open_overview, title=_("Overview"), url_path="overview", visibility="hidden"
+)
 with actions.error_edge(stop=True):
+    language.st_language_select()
     st.navigation(explore + partners + [overview_alias], position="top").run()

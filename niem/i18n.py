@@ -21,8 +21,8 @@ from io import BytesIO
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
-from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from niem.config import PROJECT_ROOT
 
@@ -105,6 +105,6 @@ def count_text(count: int) -> str:
 
 
 def date_text(moment: date | datetime) -> str:
-    """A date in words in the reader's convention: '27 November 2026', '2026. gada 27. novembris'."""
+    """A date in words as the reader writes it: '27 November 2026', '2026. gada 27. novembris'."""
     day = moment.date() if isinstance(moment, datetime) else moment
     return format_date(day, format="long", locale=current_language())
