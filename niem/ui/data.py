@@ -14,6 +14,8 @@ from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.facts import Fact, FactCheck, check_facts
+from niem.i18n import DEFAULT_LANGUAGE, current_language
+from niem.localise import localised_catalogue, localised_rounds
 from niem.models import PublishedFigure
 from niem.results import load_results
 from niem.store import Catalogue, RoundInfo
@@ -41,15 +43,17 @@ def _results(version: Version) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def _catalogue(version: Version) -> Catalogue:
+def _catalogue(version: Version, language: str) -> Catalogue:
     with open_session(engine()) as session:
-        return store.load_catalogue(session)
+        catalogue = store.load_catalogue(session)
+        return localised_catalogue(catalogue, store.load_local_names(session), language)
 
 
 @st.cache_data(show_spinner=False)
-def _rounds(version: Version) -> list[RoundInfo]:
+def _rounds(version: Version, language: str) -> list[RoundInfo]:
     with open_session(engine()) as session:
-        return store.load_rounds(session)
+        rounds = store.load_rounds(session)
+        return localised_rounds(rounds, store.load_local_names(session), language)
 
 
 @st.cache_data(show_spinner=False)
@@ -78,13 +82,18 @@ def results() -> pd.DataFrame:
 
 
 def catalogue() -> Catalogue:
-    """Names of everything, cached per data version."""
-    return _catalogue(data_version())
+    """Names of everything in the reader's language, cached per data version."""
+    return _catalogue(data_version(), current_language())
+
+
+def english_catalogue() -> Catalogue:
+    """Names of everything in English, as files name them (uploads are read against these)."""
+    return _catalogue(data_version(), DEFAULT_LANGUAGE)
 
 
 def rounds() -> list[RoundInfo]:
-    """The rounds, cached per data version."""
-    return _rounds(data_version())
+    """The rounds, named in the reader's language, cached per data version."""
+    return _rounds(data_version(), current_language())
 
 
 def published_figures() -> list[PublishedFigure]:

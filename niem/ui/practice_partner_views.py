@@ -42,7 +42,7 @@ def _context(account: Account) -> practice_import.PracticeContext:
     with open_session(data.engine()) as opened:
         known = practices.practice_ids(opened)
     return practice_import.practice_context(
-        data.catalogue(), known, account, load_settings().upload_limits
+        data.english_catalogue(), known, account, load_settings().upload_limits
     )
 
 
