@@ -93,15 +93,23 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def number_text(value: float, digits: int = 1) -> str:
-    """A number to `digits` decimals in the reader's convention: '50.7', '50,7', '1 234,5'."""
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+def number_text(value: float, digits: int = 1, *, trailing_zeros: bool = True) -> str:
+    """A number to `digits` decimals in the reader's convention: '50.7', '50,7', '1 234,5'
+    ('5' rather than '5.0' without `trailing_zeros`)."""
+    pattern = "#,##0" + ("." + ("0" if trailing_zeros else "#") * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=current_language())
 
 
 def count_text(count: int) -> str:
     """A whole number with the reader's thousands separator: '10,000', '10 000'."""
     return format_decimal(count, format="#,##0", locale=current_language())
+
+
+def day_text(moment: date | datetime) -> str:
+    """A day as the app writes it: '2026-11-27' in English, the long date in other
+    languages ('2026. gada 27. novembris')."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return day.isoformat() if current_language() == DEFAULT_LANGUAGE else date_text(day)
 
 
 def date_text(moment: date | datetime) -> str:

@@ -11,10 +11,19 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from babel import Locale
+from babel.numbers import format_decimal
 
 from niem.cells import size_text
 from niem.config import ReadLimits
-from niem.i18n import _, current_language, ngettext
+from niem.i18n import (
+    DEFAULT_LANGUAGE,
+    _,
+    count_text,
+    current_language,
+    day_text,
+    ngettext,
+    number_text,
+)
 from niem.methodology import round_score
 from niem.models import Revision, RevisionStatus, as_utc
 
@@ -52,17 +61,20 @@ def plural(count: int, noun: str) -> str:
 
 
 def moment_text(moment: datetime | None, *, zone: bool = True) -> str:
-    """A stored time as '2021-06-30 14:05 UTC' (without ' UTC' if not `zone`), or empty."""
+    """A stored time as '2021-06-30 14:05 UTC' (without ' UTC' if not `zone`), or empty; in
+    Latvian '2021. gada 30. jūnijs, 14:05 UTC'."""
     moment = as_utc(moment)
     if moment is None:
         return ""
-    text = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    moment = moment.astimezone(UTC)
+    separator = " " if current_language() == DEFAULT_LANGUAGE else ", "
+    text = f"{day_text(moment)}{separator}{moment:%H:%M}"
     return f"{text} UTC" if zone else text
 
 
 def value_text(value: float | None) -> str:
-    """An indicator score as entered, or 'no data'."""
-    return "no data" if value is None else f"{value:g}"
+    """An indicator score as entered ('33.3', in Latvian '33,3'), or 'no data'."""
+    return _("no data") if value is None else format_decimal(value, locale=current_language())
 
 
 def _missing(value: object) -> bool:
@@ -70,16 +82,20 @@ def _missing(value: object) -> bool:
 
 
 def score_text(score: object) -> str:
-    """A figure to one decimal by the one rounding rule (39.55 -> '39.6'), or 'no data'."""
+    """A figure to one decimal by the one rounding rule (39.55 -> '39.6', in Latvian '39,6'),
+    or 'no data'."""
     if _missing(score):
         return _("no data")
-    return f"{round_score(float(score)):.1f}"  # type: ignore[arg-type]
+    return number_text(round_score(float(score)) or 0.0)  # type: ignore[arg-type]
 
 
 def signed_text(change: float) -> str:
-    """A change to one decimal with its sign, by the one rounding rule: '+7.2', '-0.3'."""
+    """A change to one decimal with its sign, by the one rounding rule: '+7.2', '-0.3'
+    (in Latvian '+7,2')."""
     rounded = round_score(change) or 0.0  # no '-0.0'
-    return f"{rounded:+.1f}" if rounded else "0.0"
+    if not rounded:
+        return number_text(0.0)
+    return ("+" if rounded > 0 else "-") + number_text(abs(rounded))
 
 
 def empty_text(covered: int, total: int) -> str:
@@ -187,11 +203,11 @@ def submitted_text(revision: Revision) -> str:
 def limits_text(limits: ReadLimits) -> str:
     """What an upload may hold, as the submit page states it."""
     return _(
-        "A file may be up to {size}, with up to {rows:,} rows of scores and {columns} columns; "
-        "a cell holds up to {characters:,} characters."
+        "A file may be up to {size}, with up to {rows} rows of scores and {columns} columns; "
+        "a cell holds up to {characters} characters."
     ).format(
         size=size_text(limits.bytes),
-        rows=limits.rows,
+        rows=count_text(limits.rows),
         columns=limits.columns,
-        characters=limits.cell_characters,
+        characters=count_text(limits.cell_characters),
     )

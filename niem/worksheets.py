@@ -30,7 +30,7 @@ from niem.cells import (
     too_wide,
 )
 from niem.config import ReadLimits
-from niem.i18n import _
+from niem.i18n import _, count_text
 
 CHUNK = 64 * 1024
 EXCEL_ROWS = 1_048_576
@@ -191,9 +191,9 @@ class SheetReader:
             if characters > self.limits.bytes:
                 raise Unreadable(
                     _(
-                        "the cells hold more than {limit:,} characters of text in all, more "
+                        "the cells hold more than {limit} characters of text in all, more "
                         "than a file within the size limit may; split it into smaller files"
-                    ).format(limit=self.limits.bytes)
+                    ).format(limit=count_text(self.limits.bytes))
                 )
             rows.append((number, [filled.get(c) for c in range(1, last + 1)]))
 

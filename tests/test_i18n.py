@@ -82,3 +82,20 @@ def test_each_thread_keeps_its_own_language(latvian: None) -> None:
         thread.join()
     assert seen == {"lv": "Valsts", "en": "Country"}
     assert i18n.current_language() == "en"
+
+
+def test_numbers_and_dates_are_written_in_the_readers_convention() -> None:
+    from datetime import UTC, date, datetime
+
+    from niem.wording import moment_text, score_text, signed_text, value_text
+
+    moment = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)
+    with i18n.using_language("en"):
+        english = [score_text(50.65), signed_text(-7.25), value_text(33.3), moment_text(moment)]
+        assert i18n.date_text(date(2026, 11, 27)) == "November 27, 2026"
+    with i18n.using_language("lv"):
+        latvian = [score_text(50.65), signed_text(-7.25), value_text(33.3), moment_text(moment)]
+        assert i18n.date_text(date(2026, 11, 27)) == "2026. gada 27. novembris"
+        assert i18n.count_text(10000) == "10\xa0000"
+    assert english == ["50.7", "-7.3", "33.3", "2026-11-27 14:05 UTC"]
+    assert latvian == ["50,7", "-7,3", "33,3", "2026. gada 27. novembris, 14:05 UTC"]

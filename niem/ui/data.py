@@ -14,7 +14,7 @@ from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
 from niem.facts import Fact, FactCheck, check_facts
-from niem.i18n import DEFAULT_LANGUAGE, current_language
+from niem.i18n import DEFAULT_LANGUAGE, _, current_language
 from niem.localise import localised_catalogue, localised_rounds
 from niem.models import PublishedFigure
 from niem.results import load_results
@@ -124,13 +124,15 @@ def clear_caches() -> None:
 def require_database() -> None:
     """Stop the page with a message when the database has not been built yet."""
     if not inspect(engine()).has_table("indicator") or not rounds():
-        st.info("The database is empty. Build it with `niem init` (or `make run`), then reload.")
+        st.info(
+            _("The database is empty. Build it with `niem init` (or `make run`), then reload.")
+        )
         st.stop()
 
 
-@st.cache_data(show_spinner="Checking the file…", max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _checked_upload(
-    version: Version, data: bytes, file_name: str, submitter: Account
+    version: Version, data: bytes, file_name: str, submitter: Account, language: str
 ) -> importing.UploadResult:
     limits = load_settings().upload_limits
     context = importing.upload_context(rounds(), catalogue(), submitter, limits)
@@ -144,7 +146,8 @@ def upload_limits() -> ReadLimits:
 
 def check_upload(data: bytes, file_name: str, account: Account) -> importing.UploadResult:
     """Read and check an upload against the store and the countries the account may edit."""
-    return _checked_upload(data_version(), data, file_name, account)
+    with st.spinner(_("Checking the file…")):
+        return _checked_upload(data_version(), data, file_name, account, current_language())
 
 
 def preview(rows: Sequence[importing.UploadRow]) -> changes.Preview:

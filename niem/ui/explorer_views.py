@@ -194,7 +194,7 @@ def st_trend(profile: CountryProfile, name: str) -> None:
     """The overall figure in every round the country took part in, as a chart and a table."""
     if profile.trend["score"].notna().sum() > 1:
         st.altair_chart(charts.trend_chart(profile.trend, name), width="stretch")
-    st_shown_table(tables.trend_table(profile.trend), "profile_trend", download=None)
+    st_shown_table(tables.trend_table(profile.trend), "profile_trend", download=False)
 
 
 def st_dimension_list(dimensions: pd.DataFrame, catalogue: Catalogue) -> None:
@@ -355,7 +355,7 @@ def st_facts(checks: Sequence[FactCheck], key: str) -> None:
 
 def st_rounds(rounds: list[RoundInfo], catalogue: Catalogue) -> None:
     """The rounds and who took part."""
-    st_table(tables.rounds_table(rounds, catalogue), "rounds", download=None)
+    st_table(tables.rounds_table(rounds, catalogue), "rounds", download=False)
 
 
 def st_framework(catalogue: Catalogue, key: str) -> None:

@@ -93,7 +93,7 @@ def st_report(result: UploadResult | PracticeUpload, key: str) -> None:
                 "Column": st.column_config.TextColumn(width="small"),
                 _("Notice"): WIDE_TEXT,
             },
-            download=None,
+            download=False,
         )
     if result.valid:
         st.success(f"No problems found: {plural(len(result.rows), 'row')} read.")
@@ -112,7 +112,7 @@ def st_report(result: UploadResult | PracticeUpload, key: str) -> None:
             "Column": st.column_config.TextColumn(width="small"),
             "Problem": WIDE_TEXT,
         },
-        download=None,
+        download=False,
     )
     st.caption("Rows are numbered as your spreadsheet shows them: the header is row 1.")
     st_download(
@@ -136,7 +136,7 @@ def st_preview(preview: Preview, catalogue: Catalogue, key: str) -> None:
             tables.preview_table(preview, catalogue),
             key,
             column_config={"Row": NARROW, "Title": WIDE_TEXT},
-            download=None,
+            download=False,
         )
 
 
@@ -146,7 +146,7 @@ def st_revisions(summaries: Sequence[RevisionSummary], key: str) -> None:
         tables.revisions_table(summaries),
         key,
         column_config={"Revision": REVISION_NUMBER, "Comment": WIDE_TEXT},
-        download=None,
+        download=False,
     )
 
 
