@@ -20,7 +20,6 @@ from niem.i18n import _, count_text, ngettext, number_text
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 WHOLE_NUMBER = re.compile(r"[0-9]{1,15}(?:[.,]0*)?")
 EXCEL_COLUMNS = 16_384
-SAVE_AS = "save the scores from Excel as CSV or XLSX and upload that"
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,16 @@ class Unreadable(Exception):
 
 def not_a_table(filename: str, kind: str = "") -> Unreadable:
     """The refusal of a file that is no spreadsheet, saying what it is if that is known."""
-    name = f'"{filename}"' if filename else "the file"
-    what = f"is {kind}, not a CSV or XLSX file" if kind else "is not a CSV or XLSX file"
-    return Unreadable(f"{name} {what}; {SAVE_AS}")
+    name = f'"{filename}"' if filename else _("the file")
+    if kind:
+        return Unreadable(
+            _("{file} is {kind}, not a CSV or XLSX file; save the scores from Excel as CSV or "
+              "XLSX and upload that").format(file=name, kind=_(kind))
+        )
+    return Unreadable(
+        _("{file} is not a CSV or XLSX file; save the scores from Excel as CSV or XLSX and "
+          "upload that").format(file=name)
+    )
 
 
 def column_name(index: int) -> str:

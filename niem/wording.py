@@ -17,6 +17,7 @@ from niem.cells import size_text
 from niem.config import ReadLimits
 from niem.i18n import (
     DEFAULT_LANGUAGE,
+    N_,
     _,
     count_text,
     current_language,
@@ -33,17 +34,25 @@ if TYPE_CHECKING:  # both modules put things into words with this one
 
 SHOWN_IN_MESSAGES = 5
 STATUS_LABELS: dict[str, str] = {
-    RevisionStatus.PENDING: "waiting for review",
-    RevisionStatus.PUBLISHED: "published",
-    RevisionStatus.REJECTED: "rejected",
-    RevisionStatus.WITHDRAWN: "withdrawn",
+    RevisionStatus.PENDING: N_("waiting for review"),
+    RevisionStatus.PUBLISHED: N_("published"),
+    RevisionStatus.REJECTED: N_("rejected"),
+    RevisionStatus.WITHDRAWN: N_("withdrawn"),
 }
-REVIEW_VERBS: dict[str, str] = {
-    RevisionStatus.PUBLISHED: "approved",
-    RevisionStatus.REJECTED: "rejected",
-    RevisionStatus.WITHDRAWN: "withdrawn",
+# A status as a word in a sentence ("revision 2 is pending; …").
+STATUS_WORDS: dict[str, str] = {
+    RevisionStatus.PENDING: N_("pending"),
+    RevisionStatus.PUBLISHED: N_("published"),
+    RevisionStatus.REJECTED: N_("rejected"),
+    RevisionStatus.WITHDRAWN: N_("withdrawn"),
 }
-HOW_SUBMITTED = {"upload": "file upload", "edit": "edited in the app"}
+REVIEWS: dict[str, str] = {
+    RevisionStatus.PUBLISHED: N_("approved by {reviewer}"),
+    RevisionStatus.REJECTED: N_("rejected by {reviewer}"),
+    RevisionStatus.WITHDRAWN: N_("withdrawn by {reviewer}"),
+}
+HOW_SUBMITTED = {"upload": N_("file upload"), "edit": N_("edited in the app")}
+ROLES = {"partner": N_("partner"), "coordinator": N_("coordinator")}
 
 
 def sentence(message: object) -> str:
@@ -138,15 +147,31 @@ def rank_text(rank: int, count: int, *, joint: bool = False) -> str:
 
 def status_text(status: str) -> str:
     """'waiting for review' for a pending revision; other statuses as they are."""
-    return STATUS_LABELS.get(status, status)
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
+def status_word(status: str) -> str:
+    """'pending', 'published', 'rejected' or 'withdrawn', in the reader's language."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+def how_submitted_text(kind: str) -> str:
+    """'file upload' or 'edited in the app'."""
+    return _(HOW_SUBMITTED[kind]) if kind in HOW_SUBMITTED else kind
+
+
+def role_text(role: str) -> str:
+    """'partner' or 'coordinator', in the reader's language."""
+    return _(ROLES[role]) if role in ROLES else role
 
 
 def review_text(status: str, author: str, reviewer: str | None, reason: str | None) -> str:
     """Who approved, rejected or withdrew a revision, and why; empty if its author published it."""
     if reviewer is None or (status == RevisionStatus.PUBLISHED and reviewer == author):
         return ""
-    text = f"{REVIEW_VERBS.get(status, status)} by {reviewer}"
-    return f"{text}: {reason}" if reason else text
+    review = REVIEWS.get(status)
+    text = _(review).format(reviewer=reviewer) if review else f"{status} {reviewer}"
+    return _("{review}: {reason}").format(review=text, reason=reason) if reason else text
 
 
 def country_label(names: Mapping[str, str], code: str) -> str:
@@ -165,7 +190,7 @@ def describe_scores(keys: Sequence[tuple[int, str, str]]) -> str:
 def more_text(count: int) -> str:
     """' and 3 more' when more than the messages show, else empty."""
     more = count - SHOWN_IN_MESSAGES
-    return f" and {more} more" if more > 0 else ""
+    return _(" and {count} more").format(count=more) if more > 0 else ""
 
 
 def names_text(names: Mapping[str, str], codes: Sequence[str]) -> str:
@@ -176,28 +201,41 @@ def names_text(names: Mapping[str, str], codes: Sequence[str]) -> str:
 def account_text(account: Account, names: Mapping[str, str]) -> str:
     """'providus, partner for Latvia (LV)' or 'anna, coordinator'."""
     if not account.countries:
-        return f"{account.name}, {account.role}"
-    return f"{account.name}, {account.role} for {names_text(names, account.countries)}"
+        return f"{account.name}, {role_text(account.role)}"
+    return _("{name}, {role} for {countries}").format(
+        name=account.name,
+        role=role_text(account.role),
+        countries=names_text(names, account.countries),
+    )
 
 
 def revision_label(summary: RevisionSummary) -> str:
     """'Revision 12 by providus, 2021-06-30 14:05 UTC: LV 2021, 3 scores'."""
     revision = summary.revision
     where = " ".join(summary.countries) + " " + " ".join(str(y) for y in summary.rounds)
-    return (
-        f"Revision {revision.id} by {revision.author}, {moment_text(revision.created_at)}: "
-        f"{where.strip()}, {plural(summary.scores, 'score')}"
+    return ngettext(
+        "Revision {revision} by {author}, {when}: {where}, {count} score",
+        "Revision {revision} by {author}, {when}: {where}, {count} scores",
+        summary.scores,
+    ).format(
+        revision=revision.id,
+        author=revision.author,
+        when=moment_text(revision.created_at),
+        where=where.strip(),
+        count=summary.scores,
     )
 
 
 def submitted_text(revision: Revision) -> str:
     """What happens next to a revision just submitted."""
     if revision.status == RevisionStatus.PUBLISHED:
-        return f"Revision {revision.id} is published: every page now shows the new values."
-    return (
-        f"Revision {revision.id} is waiting for the coordinator's review. "
+        return _("Revision {revision} is published: every page now shows the new values.").format(
+            revision=revision.id
+        )
+    return _(
+        "Revision {revision} is waiting for the coordinator's review. "
         "Nobody else sees the new values until it is approved."
-    )
+    ).format(revision=revision.id)
 
 
 def limits_text(limits: ReadLimits) -> str:

@@ -47,7 +47,9 @@ def st_illustrative_notice(*frames: pd.DataFrame) -> None:
 
 
 def _column_config(table: pd.DataFrame) -> dict[str, Any]:
-    config: dict[str, Any] = {c: NUMBER_TEXT for c in table.columns if c in tables.SCORE_COLUMNS}
+    config: dict[str, Any] = {
+        c: NUMBER_TEXT for c in table.columns if c in tables.score_columns()
+    }
     if _("Source") in table.columns:
         config[_("Source")] = SOURCE_LINK
     return config

@@ -7,6 +7,7 @@ import streamlit as st
 from niem import accounts
 from niem.accounts import Account
 from niem.config import load_settings
+from niem.i18n import _
 from niem.models import RevisionKind
 from niem.ui import actions
 
@@ -60,8 +61,8 @@ def require_account(purpose: str) -> Account:
     """The signed-in account; without one, a sign-in prompt and the page stops."""
     account = signed_in()
     if account is None:
-        st.info(f"Sign in to {purpose}.")
-        st.page_link(SIGN_IN_PAGE, label="Sign in", icon=":material/login:")
+        st.info(_("Sign in to {purpose}.").format(purpose=purpose))
+        st.page_link(SIGN_IN_PAGE, label=_("Sign in"), icon=":material/login:")
         st.stop()
     return account
 
