@@ -44,7 +44,7 @@ bench: install
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 		--project=niem --msgid-bugs-address= -o locale/niem.pot app.py app_pages niem
-	$(BIN)/pybabel update --quiet -i locale/niem.pot -d locale -D niem \
+	$(BIN)/pybabel update -i locale/niem.pot -d locale -D niem \
 		--no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -11,7 +11,7 @@ catalogue, rounds = data.catalogue(), data.rounds()
 
 st.title(_("Methodology"))
 st.header(_("How scores are computed"))
-st.write(methodology.METHOD_TEXT)
+st.write(methodology.method_text())
 st.markdown(
     "\n".join(
         [

@@ -51,7 +51,12 @@ REVIEWS: dict[str, str] = {
     RevisionStatus.REJECTED: N_("rejected by {reviewer}"),
     RevisionStatus.WITHDRAWN: N_("withdrawn by {reviewer}"),
 }
-HOW_SUBMITTED = {"upload": N_("file upload"), "edit": N_("edited in the app")}
+HOW_SUBMITTED = {
+    "upload": N_("file upload"),
+    "edit": N_("edited in the app"),
+    "rollback": N_("rollback"),
+    "illustrative": N_("illustrative data, generated"),
+}
 ROLES = {"partner": N_("partner"), "coordinator": N_("coordinator")}
 
 

@@ -25,7 +25,6 @@ from niem.trends import FLAT_THRESHOLD, RoundChange, direction
 from niem.ui.downloads import st_download, st_table
 from niem.wording import names_text, score_text, signed_text
 
-SOURCE_LINK = st.column_config.LinkColumn(display_text="source ↗")
 FOCUS_ROW = f"background-color: #fdebd3; color: {FOCUS}"
 NUMBER_TEXT = st.column_config.TextColumn(alignment="right")
 ROW_HEIGHT = 38
@@ -51,7 +50,7 @@ def _column_config(table: pd.DataFrame) -> dict[str, Any]:
         c: NUMBER_TEXT for c in table.columns if c in tables.score_columns()
     }
     if _("Source") in table.columns:
-        config[_("Source")] = SOURCE_LINK
+        config[_("Source")] = st.column_config.LinkColumn(display_text=_("source ↗"))
     return config
 
 
