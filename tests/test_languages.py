@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import pandas as pd
 import pytest
 from babel import Locale
 from sqlmodel import select
@@ -144,7 +143,6 @@ def shown_texts(app: AppTest) -> list[str]:
                 found.extend(_chart_strings(json.loads(spec)))
         if getattr(node, "type", "") in ("arrow_data_frame", "dataframe"):
             frame = node.value
-            frame = frame.data if hasattr(frame, "data") and not isinstance(frame, pd.DataFrame) else frame
             found.extend(str(c) for c in frame.columns)
             for column in frame.columns:
                 found.extend(str(v) for v in frame[column] if isinstance(v, str))
