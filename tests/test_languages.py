@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from babel import Locale
+from babel.messages.pofile import read_po
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
@@ -226,3 +227,87 @@ def test_every_partner_page_shows_only_marked_text_and_data_in_the_pseudo_langua
     app = open_page(page, user="anna", lang=PSEUDO)
     assert not app.exception
     assert_only_marked_text_and_data(app)
+
+
+def english_messages() -> set[str]:
+    """Every English message whose Latvian differs: one of them on a Latvian page is a leak."""
+    with (i18n.LOCALE_DIR / "lv" / "LC_MESSAGES" / "niem.po").open("rb") as source:
+        catalog = read_po(source, locale="lv")
+    found: set[str] = set()
+    for message in catalog:
+        if message.id and isinstance(message.id, str) and message.string != message.id:
+            found.add(message.id)
+    return found
+
+
+def labels(app: AppTest) -> list[str]:
+    """Titles, headings, widget labels and options, metric labels and table headings."""
+    found = [e.value for e in [*app.title, *app.header, *app.subheader]]
+    for kind in ("selectbox", "multiselect", "radio", "button", "checkbox", "text_input",
+                 "text_area", "segmented_control", "metric", "tabs"):
+        for element in app.get(kind):
+            found.append(str(getattr(element, "label", "")))
+            found.extend(str(o) for o in getattr(element, "options", []) or [])
+    for frame in app.dataframe:
+        found.extend(str(c) for c in frame.value.columns)
+    return [text for text in found if text]
+
+
+@pytest.mark.parametrize("page", EXPLORER_PAGES)
+def test_every_page_in_latvian_has_no_english_label(shipped: None, page: str) -> None:
+    app = open_page(page, lang="lv")
+    assert not app.exception
+    assert app.query_params["lang"] == "lv"
+    english = english_messages()
+    assert [label for label in labels(app) if label in english] == []
+
+
+@pytest.mark.parametrize("page", PARTNER_PAGES)
+def test_every_partner_page_in_latvian_has_no_english_label(shipped: None, page: str) -> None:
+    app = open_page(page, user="anna", lang="lv")
+    assert not app.exception
+    english = english_messages()
+    assert [label for label in labels(app) if label in english] == []
+
+
+def test_the_overview_in_latvian_names_countries_and_writes_decimal_commas(shipped: None) -> None:
+    app = open_page("app_pages/home.py", lang="lv")
+    assert app.title[0].value == "Bēgļu integrācija Eiropā"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Vidējais"] == "51,0"
+    ranking = app.dataframe[0].value
+    countries = list(ranking["Valsts"])
+    assert {"Latvija", "Lietuva", "Zviedrija", "Čehija"} <= set(countries)
+    assert all("," in score for score in ranking["Vērtējums"] if score[:1].isdigit())
+    assert app.selectbox(key="round").format_func(2021) == "2. izvērtēšanas posms (2021)"
+
+
+def test_the_language_follows_the_browser_then_english_and_a_link_wins(shipped: None) -> None:
+    from tests.test_partner_pages import ROOT, TIMEOUT
+
+    def opened(locale: str | None, **params: str) -> AppTest:
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        if locale is not None:
+            app.context = {"locale": locale}  # type: ignore[assignment]
+        for key, value in params.items():
+            app.query_params[key] = value
+        return app.run()
+
+    assert opened("lv-LV").title[0].value == "Bēgļu integrācija Eiropā"
+    assert opened("de-DE").title[0].value == "Refugee integration in Europe"
+    assert opened("lv-LV", lang="en").title[0].value == "Refugee integration in Europe"
+    unknown = opened(None, lang="xx")
+    assert unknown.query_params["lang"] == "en"
+    assert [w.value for w in unknown.warning][0] == (
+        "The link asked for a language this app does not have; showing English."
+    )
+
+
+def test_choosing_latvian_in_the_frame_translates_the_page_and_keeps_it_in_the_link(
+    shipped: None,
+) -> None:
+    app = open_page("app_pages/compare.py")
+    assert app.query_params["lang"] == "en"
+    app.segmented_control(key=language.CHOICE_KEY).set_value("lv").run()
+    assert app.query_params["lang"] == "lv"
+    assert app.title[0].value == "Valstu salīdzinājums"
