@@ -619,7 +619,7 @@ def test_text_stored_with_terminal_escapes_is_printed_as_visible_escapes(initial
     assert out.splitlines()[1].endswith(escaped)
     code, out, _ = run("diff", "1")
     assert code == 0
-    assert re.search(rf"^2021 LV BRI-I-01  no data  29 +{re.escape(escaped)}$", out, re.M)
+    assert re.search(rf"^2021 LV BRI-I-01  no data  22 +{re.escape(escaped)}$", out, re.M)
     assert "\x1b" not in out and "\x07" not in out and "\u009b" not in out
 
 
