@@ -16,7 +16,7 @@ from pandas.io.formats.style import Styler
 from niem import charts, maps, tables
 from niem.explorer import CountryProfile, Headline, Standing, Stat, map_values
 from niem.facts import FactCheck
-from niem.i18n import _
+from niem.i18n import _, number_text
 from niem.models import PublishedFigure
 from niem.palette import FOCUS
 from niem.provenance import Provenance, Strength
@@ -282,7 +282,7 @@ def st_joined_and_left(change: RoundChange, before: int, after: int, catalogue: 
 def flat_note() -> str:
     """What counts as flat, for the rounds page."""
     return _("A change of less than {points} points either way counts as flat.").format(
-        points=f"{FLAT_THRESHOLD:g}"
+        points=number_text(FLAT_THRESHOLD, trailing_zeros=False)
     )
 
 
