@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-stamp
 # axe-core, which the browser tests run over every page (pinned in package-lock.json).
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install run test lint bench db clean
+.PHONY: install run test lint bench db clean messages
 
 install: $(STAMP)
 
@@ -38,6 +38,14 @@ test: install lint $(AXE)
 
 bench: install
 	$(BIN)/python -m tests.benchmarks
+
+# Extract every marked message from the code into locale/niem.pot, then add the new ones
+# (untranslated) to every catalog and drop the ones the code no longer uses.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project=niem --msgid-bugs-address= -o locale/niem.pot app.py app_pages niem
+	$(BIN)/pybabel update -i locale/niem.pot -d locale -D niem \
+		--no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) node_modules data/niem.db data/niem.db-wal data/niem.db-shm

@@ -11,48 +11,50 @@ not found".
 
 import streamlit as st
 
-from niem.ui import actions, data, event, session, style
+from niem.i18n import _
+from niem.ui import actions, data, event, language, session, style
 
 st.set_page_config(page_title="NIEM Explorer", page_icon="🗺️", layout="wide")
 with actions.error_edge(stop=True):
+    language.choose_language()
     style.st_styles()
     data.require_database()
     account = session.refresh_account()
 
 explore = [
     # The overview is the home page, served at /; /overview is the alias at the end.
-    st.Page("app_pages/home.py", title="Overview", icon=":material/public:", default=True),
-    st.Page("app_pages/compare.py", title="Compare countries", icon=":material/bar_chart:"),
-    st.Page("app_pages/policy-areas.py", title="Policy areas", icon=":material/category:"),
-    st.Page("app_pages/rounds.py", title="Rounds", icon=":material/compare_arrows:"),
-    st.Page("app_pages/country.py", title="Country profile", icon=":material/flag:"),
-    st.Page("app_pages/practices.py", title="Practices", icon=":material/lightbulb:"),
-    st.Page("app_pages/methodology.py", title="Methodology", icon=":material/menu_book:"),
+    st.Page("app_pages/home.py", title=_("Overview"), icon=":material/public:", default=True),
+    st.Page("app_pages/compare.py", title=_("Compare countries"), icon=":material/bar_chart:"),
+    st.Page("app_pages/policy-areas.py", title=_("Policy areas"), icon=":material/category:"),
+    st.Page("app_pages/rounds.py", title=_("Rounds"), icon=":material/compare_arrows:"),
+    st.Page("app_pages/country.py", title=_("Country profile"), icon=":material/flag:"),
+    st.Page("app_pages/practices.py", title=_("Practices"), icon=":material/lightbulb:"),
+    st.Page("app_pages/methodology.py", title=_("Methodology"), icon=":material/menu_book:"),
 ]
 
 partners = [
     st.Page(
         "app_pages/submit.py",
-        title="Submit scores",
+        title=_("Submit scores"),
         icon=":material/upload_file:",
         visibility="visible" if account else "hidden",
     ),
     st.Page(
         "app_pages/review.py",
-        title="Review" if account and account.is_coordinator else "My submissions",
+        title=_("Review") if account and account.is_coordinator else _("My submissions"),
         icon=":material/fact_check:",
         visibility="visible" if account else "hidden",
     ),
-    st.Page("app_pages/history.py", title="History", icon=":material/history:"),
+    st.Page("app_pages/history.py", title=_("History"), icon=":material/history:"),
     st.Page(
         "app_pages/accounts.py",
-        title="Accounts",
+        title=_("Accounts"),
         icon=":material/group:",
         visibility="visible" if account and account.is_coordinator else "hidden",
     ),
     st.Page(
         "app_pages/sign-in.py",
-        title="Sign in" if account is None else "Account",
+        title=_("Sign in") if account is None else _("Account"),
         icon=":material/login:" if account is None else ":material/account_circle:",
     ),
 ]
@@ -63,8 +65,11 @@ def open_overview() -> None:
     st.switch_page(explore[0], query_params=st.query_params.to_dict())
 
 
-overview_alias = st.Page(open_overview, title="Overview", url_path="overview", visibility="hidden")
+overview_alias = st.Page(
+    open_overview, title=_("Overview"), url_path="overview", visibility="hidden"
+)
 with actions.error_edge(stop=True):
+    language.st_language_select()
     page = st.navigation(explore + partners + [overview_alias], position="top")
     try:
         page.run()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from niem import methodology, provenance, trends
-from niem.i18n import _
+from niem.i18n import _, number_text
 from niem.ui import data
 from niem.ui import explorer_views as views
 
@@ -11,7 +11,7 @@ catalogue, rounds = data.catalogue(), data.rounds()
 
 st.title(_("Methodology"))
 st.header(_("How scores are computed"))
-st.write(methodology.METHOD_TEXT)
+st.write(methodology.method_text())
 st.markdown(
     "\n".join(
         [
@@ -24,12 +24,14 @@ st.markdown(
             "- " + methodology.rounding_text(),
             "- "
             + _("A change counts as flat between rounds when it is under **{points}** "
-                "points.").format(points=f"{trends.FLAT_THRESHOLD:g}"),
+                "points.").format(
+                points=number_text(trends.FLAT_THRESHOLD, trailing_zeros=False)
+            ),
             "- "
             + _("Published figures are always shown as published, with their source. Where "
                 "the current indicator data give a value more than **{tolerance}** points "
                 "away, the pages and the export show both, and `niem check` reports it.").format(
-                tolerance=f"{methodology.PUBLISHED_TOLERANCE:g}"
+                tolerance=number_text(methodology.PUBLISHED_TOLERANCE, trailing_zeros=False)
             ),
             "- " + provenance.rule_text(),
         ]

@@ -31,7 +31,7 @@ from niem.config import Settings
 from niem.countries import resolve_country
 from niem.database import write_transaction
 from niem.errors import NiemError, PermissionDenied, UnknownChoice
-from niem.i18n import _
+from niem.i18n import N_, _
 from niem.models import (
     AccountEvent,
     Country,
@@ -53,7 +53,7 @@ HASH_BYTES = 32
 MIN_PASSWORD_LENGTH = 8
 DEFAULTS = Settings()
 # Refusals never repeat a user name: the pages show them as formatted text.
-DISABLED = "this account is disabled; ask the coordinator"
+DISABLED = N_("this account is disabled; ask the coordinator")
 
 
 class LoginFailed(NiemError):
@@ -84,18 +84,18 @@ class Action(StrEnum):
 
 
 ACTION_WORDS = {
-    Action.VIEW: "view scores",
-    Action.SUBMIT: "submit scores",
-    Action.WITHDRAW: "withdraw revisions",
-    Action.APPROVE: "approve revisions",
-    Action.REJECT: "reject revisions",
-    Action.ROLLBACK: "roll back revisions",
-    Action.PUBLISH_DIRECTLY: "publish scores without review",
-    Action.MANAGE_USERS: "manage accounts",
-    Action.VIEW_PENDING: "see unpublished revisions",
-    Action.SUBMIT_PRACTICE: "submit practices",
-    Action.REVIEW_PRACTICE: "publish or return practices",
-    Action.MANAGE_ROUNDS: "open rounds and add countries to them",
+    Action.VIEW: N_("view scores"),
+    Action.SUBMIT: N_("submit scores"),
+    Action.WITHDRAW: N_("withdraw revisions"),
+    Action.APPROVE: N_("approve revisions"),
+    Action.REJECT: N_("reject revisions"),
+    Action.ROLLBACK: N_("roll back revisions"),
+    Action.PUBLISH_DIRECTLY: N_("publish scores without review"),
+    Action.MANAGE_USERS: N_("manage accounts"),
+    Action.VIEW_PENDING: N_("see unpublished revisions"),
+    Action.SUBMIT_PRACTICE: N_("submit practices"),
+    Action.REVIEW_PRACTICE: N_("publish or return practices"),
+    Action.MANAGE_ROUNDS: N_("open rounds and add countries to them"),
 }
 COORDINATOR_ONLY = frozenset(
     {
@@ -157,30 +157,37 @@ def authorize(
         return
     if user is None:
         raise PermissionDenied(
-            f"log in to {ACTION_WORDS[action]}; without an account you may only view scores"
+            _("log in to {action}; without an account you may only view scores").format(
+                action=_(ACTION_WORDS[action])
+            )
         )
     if user.disabled:
-        raise PermissionDenied(DISABLED)
+        raise PermissionDenied(_(DISABLED))
     if action == Action.WITHDRAW and user.is_coordinator and author not in (None, user.name):
         # Withdrawing leaves the partner no reason; the coordinator's refusal is a rejection.
         raise NotTheAuthor(
-            "a coordinator may only withdraw its own unpublished revisions; this one is by "
-            "another account, so reject it with a reason instead"
+            _("a coordinator may only withdraw its own unpublished revisions; this one is by "
+              "another account, so reject it with a reason instead")
         )
     if user.is_coordinator:
         return
     if action in COORDINATOR_ONLY or user.role != Role.PARTNER:
-        raise PermissionDenied(f"only a coordinator may {ACTION_WORDS[action]}")
+        raise PermissionDenied(
+            _("only a coordinator may {action}").format(action=_(ACTION_WORDS[action]))
+        )
     if action in FOR_OWN_COUNTRIES and country is not None and not _submits_for(user, country):
         raise PermissionDenied(
-            f"this account may not {ACTION_WORDS[action]} for {country}; "
-            f"its countries are {' '.join(user.countries)}"
+            _("this account may not {action} for {country}; its countries are {countries}").format(
+                action=_(ACTION_WORDS[action]), country=country, countries=" ".join(user.countries)
+            )
         )
     if action in (Action.WITHDRAW, Action.VIEW_PENDING) and author not in (None, user.name):
-        verb = "withdraw" if action == Action.WITHDRAW else "see"
         raise PermissionDenied(
-            f"an account may only {verb} its own unpublished revisions; "
-            "this one is by another account"
+            _("an account may only withdraw its own unpublished revisions; this one is by "
+              "another account")
+            if action == Action.WITHDRAW
+            else _("an account may only see its own unpublished revisions; this one is by "
+                   "another account")
         )
 
 
@@ -237,7 +244,7 @@ def checked_user_name(name: str) -> str:
     """The name as it will be stored (NFKC, stripped), if it is a usable name."""
     name = unicodedata.normalize("NFKC", name).strip()
     if not name:
-        raise NiemError("a user name cannot be empty")
+        raise NiemError(_("a user name cannot be empty"))
     invisible = invisible_character(name)
     if invisible is not None:
         raise NiemError(
@@ -274,7 +281,9 @@ def login_failed_message(attempts_before_lock: int, lock_minutes: int) -> str:
 def check_new_password(password: str) -> None:
     """Refuse a password that is too short, only spaces, or holds control characters."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise NiemError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise NiemError(
+            _("the password needs at least {count} characters").format(count=MIN_PASSWORD_LENGTH)
+        )
     if not password.strip():
         raise NiemError(_("the password cannot be only spaces; choose one with letters or digits"))
     check_plain(password, _("the password"), multiline=False)
@@ -332,7 +341,11 @@ def known_countries(session: Session, countries: Iterable[str]) -> list[str]:
     for text in countries:
         code = resolve_country(text)
         if code is None or session.get(Country, code) is None:
-            raise UnknownChoice(f"unknown country {text!r}; use an ISO code such as LV")
+            raise UnknownChoice(
+                _("unknown country {country}; use an ISO code such as LV").format(
+                    country=repr(text)
+                )
+            )
         if code not in codes:
             codes.append(code)
     return codes
@@ -352,13 +365,15 @@ def add_user(
     name = checked_user_name(name)
     if role not in (Role.PARTNER, Role.COORDINATOR):
         raise UnknownChoice(
-            f"unknown role {role!r}; choose partner or coordinator (viewers need no account)"
+            _(
+                "unknown role {role}; choose partner or coordinator (viewers need no account)"
+            ).format(role=repr(role))
         )
     codes = known_countries(session, countries)
     if role == Role.PARTNER and not codes:
-        raise NiemError("a partner account needs at least one country")
+        raise NiemError(_("a partner account needs at least one country"))
     if role == Role.COORDINATOR and codes:
-        raise NiemError("a coordinator may edit every country; give no countries")
+        raise NiemError(_("a coordinator may edit every country; give no countries"))
     check_new_password(password)
     if find_user(session, name) is not None:
         # Names equal but for case or width are one name: the message does not repeat it.
@@ -410,11 +425,11 @@ def current_account(session: Session, user: Account | None) -> Account | None:
         return None
     stored = session.get(User, user.name)
     if stored is None:
-        raise PermissionDenied("this account no longer exists; ask the coordinator")
+        raise PermissionDenied(_("this account no longer exists; ask the coordinator"))
     session.refresh(stored)
     account = _account(stored, _countries_of(session, user.name))
     if account.disabled:
-        raise PermissionDenied(DISABLED)
+        raise PermissionDenied(_(DISABLED))
     return replace(account, must_change_password=has_one_time_password(session, stored.name))
 
 
@@ -445,7 +460,7 @@ def authenticate(
         _record_failure(session, user.name if user else "", now, attempts_before_lock, lock_minutes)
         raise LoginFailed(login_failed_message(attempts_before_lock, lock_minutes))
     if user.disabled:
-        raise AccountDisabled(DISABLED)
+        raise AccountDisabled(_(DISABLED))
     if user.failed_logins or user.locked_until is not None:
 
         def reset() -> int:

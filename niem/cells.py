@@ -14,13 +14,12 @@ from datetime import date, datetime, time
 
 from openpyxl.utils import get_column_letter
 
-from niem.i18n import _
+from niem.i18n import _, count_text, ngettext, number_text
 
 # Plain numbers only: ASCII digits, one decimal point or comma, no exponent, no underscores.
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 WHOLE_NUMBER = re.compile(r"[0-9]{1,15}(?:[.,]0*)?")
 EXCEL_COLUMNS = 16_384
-SAVE_AS = "save the scores from Excel as CSV or XLSX and upload that"
 
 
 @dataclass(frozen=True)
@@ -58,22 +57,32 @@ class Unreadable(Exception):
 
 def not_a_table(filename: str, kind: str = "") -> Unreadable:
     """The refusal of a file that is no spreadsheet, saying what it is if that is known."""
-    name = f'"{filename}"' if filename else "the file"
-    what = f"is {kind}, not a CSV or XLSX file" if kind else "is not a CSV or XLSX file"
-    return Unreadable(f"{name} {what}; {SAVE_AS}")
+    name = f'"{filename}"' if filename else _("the file")
+    if kind:
+        return Unreadable(
+            _("{file} is {kind}, not a CSV or XLSX file; save the scores from Excel as CSV or "
+              "XLSX and upload that").format(file=name, kind=_(kind))
+        )
+    return Unreadable(
+        _("{file} is not a CSV or XLSX file; save the scores from Excel as CSV or XLSX and "
+          "upload that").format(file=name)
+    )
 
 
 def column_name(index: int) -> str:
     """'column 702 (ZZ)' for a 1-based column number; beyond Excel's columns, the number only."""
     if index > EXCEL_COLUMNS:
-        return _("column {number:,}").format(number=index)
-    return _("column {number:,} ({letters})").format(number=index, letters=get_column_letter(index))
+        return _("column {number}").format(number=count_text(index))
+    return _("column {number} ({letters})").format(
+        number=count_text(index), letters=get_column_letter(index)
+    )
 
 
 def too_long(limit: int, row: int) -> Unreadable:
     """The refusal of a cell longer than the limit, the same for every kind of file."""
     return Unreadable(
-        _("a cell is longer than {limit:,} characters; shorten it").format(limit=limit), row=row
+        _("a cell is longer than {limit} characters; shorten it").format(limit=count_text(limit)),
+        row=row,
     )
 
 
@@ -90,19 +99,19 @@ def too_wide(index: int, limit: int, row: int) -> Unreadable:
 def too_many_rows(limit: int, row: int) -> Unreadable:
     """The refusal of a file with more rows of values than the limit."""
     return Unreadable(
-        _("the file has more than {limit:,} rows with values; split it into smaller files").format(
-            limit=limit
+        _("the file has more than {limit} rows with values; split it into smaller files").format(
+            limit=count_text(limit)
         ),
         row=row,
     )
 
 
 def size_text(n: int) -> str:
-    """'1.5 MB', '12 KB', '300 bytes'."""
+    """'1.5 MB', '12 KB', '300 bytes' (in Latvian '1,5 MB')."""
     for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
         if n >= factor:
-            return f"{n / factor:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{n} bytes"
+            return f"{number_text(n / factor, 1, trailing_zeros=False)} {unit}"
+    return ngettext("{count} byte", "{count} bytes", n).format(count=n)
 
 
 def split_header(rows: list[tuple[int, list[object]]]) -> Table | None:

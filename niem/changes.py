@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from niem.accounts import Actor, authorize_seeing
 from niem.errors import UnknownChoice
+from niem.i18n import _
 from niem.illustrative import SOURCE as ILLUSTRATIVE_SOURCE
 from niem.importing import UploadRow
 from niem.models import Revision, RevisionStatus, Score, as_utc
@@ -173,7 +174,7 @@ def find_revision(session: Session, revision_id: int, *, lock: bool = False) -> 
     """
     revision = session.get(Revision, revision_id, with_for_update=lock, populate_existing=True)
     if revision is None:
-        raise UnknownChoice(f"there is no revision {revision_id}")
+        raise UnknownChoice(_("there is no revision {revision}").format(revision=revision_id))
     return revision
 
 
@@ -242,11 +243,15 @@ def conflicting(changes: Iterable[Change]) -> list[Change]:
 def conflicts_message(revision_id: int, conflicts: Sequence[Change]) -> str:
     """Why approving the revision needs confirmation, naming the scores it would replace."""
     shown = ", ".join(
-        f"{c.round_year} {c.country} {c.indicator} ({value_text(c.before)} from revision "
-        f"{c.newer_revision}, would become {value_text(c.after)})"
+        _("{score} ({before} from revision {revision}, would become {after})").format(
+            score=f"{c.round_year} {c.country} {c.indicator}",
+            before=value_text(c.before),
+            revision=c.newer_revision,
+            after=value_text(c.after),
+        )
         for c in conflicts[:SHOWN_IN_MESSAGES]
     )
-    return (
-        f"approving revision {revision_id} would replace values published after it was "
-        f"submitted: {shown}{more_text(len(conflicts))}; check them and confirm to replace them"
-    )
+    return _(
+        "approving revision {revision} would replace values published after it was submitted: "
+        "{scores}; check them and confirm to replace them"
+    ).format(revision=revision_id, scores=shown + more_text(len(conflicts)))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import altair as alt
 import pandas as pd
 
-from niem.i18n import _
+from niem.i18n import N_, _
 from niem.palette import (
     DASH,
     DIRECTION_COLOURS,
@@ -44,6 +44,8 @@ ROW_LABEL_WIDTH = 230
 # Heat map row names are wrapped onto up to three short lines, so that the cells, not the
 # names, take the width of a phone.
 ROW_LABEL_CHARACTERS = 22
+
+DIRECTION_WORDS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
 
 Chart = TypeVar("Chart", alt.Chart, alt.LayerChart, alt.VConcatChart)
 
@@ -468,7 +470,11 @@ def slope_chart(
         "direction:N",
         title=_("Change"),
         scale=alt.Scale(domain=list(DIRECTION_COLOURS), range=list(DIRECTION_COLOURS.values())),
-        legend=alt.Legend(orient="top"),
+        # The data keep the codes (up, down, flat); the legend says them in the reader's words.
+        legend=alt.Legend(
+            orient="top",
+            labelExpr=f"{json.dumps({d: _(w) for d, w in DIRECTION_WORDS.items()})}[datum.label]",
+        ),
     )
     x = alt.X(
         "x:Q",

@@ -24,6 +24,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from niem import models  # noqa: F401  (registers the tables)
 from niem.errors import BadSetting, NiemError
+from niem.i18n import _
 
 BUSY_TIMEOUT_MS = 30_000
 LOCK_RETRIES = 5
@@ -132,12 +133,14 @@ def check_same_database(engine: Engine, *, committed: bool = False) -> None:
         return
     if committed:
         raise DatabaseReplaced(
-            f"the database file {path} was deleted or replaced while this was being stored, "
-            "so it may be lost; restart the app and check the history before sending it again"
+            _("the database file {path} was deleted or replaced while this was being stored, "
+              "so it may be lost; restart the app and check the history before sending it "
+              "again").format(path=path)
         )
     raise DatabaseReplaced(
-        f"the database file {path} was deleted or replaced while the app was running, so "
-        "nothing was stored; restart the app (or run the command again) to use the database"
+        _("the database file {path} was deleted or replaced while the app was running, so "
+          "nothing was stored; restart the app (or run the command again) to use the "
+          "database").format(path=path)
     )
 
 

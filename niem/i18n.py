@@ -1,8 +1,11 @@
 """The one translation function: gettext catalogs managed with Babel, one language per run.
 
 Catalogs live in `locale/<language>/LC_MESSAGES/niem.po` and are compiled in memory the first
-time a language is used. The app's frame chooses the language for each script run, so two
-visitors reading in different languages never see each other's words.
+time a language is used; `make messages` extracts the messages from the code into
+`locale/niem.pot` and updates every catalog. The app's frame chooses the language for each
+script run, so two visitors reading in different languages never see each other's words.
+Numbers and dates on screen are written in the reader's convention (`50,7` in Latvian);
+machine outputs (CSV, XLSX, the command line) never go through these helpers.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ import gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 
+from babel import Locale
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from niem.config import PROJECT_ROOT
 
@@ -73,3 +80,39 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of a message that fits `count` in the reader's language."""
     return _translations(current_language()).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark a module-level constant for extraction; translate it with `_` where it is shown."""
+    return message
+
+
+def language_name(language: str) -> str:
+    """A language's name in itself, as a label: 'English', 'Latviešu'."""
+    name = str(Locale.parse(language).display_name or language)
+    return name[:1].upper() + name[1:]
+
+
+def number_text(value: float, digits: int = 1, *, trailing_zeros: bool = True) -> str:
+    """A number to `digits` decimals in the reader's convention: '50.7', '50,7', '1 234,5'
+    ('5' rather than '5.0' without `trailing_zeros`)."""
+    pattern = "#,##0" + ("." + ("0" if trailing_zeros else "#") * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=current_language())
+
+
+def count_text(count: int) -> str:
+    """A whole number with the reader's thousands separator: '10,000', '10 000'."""
+    return format_decimal(count, format="#,##0", locale=current_language())
+
+
+def day_text(moment: date | datetime) -> str:
+    """A day as the app writes it: '2026-11-27' in English, the long date in other
+    languages ('2026. gada 27. novembris')."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return day.isoformat() if current_language() == DEFAULT_LANGUAGE else date_text(day)
+
+
+def date_text(moment: date | datetime) -> str:
+    """A date in words as the reader writes it: '27 November 2026', '2026. gada 27. novembris'."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return format_date(day, format="long", locale=current_language())

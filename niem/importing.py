@@ -45,7 +45,6 @@ OPTIONAL_COLUMNS = ("note", "source")
 ORIENTATION_COLUMNS = ("title", "dimension", "step", "revision")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + ORIENTATION_COLUMNS
 
-SCORE_HINT = "enter a score from 0 to 100, or leave it empty for no data"
 # Columns read only to orient the reader: what a cell there holds is never a problem.
 IGNORED_CONTENT = ("title", "dimension", "step")
 # Mistyped indicator codes get the nearest codes suggested, for this many different ones.
@@ -139,7 +138,7 @@ def read_upload(data: bytes, filename: str, context: UploadContext) -> UploadRes
     except Unreadable as error:
         return UploadResult(rows=[], problems=[Problem(error.row, "", str(error))], notices=[])
     if table is None:
-        return _file_problem("the file is empty; fill in the template and upload it again")
+        return _file_problem(_("the file is empty; fill in the template and upload it again"))
     return _check_table(table, context, [Problem(None, "", n) for n in read_notices])
 
 
@@ -166,7 +165,7 @@ def _check_table(table: Table, context: UploadContext, notices: list[Problem]) -
         order.setdefault(name, len(table.header) + i)
     if not table.rows:
         problems.append(
-            Problem(None, "", "the file has a header but no scores; add one row per score")
+            Problem(None, "", _("the file has a header but no scores; add one row per score"))
         )
     checker = _RowChecker(table, columns, context)
     rows = [row for number, cells in table.rows if (row := checker.check(number, cells))]
@@ -202,7 +201,9 @@ def _read_header(table: Table, problems: list[Problem], notices: list[Problem]) 
                     Problem(
                         row,
                         "",
-                        f"column {index + 1} has values but no header; they are ignored",
+                        _("column {number} has values but no header; they are ignored").format(
+                            number=index + 1
+                        ),
                     )
                 )
         elif key not in KNOWN_COLUMNS:
@@ -210,13 +211,20 @@ def _read_header(table: Table, problems: list[Problem], notices: list[Problem]) 
                 Problem(
                     row,
                     name,
-                    "unknown column, ignored; the columns read are "
-                    + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS),
+                    _("unknown column, ignored; the columns read are {columns}").format(
+                        columns=", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+                    ),
                 )
             )
         elif key in columns:
             problems.append(
-                Problem(row, name, f'the column "{key}" appears twice; keep only one of them')
+                Problem(
+                    row,
+                    name,
+                    _('the column "{column}" appears twice; keep only one of them').format(
+                        column=key
+                    ),
+                )
             )
         else:
             columns[key] = index
@@ -227,8 +235,8 @@ def _read_header(table: Table, problems: list[Problem], notices: list[Problem]) 
                 Problem(
                     row,
                     name,
-                    f'required column is missing; add a column named "{name}" '
-                    f"(the file's columns are: {present})",
+                    _('required column is missing; add a column named "{column}" (the file\'s '
+                      "columns are: {present})").format(column=name, present=present),
                 )
             )
     for name in OPTIONAL_COLUMNS:
@@ -237,8 +245,8 @@ def _read_header(table: Table, problems: list[Problem], notices: list[Problem]) 
                 Problem(
                     row,
                     name,
-                    f"column is missing, so every score gets an empty {name}; "
-                    f"add the column to give scores a {name}",
+                    _("column is missing, so every score gets an empty {column}; add the column to "
+                      "give scores a {column}").format(column=name),
                 )
             )
     return columns
@@ -288,8 +296,10 @@ class _RowChecker:
                 Problem(
                     number,
                     "",
-                    f"has values beyond the header's {width} columns; put any note, source or "
-                    f"score that contains {SEPARATOR_NAMES[self.table.delimiter]} in double quotes",
+                    _("has values beyond the header's {width} columns; put any note, source or "
+                      "score that contains {separator} in double quotes").format(
+                        width=width, separator=_(SEPARATOR_NAMES[self.table.delimiter])
+                    ),
                 )
             )
         for key in self.columns:
@@ -300,8 +310,8 @@ class _RowChecker:
                 self.report(
                     number,
                     key,
-                    f"contains a formula ({content.text}); paste values only "
-                    "(Paste Special → Values)",
+                    _("contains a formula ({formula}); paste values only (Paste Special → "
+                      "Values)").format(formula=content.text),
                 )
             elif isinstance(content, Unusable):
                 self.report(number, key, content.message)
@@ -323,8 +333,13 @@ class _RowChecker:
             self.report(
                 number,
                 "indicator",
-                f"repeats row {self.first_rows[identity]} (round {round_year}, {country}, "
-                f"{indicator}); keep only one of the two rows",
+                _("repeats row {row} (round {round}, {country}, {indicator}); keep only one of the "
+                  "two rows").format(
+                    row=self.first_rows[identity],
+                    round=round_year,
+                    country=country,
+                    indicator=indicator,
+                ),
             )
         else:
             self.first_rows[identity] = number
@@ -347,17 +362,29 @@ class _RowChecker:
         raw = self.cell(cells, "round")
         text = cell_text(raw)
         if not text:
-            self.report(number, "round", f"is empty; enter the round year, one of {self.rounds}")
+            self.report(
+                number,
+                "round",
+                _("is empty; enter the round year, one of {rounds}").format(rounds=self.rounds),
+            )
             return None
         year = cell_whole_number(raw)
         if year is None:
             self.report(
-                number, "round", f'"{text}" is not a round year; enter one of {self.rounds}'
+                number,
+                "round",
+                _('"{text}" is not a round year; enter one of {rounds}').format(
+                    text=text, rounds=self.rounds
+                ),
             )
             return None
         if year not in self.context.rounds:
             self.report(
-                number, "round", f'"{text}" is not a known round; enter one of {self.rounds}'
+                number,
+                "round",
+                _('"{text}" is not a known round; enter one of {rounds}').format(
+                    text=text, rounds=self.rounds
+                ),
             )
             return None
         return year
@@ -367,9 +394,11 @@ class _RowChecker:
             return None
         raw = self.cell(cells, "country")
         text = cell_text(raw)
-        hint = f"enter an ISO code such as {self.example_country}, or the English name"
+        hint = _("enter an ISO code such as {code}, or the English name").format(
+            code=self.example_country
+        )
         if not text:
-            self.report(number, "country", f"is empty; {hint}")
+            self.report(number, "country", _("is empty; {hint}").format(hint=hint))
             return None
         if text.isdigit():
             self.report(
@@ -383,7 +412,11 @@ class _RowChecker:
             self.country_codes[text] = resolve_country(text)
         code = self.country_codes[text]
         if code is None:
-            self.report(number, "country", f'"{text}" is not a known country; {hint}')
+            self.report(
+                number,
+                "country",
+                _('"{text}" is not a known country; {hint}').format(text=text, hint=hint),
+            )
             return None
         known = True
         editable = self.context.editable_countries
@@ -394,14 +427,14 @@ class _RowChecker:
                 self.report(
                     number,
                     "country",
-                    f"you may submit only for {allowed}; remove the rows for {code} "
-                    f"or ask the coordinator for access to {code}",
+                    _("you may submit only for {allowed}; remove the rows for {country} or ask the "
+                      "coordinator for access to {country}").format(allowed=allowed, country=code),
                 )
             else:
                 self.report(
                     number,
                     "country",
-                    "you may not submit for any country; ask the coordinator for access",
+                    _("you may not submit for any country; ask the coordinator for access"),
                 )
         if round_year is not None and code not in self.context.rounds[round_year]:
             known = False
@@ -409,7 +442,9 @@ class _RowChecker:
             self.report(
                 number,
                 "country",
-                f"{code} is not in round {round_year}; the round's countries are {members}",
+                _("{country} is not in round {round}; the round's countries are {members}").format(
+                    country=code, round=round_year, members=members
+                ),
             )
         return code if known else None
 
@@ -431,22 +466,39 @@ class _RowChecker:
             return None
         raw = self.cell(cells, "indicator")
         text = cell_text(raw)
-        hint = f"a code from the template, such as {self.example_indicator}"
         if not text:
-            self.report(number, "indicator", f"is empty; enter {hint}")
+            self.report(
+                number,
+                "indicator",
+                _("is empty; enter a code from the template, such as {code}").format(
+                    code=self.example_indicator
+                ),
+            )
             return None
         code = self.indicators.get("".join(text.split()).upper())
         if code is None:
             near = self.nearest_codes("".join(text.split()).upper())
-            advice = f"did you mean {near}? The template lists every code" if near else ""
-            advice = advice or f"use {hint}"
-            self.report(number, "indicator", f'"{text}" is not a known indicator code; {advice}')
+            if near:
+                advice = _("did you mean {codes}? The template lists every code").format(codes=near)
+            else:
+                advice = _("use a code from the template, such as {code}").format(
+                    code=self.example_indicator
+                )
+            self.report(
+                number,
+                "indicator",
+                _('"{text}" is not a known indicator code; {advice}').format(
+                    text=text, advice=advice
+                ),
+            )
             return None
         if not self.context.indicators[code]:
             self.report(
                 number,
                 "indicator",
-                f"{code} is a statistical indicator and is not scored; remove this row",
+                _("{code} is a statistical indicator and is not scored; remove this row").format(
+                    code=code
+                ),
             )
             return None
         return code
@@ -468,10 +520,20 @@ class _RowChecker:
             )
             return None
         if value is None:
-            self.report(number, "score", f'"{text}" is not a number; {SCORE_HINT}')
+            self.report(
+                number,
+                "score",
+                _('"{text}" is not a number; enter a score from 0 to 100, or leave it empty for '
+                  "no data").format(text=text),
+            )
             return None
         if not 0 <= value <= 100:
-            self.report(number, "score", f'"{text}" is outside 0 to 100; {SCORE_HINT}')
+            self.report(
+                number,
+                "score",
+                _('"{text}" is outside 0 to 100; enter a score from 0 to 100, or leave it empty '
+                  "for no data").format(text=text),
+            )
             return None
         return value + 0.0
 
@@ -487,8 +549,8 @@ class _RowChecker:
             self.report(
                 number,
                 "revision",
-                f'"{text}" is not a revision number; keep the value from the downloaded '
-                "template, or leave it empty",
+                _('"{text}" is not a revision number; keep the value from the downloaded '
+                  "template, or leave it empty").format(text=text),
             )
             return None
         return revision

@@ -11,6 +11,7 @@ partner submitted is touched; tables an older version made gain the columns adde
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from niem.models import (
     Country,
     Dimension,
     Indicator,
+    LocalName,
     PublishedFact,
     PublishedFigure,
     Revision,
@@ -45,6 +47,8 @@ from niem.practice_search import enable_search
 from niem.practices import load_illustrative_practices
 
 ILLUSTRATIVE_AUTHOR = "niem init"
+# A translated column of a data file: `name_lv` is the Latvian name.
+LOCAL_COLUMN = re.compile(r"(name|description|title|label|situation)_([a-z]{2,3})")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,20 @@ def _upsert(session: Session, row: SQLModel, key: Any) -> int:
     return 0
 
 
+def load_local_names(session: Session, kind: str, code: str, row: dict[str, str]) -> int:
+    """Upsert the row's translated columns (`name_lv`, `description_lv`…); return rows added.
+
+    A new language needs only new columns in the data files."""
+    added = 0
+    for column, text in row.items():
+        found = LOCAL_COLUMN.fullmatch(column or "")
+        if found and text and text.strip():
+            field, language = found.groups()
+            name = LocalName(language=language, kind=kind, code=code, field=field, text=text)
+            added += _upsert(session, name, (language, kind, code, field))
+    return added
+
+
 def load_reference_data(session: Session, settings: Settings) -> int:
     """Upsert countries, areas, dimensions, steps, indicators and rounds; return rows added."""
     added = 0
@@ -83,6 +101,7 @@ def load_reference_data(session: Session, settings: Settings) -> int:
     for row in read_csv(framework / "areas.csv"):
         area = Area(code=row["code"], name=row["name"], position=int(row["position"]))
         added += _upsert(session, area, area.code)
+        added += load_local_names(session, "area", area.code, row)
     for row in read_csv(framework / "steps.csv"):
         step = Step(
             code=row["code"],
@@ -91,6 +110,7 @@ def load_reference_data(session: Session, settings: Settings) -> int:
             description=row["description"],
         )
         added += _upsert(session, step, step.code)
+        added += load_local_names(session, "step", step.code, row)
     for row in read_csv(framework / "dimensions.csv"):
         dimension = Dimension(
             code=row["code"],
@@ -100,6 +120,7 @@ def load_reference_data(session: Session, settings: Settings) -> int:
             description=row["description"],
         )
         added += _upsert(session, dimension, dimension.code)
+        added += load_local_names(session, "dimension", dimension.code, row)
     session.flush()
     for row in read_csv(framework / "indicators.csv"):
         indicator = Indicator(
@@ -112,12 +133,14 @@ def load_reference_data(session: Session, settings: Settings) -> int:
             illustrative=True,
         )
         added += _upsert(session, indicator, indicator.code)
+        added += load_local_names(session, "indicator", indicator.code, row)
     for row in read_csv(settings.rounds_file):
         year = int(row["year"])
         round_ = Round(
             year=year, situation=row["situation"], label=row["label"], published=row["published"]
         )
         added += _upsert(session, round_, year)
+        added += load_local_names(session, "round", str(year), row)
         session.flush()
         for code in row["countries"].split():
             added += _upsert(

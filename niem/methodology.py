@@ -1,6 +1,6 @@
 """The scoring method: pure functions from indicator values to published-style averages.
 
-The rule, stated once (the methodology page prints `METHOD_TEXT`):
+The rule, stated once (the methodology page prints `method_text()`):
 unweighted means upward. A cell (dimension x step) is the mean of its scored indicators
 that have a value; a dimension is the mean of its cells; a step is the mean of its cells
 across dimensions; an area is the mean of its dimensions; overall is the mean of the
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
-from niem.i18n import _
+from niem.i18n import N_, _
 
 COVERAGE_THRESHOLD = 0.5
 # A computed figure that strays further than this from its published value is reported by
@@ -27,7 +27,7 @@ SCORE_DECIMALS = 1
 LEVELS = ("indicator", "cell", "dimension", "step", "area", "overall")
 
 
-METHOD_TEXT = (
+METHOD_TEXT = N_(
     "Every scored indicator is 0-100, from least to most favourable for integration; "
     "no data is not zero. Scores are unweighted means taken upward: a cell (one dimension "
     "in one step) is the mean of its indicators that have a value; a dimension is the mean "
@@ -36,9 +36,14 @@ METHOD_TEXT = (
     "areas, so that a one-dimension area does not weigh a quarter. Statistical indicators "
     "are not scored and never count. Each figure carries its coverage, the share of the "
     "scored indicators beneath it that have a value; below "
-    f"{COVERAGE_THRESHOLD:.0%} it is reported as insufficient data, not as a number, and is "
+    "{threshold} it is reported as insufficient data, not as a number, and is "
     "left out of the means above it (its indicators still count in their coverage)."
 )
+
+
+def method_text() -> str:
+    """The rule in words, in the reader's language."""
+    return _(METHOD_TEXT).format(threshold=f"{COVERAGE_THRESHOLD:.0%}")
 
 
 @dataclass(frozen=True)

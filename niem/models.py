@@ -58,6 +58,16 @@ class Country(SQLModel, table=True):
     name: str
 
 
+class LocalName(SQLModel, table=True):
+    """A name or description from the framework data in another language than English."""
+
+    language: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)  # area, dimension, step, indicator or round
+    code: str = Field(primary_key=True)  # the thing's code (a round's year)
+    field: str = Field(primary_key=True)  # name, description, title, label or situation
+    text: str
+
+
 class Area(SQLModel, table=True):
     code: str = Field(primary_key=True)
     name: str

@@ -22,7 +22,7 @@ from niem.cells import Formula, Table, Unreadable, cell_text, cell_whole_number,
 from niem.config import ReadLimits
 from niem.countries import resolve_country
 from niem.exporting import FORMULA_PREFIXES
-from niem.i18n import _
+from niem.i18n import _, count_text
 from niem.importing import Problem
 from niem.sheets import SEPARATOR_NAMES, read_cells
 from niem.store import Catalogue
@@ -393,7 +393,7 @@ class _PracticeChecker:
             number,
             key,
             _("is {length} characters long, over the limit of {limit}; shorten it").format(
-                length=f"{len(text):,}", limit=f"{limit:,}"
+                length=count_text(len(text)), limit=count_text(limit)
             ),
         )
         return False

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import IntEnum
 from urllib.parse import urlsplit
 
-from niem.i18n import _
+from niem.i18n import _, day_text
 
 
 class Strength(IntEnum):
@@ -87,10 +88,11 @@ def published_rank(source_url: str) -> Provenance:
 
 
 def partner(revision: int, country: str, published_on: str = "") -> Provenance:
-    """An expert's value: 'expert data, revision 2, LV, 2026-11-20'."""
+    """An expert's value: 'expert data, revision 2, LV, 2026-11-20' (the day it was
+    published, in Latvian '2026. gada 20. novembris')."""
     if published_on:
         words = _("expert data, revision {revision}, {country}, {date}").format(
-            revision=revision, country=country, date=published_on
+            revision=revision, country=country, date=day_text(date.fromisoformat(published_on))
         )
     else:
         words = _("expert data, revision {revision}, {country}").format(

@@ -30,7 +30,7 @@ from niem.changes import (
 from niem.current import record_publication
 from niem.database import write_transaction
 from niem.errors import NiemError, UnknownChoice
-from niem.i18n import _
+from niem.i18n import N_, _
 from niem.importing import UploadRow
 from niem.models import (
     Indicator,
@@ -44,7 +44,7 @@ from niem.models import (
 )
 from niem.store import Key, PublishedValue, published_values
 from niem.text import CONTROL, check_plain
-from niem.wording import describe_scores
+from niem.wording import describe_scores, status_word
 
 INSERT_BATCH = 5000
 
@@ -71,8 +71,10 @@ def _check_rows(session: Session, rows: Sequence[UploadRow]) -> None:
     for row in rows:
         if row.key in seen:
             raise NiemError(
-                f"row {row.row} repeats {describe_scores([row.key])} of row {seen[row.key]}; "
-                "keep one row per round, country and indicator"
+                _("row {row} repeats {scores} of row {first}; keep one row per round, country and "
+                  "indicator").format(
+                    row=row.row, scores=describe_scores([row.key]), first=seen[row.key]
+                )
             )
         seen[row.key] = row.row
         if row.value is not None and not 0 <= row.value <= 100:
@@ -83,12 +85,18 @@ def _check_rows(session: Session, rows: Sequence[UploadRow]) -> None:
     unknown_pairs = sorted({k for k in seen if (k[0], k[1]) not in members})
     if unknown_pairs:
         raise UnknownChoice(
-            f"these countries are not in these rounds: {describe_scores(unknown_pairs)}"
+            _("these countries are not in these rounds: {scores}").format(
+                scores=describe_scores(unknown_pairs)
+            )
         )
     scored = set(session.exec(select(Indicator.code).where(Indicator.scored)).all())
     unknown_codes = sorted(k for k in seen if k[2] not in scored)
     if unknown_codes:
-        raise UnknownChoice(f"these are not scored indicators: {describe_scores(unknown_codes)}")
+        raise UnknownChoice(
+            _("these are not scored indicators: {scores}").format(
+                scores=describe_scores(unknown_codes)
+            )
+        )
 
 
 def file_hash(data: bytes) -> str:
@@ -122,20 +130,21 @@ def submit(
         for country in sorted({r.country for r in rows}):
             authorize(account, Action.SUBMIT, country=country)
         if not rows:
-            raise NothingToSubmit("nothing to submit: there are no rows")
+            raise NothingToSubmit(_("nothing to submit: there are no rows"))
         _check_rows(session, rows)
         preview = preview_changes(session, rows)
         if preview.conflicts and not confirm_conflicts:
             raise ConflictingChanges(
-                "another revision changed these scores after your template was made: "
-                f"{describe_scores([r.key for r in preview.conflicts])}; "
-                "check them and confirm to overwrite them"
+                _("another revision changed these scores after your template was made: {scores}; "
+                  "check them and confirm to overwrite them").format(
+                    scores=describe_scores([r.key for r in preview.conflicts])
+                )
             )
         if not preview.changes:
-            raise NothingToSubmit("nothing to submit: every value equals the current one")
+            raise NothingToSubmit(_("nothing to submit: every value equals the current one"))
         if account.role == Role.PARTNER and not comment:
             raise CommentRequired(
-                "add a comment saying why these scores change; the coordinator reads it"
+                _("add a comment saying why these scores change; the coordinator reads it")
             )
         direct = account.is_coordinator
         moment = now or utc_now()
@@ -188,10 +197,18 @@ def _add(
         record_publication(session, revision)
 
 
+# Only a pending revision can be approved, rejected or withdrawn.
+ONLY_PENDING = {
+    "approved": N_("revision {revision} is {status}; only pending revisions can be approved"),
+    "rejected": N_("revision {revision} is {status}; only pending revisions can be rejected"),
+    "withdrawn": N_("revision {revision} is {status}; only pending revisions can be withdrawn"),
+}
+
+
 def _require_status(revision: Revision, wanted: RevisionStatus, verb: str) -> None:
     if revision.status != wanted:
         raise WrongStatus(
-            f"revision {revision.id} is {revision.status}; only {wanted} revisions can be {verb}"
+            _(ONLY_PENDING[verb]).format(revision=revision.id, status=status_word(revision.status))
         )
 
 
@@ -203,7 +220,9 @@ def _move(session: Session, revision: Revision, **values: object) -> None:
         .values(**values)
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise WrongStatus(f"revision {revision.id} is no longer pending")
+        raise WrongStatus(
+            _("revision {revision} is no longer pending").format(revision=revision.id)
+        )
     session.refresh(revision)
 
 
@@ -260,7 +279,7 @@ def reject(
         revision = find_revision(session, revision_id, lock=True)
         _require_status(revision, RevisionStatus.PENDING, "rejected")
         if not reason:
-            raise NiemError("give a reason for rejecting; the partner reads it")
+            raise NiemError(_("give a reason for rejecting; the partner reads it"))
         _move(
             session,
             revision,
@@ -307,16 +326,18 @@ def rollback(
         target = find_revision(session, revision_id)
         if target.status != RevisionStatus.PUBLISHED:
             raise WrongStatus(
-                f"revision {revision_id} is {target.status}; only published revisions can be "
-                "rolled back (a pending one can be rejected or withdrawn)"
+                _("revision {revision} is {status}; only published revisions can be rolled back (a "
+                  "pending one can be rejected or withdrawn)").format(
+                    revision=revision_id, status=status_word(target.status)
+                )
             )
         keys = keys_of(scores_of(session, revision_id))
         restored = published_values(session, keys, before=target)
         current = published_values(session, keys)
         if all(same_parts(parts(restored.get(k)), parts(current.get(k))) for k in keys):
             raise NothingToSubmit(
-                f"nothing to roll back: the scores of revision {revision_id} already have the "
-                "values they had before it"
+                _("nothing to roll back: the scores of revision {revision} already have the "
+                  "values they had before it").format(revision=revision_id)
             )
         moment = now or utc_now()
         revision = Revision(

@@ -26,10 +26,11 @@ from niem.cells import (
     too_wide,
 )
 from niem.config import ReadLimits
+from niem.i18n import N_, _
 from niem.workbooks import read_workbook
 
 ENCODING_NAMES = {"cp1257": "Windows-1257", "cp1250": "Windows-1250", "cp1252": "Windows-1252"}
-SEPARATOR_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab"}
+SEPARATOR_NAMES = {",": N_("a comma"), ";": N_("a semicolon"), "\t": N_("a tab")}
 
 # Lowercase letters beyond ASCII of the languages written in each code page. The right code
 # page turns the bytes into letters that one of its own languages uses together.
@@ -71,10 +72,14 @@ def read_cells(data: bytes, filename: str, limits: ReadLimits, notices: list[str
     if len(data) > limits.bytes:
         size, limit = size_text(len(data)), size_text(limits.bytes)
         # A caller may pass only the first limit + 1 bytes; then the size is not known.
-        over = f"the file is {size}, over" if size != limit else "the file is over"
+        if size != limit:
+            raise Unreadable(
+                _("the file is {size}, over the limit of {limit}; split it into smaller files or "
+                  "remove rows you did not change").format(size=size, limit=limit)
+            )
         raise Unreadable(
-            f"{over} the limit of {limit}; "
-            "split it into smaller files or remove rows you did not change"
+            _("the file is over the limit of {limit}; split it into smaller files or remove rows "
+              "you did not change").format(limit=limit)
         )
     if data[:4] == b"PK\x03\x04":
         return read_workbook(data, filename, limits, notices)
@@ -83,14 +88,14 @@ def read_cells(data: bytes, filename: str, limits: ReadLimits, notices: list[str
 
 def _binary_kind(data: bytes) -> str:
     signatures = (
-        (b"%PDF", "a PDF document"),
-        (b"\x89PNG", "a PNG image"),
-        (b"\xff\xd8\xff", "a JPEG image"),
-        (b"GIF8", "a GIF image"),
-        (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 (.xls) or password-protected workbook"),
-        (b"\xff\xfe", "UTF-16 text (Excel's Unicode Text)"),
-        (b"\xfe\xff", "UTF-16 text (Excel's Unicode Text)"),
-        (b"{\\rtf", "a Rich Text document"),
+        (b"%PDF", N_("a PDF document")),
+        (b"\x89PNG", N_("a PNG image")),
+        (b"\xff\xd8\xff", N_("a JPEG image")),
+        (b"GIF8", N_("a GIF image")),
+        (b"\xd0\xcf\x11\xe0", N_("an Excel 97-2003 (.xls) or password-protected workbook")),
+        (b"\xff\xfe", N_("UTF-16 text (Excel's Unicode Text)")),
+        (b"\xfe\xff", N_("UTF-16 text (Excel's Unicode Text)")),
+        (b"{\\rtf", N_("a Rich Text document")),
     )
     for signature, kind in signatures:
         if data.startswith(signature):
@@ -105,11 +110,13 @@ def _read_text(data: bytes, filename: str, limits: ReadLimits, notices: list[str
     text, encoding = _decode(data)
     if encoding != "utf-8" and any(ord(c) > 127 for c in text):
         notices.append(
-            f"the file was read as {ENCODING_NAMES[encoding]} text; if letters such as ā or é "
-            'look wrong, save it from Excel as "CSV UTF-8" and upload that'
+            _("the file was read as {encoding} text; if letters such as ā or é look wrong, save "
+              'it from Excel as "CSV UTF-8" and upload that').format(
+                encoding=ENCODING_NAMES[encoding]
+            )
         )
     if re.match(r"\s*<(?:!doctype|html|\?xml)", text, re.IGNORECASE):
-        raise not_a_table(filename, "a web page or XML document")
+        raise not_a_table(filename, N_("a web page or XML document"))
     delimiter = _delimiter(text)
     table = split_header(list(_records(text, delimiter, limits)))
     if table is not None:
@@ -144,8 +151,8 @@ def _records(text: str, delimiter: str, limits: ReadLimits) -> Iterator[tuple[in
             raise too_long(limits.cell_characters, number + 1) from error
         # Lenient parsing would swallow the rest of the file into one cell; say where instead.
         raise Unreadable(
-            'a double quote (") is not closed or is followed by more text in the same cell; '
-            'put the whole cell in double quotes and write a quote inside it as ""',
+            _('a double quote (") is not closed or is followed by more text in the same cell; '
+              'put the whole cell in double quotes and write a quote inside it as ""'),
             row=number + 1,
         ) from error
 
@@ -176,8 +183,8 @@ def _decode(data: bytes) -> tuple[str, str]:
             best = (score, text, encoding)
     if best is None:
         raise Unreadable(
-            "the text encoding could not be recognised; "
-            'save the file from Excel as "CSV UTF-8" and upload that'
+            _("the text encoding could not be recognised; "
+              'save the file from Excel as "CSV UTF-8" and upload that')
         )
     return best[1], best[2]
 

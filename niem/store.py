@@ -26,6 +26,7 @@ from niem.models import (
     CurrentValue,
     Dimension,
     Indicator,
+    LocalName,
     PublishedFact,
     PublishedFigure,
     Revision,
@@ -170,6 +171,13 @@ def load_catalogue(session: Session) -> Catalogue:
         step_descriptions={s.code: s.description for s in steps},
         indicators={i.code: i for i in indicators},
     )
+
+
+def load_local_names(session: Session) -> dict[tuple[str, str, str, str], str]:
+    """Every translated name and description, by (language, kind, code, field)."""
+    return {
+        (n.language, n.kind, n.code, n.field): n.text for n in session.exec(select(LocalName))
+    }
 
 
 def load_rounds(session: Session) -> list[RoundInfo]:

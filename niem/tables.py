@@ -15,30 +15,46 @@ from niem.effects import FigureEffect
 from niem.explorer import CountryProfile
 from niem.facts import FactCheck
 from niem.history import HistoryEntry, RevisionSummary
-from niem.i18n import _
+from niem.i18n import N_, _
 from niem.importing import Problem, problems_table
 from niem.models import AccountEvent, PublishedFigure
 from niem.store import Catalogue, RoundInfo
 from niem.wording import (
-    HOW_SUBMITTED,
     country_label,
+    how_submitted_text,
     moment_text,
     review_text,
+    role_text,
     score_text,
     signed_text,
     status_text,
     value_text,
 )
 
-ARROWS = {"up": "▲ up", "down": "▼ down", "flat": "▶ flat", "no comparison": "–"}
+ARROWS = {
+    "up": N_("▲ up"),
+    "down": N_("▼ down"),
+    "flat": N_("▶ flat"),
+    "no comparison": "–",
+}
 CHANGE_LABELS = {
-    ChangeKind.CHANGED: "changed",
-    ChangeKind.NEW: "new",
-    ChangeKind.UNCHANGED: "unchanged",
-    ChangeKind.TO_NO_DATA: "becomes no data",
+    ChangeKind.CHANGED: N_("changed"),
+    ChangeKind.NEW: N_("new"),
+    ChangeKind.UNCHANGED: N_("unchanged"),
+    ChangeKind.TO_NO_DATA: N_("becomes no data"),
 }
 # Headings of the columns that hold text a page shows as a number (kept right-aligned).
-SCORE_COLUMNS = ("Score", "Average of others", "Before", "After", "Change")
+SCORE_COLUMNS = (N_("Score"), N_("Average of others"), N_("Before"), N_("After"), N_("Change"))
+
+
+def arrow_text(direction: str) -> str:
+    """'▲ up', '▼ down', '▶ flat', or '–' with nothing to compare."""
+    return _(ARROWS[direction]) if direction in ARROWS and ARROWS[direction] != "–" else "–"
+
+
+def score_columns() -> set[str]:
+    """The headings (in the reader's language) of columns that show numbers as text."""
+    return {_(name) for name in SCORE_COLUMNS}
 
 
 def _names(codes: Sequence[str] | pd.Series, names: Mapping[str, str]) -> list[str]:
@@ -46,7 +62,10 @@ def _names(codes: Sequence[str] | pd.Series, names: Mapping[str, str]) -> list[s
 
 
 def _coverage(covered: Sequence[int] | pd.Series, total: Sequence[int] | pd.Series) -> list[str]:
-    return [f"{c} of {t}" for c, t in zip(covered, total, strict=True)]
+    return [
+        _("{covered} of {total}").format(covered=c, total=t)
+        for c, t in zip(covered, total, strict=True)
+    ]
 
 
 def ranking_table(figures: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -91,7 +110,7 @@ def profile_table(profile: CountryProfile, catalogue: Catalogue) -> pd.DataFrame
         changes = profile.dimension_changes.set_index("code")
         since = _("Change since {year}").format(year=profile.previous)
         table[since] = [_change_text(c) for c in dimensions["code"].map(changes["change"])]
-        table[_("Direction")] = dimensions["code"].map(changes["direction"]).map(ARROWS)
+        table[_("Direction")] = dimensions["code"].map(changes["direction"]).map(arrow_text)
         table[_("Change from")] = dimensions["code"].map(changes["origin"])
     return table
 
@@ -142,7 +161,7 @@ def change_table(changes: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             _("Before"): [score_text(v) for v in changes["before"]],
             _("After"): [score_text(v) for v in changes["after"]],
             _("Change"): [_change_text(c) for c in changes["change"]],
-            _("Direction"): changes["direction"].map(ARROWS),
+            _("Direction"): changes["direction"].map(arrow_text),
             _("Where it comes from"): changes["origin"],
         }
     )
@@ -155,7 +174,7 @@ def drivers_table(drivers: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             _("Indicator"): [catalogue.indicators[c].title for c in drivers["code"]],
             _("Before"): [value_text(v) for v in drivers["before"]],
             _("After"): [value_text(v) for v in drivers["after"]],
-            _("Change"): [f"{c:+g}" for c in drivers["change"]],
+            _("Change"): [("+" if c > 0 else "") + value_text(c) for c in drivers["change"]],
         }
     )
 
@@ -164,15 +183,17 @@ def published_table(figures: Sequence[PublishedFigure], catalogue: Catalogue) ->
     """Every published figure with its source, newest round and highest score first."""
     return pd.DataFrame(
         {
-            "Round": [f.round_year for f in figures],
-            "Country": [catalogue.countries.get(f.country_code, f.country_code) for f in figures],
-            "Figure": [_figure_name(f, catalogue) for f in figures],
-            "Score": [score_text(f.value) for f in figures],
-            "Source": [f.source_url for f in figures],
-            "Note": [f.note for f in figures],
+            _("Round"): [f.round_year for f in figures],
+            _("Country"): [
+                catalogue.countries.get(f.country_code, f.country_code) for f in figures
+            ],
+            _("Figure"): [_figure_name(f, catalogue) for f in figures],
+            _("Score"): [score_text(f.value) for f in figures],
+            _("Source"): [f.source_url for f in figures],
+            _("Note"): [f.note for f in figures],
         },
-        columns=["Round", "Country", "Figure", "Score", "Source", "Note"],
-    ).sort_values(["Round", "Score"], ascending=[False, False])
+        columns=[_("Round"), _("Country"), _("Figure"), _("Score"), _("Source"), _("Note")],
+    ).sort_values([_("Round"), _("Score")], ascending=[False, False])
 
 
 def facts_table(checks: Sequence[FactCheck]) -> pd.DataFrame:
@@ -194,18 +215,18 @@ def facts_table(checks: Sequence[FactCheck]) -> pd.DataFrame:
 
 def _figure_name(figure: PublishedFigure, catalogue: Catalogue) -> str:
     if figure.level == "overall":
-        return "Overall"
-    return f"Step: {catalogue.steps.get(figure.code, figure.code)}"
+        return _("Overall")
+    return _("Step: {step}").format(step=catalogue.steps.get(figure.code, figure.code))
 
 
 def rounds_table(rounds: Sequence[RoundInfo], catalogue: Catalogue) -> pd.DataFrame:
     """The rounds and who took part."""
     return pd.DataFrame(
         {
-            "Round": [r.label for r in rounds],
-            "Situation as of": [r.situation for r in rounds],
-            "Published": [r.published for r in rounds],
-            "Countries": [", ".join(_names(r.countries, catalogue.countries)) for r in rounds],
+            _("Round"): [r.label for r in rounds],
+            _("Situation as of"): [r.situation for r in rounds],
+            _("Published"): [r.published for r in rounds],
+            _("Countries"): [", ".join(_names(r.countries, catalogue.countries)) for r in rounds],
         }
     )
 
@@ -214,9 +235,9 @@ def dimensions_table(catalogue: Catalogue) -> pd.DataFrame:
     """Each dimension with its area and what it covers."""
     return pd.DataFrame(
         {
-            "Area": [catalogue.areas[a] for a in catalogue.dimension_area.values()],
-            "Dimension": list(catalogue.dimensions.values()),
-            "What it covers": list(catalogue.dimension_descriptions.values()),
+            _("Area"): [catalogue.areas[a] for a in catalogue.dimension_area.values()],
+            _("Dimension"): list(catalogue.dimensions.values()),
+            _("What it covers"): list(catalogue.dimension_descriptions.values()),
         }
     )
 
@@ -225,8 +246,8 @@ def steps_table(catalogue: Catalogue) -> pd.DataFrame:
     """Each step of the policy cycle and what it covers."""
     return pd.DataFrame(
         {
-            "Step": list(catalogue.steps.values()),
-            "What it covers": list(catalogue.step_descriptions.values()),
+            _("Step"): list(catalogue.steps.values()),
+            _("What it covers"): list(catalogue.step_descriptions.values()),
         }
     )
 
@@ -236,12 +257,14 @@ def framework_indicators_table(catalogue: Catalogue) -> pd.DataFrame:
     indicators = list(catalogue.indicators.values())
     return pd.DataFrame(
         {
-            "Code": [i.code for i in indicators],
-            "Dimension": [catalogue.dimensions[i.dimension_code] for i in indicators],
-            "Step": [catalogue.steps[i.step_code] for i in indicators],
-            "Indicator": [i.title for i in indicators],
-            "Description": [i.description for i in indicators],
-            "Scored": ["scored" if i.scored else "statistical (not scored)" for i in indicators],
+            _("Code"): [i.code for i in indicators],
+            _("Dimension"): [catalogue.dimensions[i.dimension_code] for i in indicators],
+            _("Step"): [catalogue.steps[i.step_code] for i in indicators],
+            _("Indicator"): [i.title for i in indicators],
+            _("Description"): [i.description for i in indicators],
+            _("Scored"): [
+                _("scored") if i.scored else _("statistical (not scored)") for i in indicators
+            ],
         }
     )
 
@@ -249,7 +272,7 @@ def framework_indicators_table(catalogue: Catalogue) -> pd.DataFrame:
 def problems_shown(problems: Sequence[Problem]) -> pd.DataFrame:
     """The validation report: row, column and problem, as the spreadsheet numbers rows."""
     return problems_table(problems).rename(
-        columns={"row": "Row", "column": "Column", "problem": "Problem"}
+        columns={"row": _("Row"), "column": _("Column"), "problem": _("Problem")}
     )
 
 
@@ -259,8 +282,8 @@ def notices_shown(notices: Sequence[Problem]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             # A notice about the whole file has no row: an empty cell, not "None".
-            "Row": ["" if n.row is None else str(n.row) for n in notices],
-            "Column": [n.column for n in notices],
+            _("Row"): ["" if n.row is None else str(n.row) for n in notices],
+            _("Column"): [n.column for n in notices],
             _("Notice"): [n.message for n in notices],
         }
     )
@@ -274,8 +297,8 @@ def _title(catalogue: Catalogue, code: str) -> str:
 def change_label(change: Change) -> str:
     """'changed', 'new', 'becomes no data', or 'note or source changed' for the same value."""
     if change.kind == ChangeKind.CHANGED and change.before == change.after:
-        return "note or source changed"
-    return CHANGE_LABELS[change.kind]
+        return _("note or source changed")
+    return _(CHANGE_LABELS[change.kind])
 
 
 def preview_table(preview: Preview, catalogue: Catalogue) -> pd.DataFrame:
@@ -283,21 +306,21 @@ def preview_table(preview: Preview, catalogue: Catalogue) -> pd.DataFrame:
     changes = preview.changes
     table = pd.DataFrame(
         {
-            "Row": [c.row for c in changes],
-            "Round": [c.round_year for c in changes],
-            "Country": [c.country for c in changes],
-            "Indicator": [c.indicator for c in changes],
-            "Title": [_title(catalogue, c.indicator) for c in changes],
-            "Change": [change_label(c) for c in changes],
-            "Before": [value_text(c.before) for c in changes],
-            "After": [value_text(c.after) for c in changes],
-            "Note": [c.after_note for c in changes],
-            "Source": [c.after_source for c in changes],
+            _("Row"): [c.row for c in changes],
+            _("Round"): [c.round_year for c in changes],
+            _("Country"): [c.country for c in changes],
+            _("Indicator"): [c.indicator for c in changes],
+            _("Title"): [_title(catalogue, c.indicator) for c in changes],
+            _("Change"): [change_label(c) for c in changes],
+            _("Before"): [value_text(c.before) for c in changes],
+            _("After"): [value_text(c.after) for c in changes],
+            _("Note"): [c.after_note for c in changes],
+            _("Source"): [c.after_source for c in changes],
         }
     )
     if preview.conflicts:
-        table["Changed by someone else"] = [
-            "yes, since your template" if c.conflict else "" for c in changes
+        table[_("Changed by someone else")] = [
+            _("yes, since your template") if c.conflict else "" for c in changes
         ]
     return table
 
@@ -306,16 +329,16 @@ def changes_table(changes: Sequence[Change], catalogue: Catalogue) -> pd.DataFra
     """A revision's diff: each score before and after, with notes and sources."""
     return pd.DataFrame(
         {
-            "Round": [c.round_year for c in changes],
-            "Country": [c.country for c in changes],
-            "Indicator": [c.indicator for c in changes],
-            "Title": [_title(catalogue, c.indicator) for c in changes],
-            "Before": [value_text(c.before) for c in changes],
-            "After": [value_text(c.after) for c in changes],
-            "Note before": [c.before_note for c in changes],
-            "Note after": [c.after_note for c in changes],
-            "Source before": [_source_text(c.before_source) for c in changes],
-            "Source after": [_source_text(c.after_source) for c in changes],
+            _("Round"): [c.round_year for c in changes],
+            _("Country"): [c.country for c in changes],
+            _("Indicator"): [c.indicator for c in changes],
+            _("Title"): [_title(catalogue, c.indicator) for c in changes],
+            _("Before"): [value_text(c.before) for c in changes],
+            _("After"): [value_text(c.after) for c in changes],
+            _("Note before"): [c.before_note for c in changes],
+            _("Note after"): [c.after_note for c in changes],
+            _("Source before"): [_source_text(c.before_source) for c in changes],
+            _("Source after"): [_source_text(c.after_source) for c in changes],
         }
     )
 
@@ -330,16 +353,16 @@ def revisions_table(summaries: Sequence[RevisionSummary]) -> pd.DataFrame:
     revisions = [s.revision for s in summaries]
     return pd.DataFrame(
         {
-            "Revision": [r.id for r in revisions],
-            "Status": [status_text(r.status) for r in revisions],
-            "Author": [r.author for r in revisions],
-            "Submitted": [moment_text(r.created_at) for r in revisions],
-            "Comment": [r.comment for r in revisions],
-            "File": [r.file_name or "" for r in revisions],
-            "Countries": [" ".join(s.countries) for s in summaries],
-            "Rounds": [" ".join(str(y) for y in s.rounds) for s in summaries],
-            "Scores": [s.scores for s in summaries],
-            "Review": [
+            _("Revision"): [r.id for r in revisions],
+            _("Status"): [status_text(r.status) for r in revisions],
+            _("Author"): [r.author for r in revisions],
+            _("Submitted"): [moment_text(r.created_at) for r in revisions],
+            _("Comment"): [r.comment for r in revisions],
+            _("File"): [r.file_name or "" for r in revisions],
+            _("Countries"): [" ".join(s.countries) for s in summaries],
+            _("Rounds"): [" ".join(str(y) for y in s.rounds) for s in summaries],
+            _("Scores"): [s.scores for s in summaries],
+            _("Review"): [
                 review_text(r.status, r.author, r.reviewed_by, r.review_reason) for r in revisions
             ],
         }
@@ -350,38 +373,47 @@ def revision_details(summary: RevisionSummary) -> pd.DataFrame:
     """Who, when, why and what became of one revision, one fact a row, empty facts left out."""
     revision = summary.revision
     details = {
-        "Status": status_text(revision.status),
-        "Author": revision.author,
-        "Submitted": moment_text(revision.created_at),
-        "Published": moment_text(revision.published_at),
-        "Comment": revision.comment,
-        "How": HOW_SUBMITTED.get(revision.kind, revision.kind),
-        "File": revision.file_name or "",
-        "Review": review_text(
+        _("Status"): status_text(revision.status),
+        _("Author"): revision.author,
+        _("Submitted"): moment_text(revision.created_at),
+        _("Published"): moment_text(revision.published_at),
+        _("Comment"): revision.comment,
+        _("How"): how_submitted_text(revision.kind),
+        _("File"): revision.file_name or "",
+        _("Review"): review_text(
             revision.status, revision.author, revision.reviewed_by, revision.review_reason
         ),
-        "Rolls back": f"revision {revision.rolls_back_id}" if revision.rolls_back_id else "",
+        _("Rolls back"): (
+            _("revision {revision}").format(revision=revision.rolls_back_id)
+            if revision.rolls_back_id
+            else ""
+        ),
     }
     shown = {k: v for k, v in details.items() if v}
-    return pd.DataFrame({"": list(shown), "Details": list(shown.values())})
+    return pd.DataFrame({"": list(shown), _("Details"): list(shown.values())})
 
 
 def history_table(entries: Sequence[HistoryEntry], catalogue: Catalogue) -> pd.DataFrame:
     """The timeline: value, who, when, comment, revision and status of each entry."""
     return pd.DataFrame(
         {
-            "When": [moment_text(e.when) for e in entries],
-            "Round": [e.round_year for e in entries],
-            "Country": [e.country for e in entries],
-            "Indicator": [e.indicator for e in entries],
-            "Title": [_title(catalogue, e.indicator) for e in entries],
-            "Value": [value_text(e.value) for e in entries],
-            "Who": [e.author for e in entries],
-            "Comment": [e.comment for e in entries],
-            "Revision": [e.revision_id for e in entries],
-            "Status": [status_text(e.status) + (", current" if e.current else "") for e in entries],
-            "Note": [e.note for e in entries],
-            "Source": [e.source for e in entries],
+            _("When"): [moment_text(e.when) for e in entries],
+            _("Round"): [e.round_year for e in entries],
+            _("Country"): [e.country for e in entries],
+            _("Indicator"): [e.indicator for e in entries],
+            _("Title"): [_title(catalogue, e.indicator) for e in entries],
+            _("Value"): [value_text(e.value) for e in entries],
+            _("Who"): [e.author for e in entries],
+            _("Comment"): [e.comment for e in entries],
+            _("Revision"): [e.revision_id for e in entries],
+            _("Status"): [
+                _("{status}, current").format(status=status_text(e.status))
+                if e.current
+                else status_text(e.status)
+                for e in entries
+            ],
+            _("Note"): [e.note for e in entries],
+            _("Source"): [e.source for e in entries],
         }
     )
 
@@ -390,13 +422,12 @@ def accounts_table(users: Sequence[Account], catalogue: Catalogue) -> pd.DataFra
     """Accounts with role, countries and whether they may sign in."""
     return pd.DataFrame(
         {
-            "Name": [u.name for u in users],
-            "Role": [u.role for u in users],
-            "Countries": [
-                ", ".join(country_label(catalogue.countries, c) for c in u.countries)
-                for u in users
+            _("Name"): [u.name for u in users],
+            _("Role"): [role_text(u.role) for u in users],
+            _("Countries"): [
+                ", ".join(country_label(catalogue.countries, c) for c in u.countries) for u in users
             ],
-            "Can sign in": ["no, disabled" if u.disabled else "yes" for u in users],
+            _("Can sign in"): [_("no, disabled") if u.disabled else _("yes") for u in users],
         }
     )
 

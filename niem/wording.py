@@ -11,10 +11,20 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from babel import Locale
+from babel.numbers import format_decimal
 
 from niem.cells import size_text
 from niem.config import ReadLimits
-from niem.i18n import _, current_language, ngettext
+from niem.i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    _,
+    count_text,
+    current_language,
+    day_text,
+    ngettext,
+    number_text,
+)
 from niem.methodology import round_score
 from niem.models import Revision, RevisionStatus, as_utc
 
@@ -25,17 +35,30 @@ if TYPE_CHECKING:  # both modules put things into words with this one
 
 SHOWN_IN_MESSAGES = 5
 STATUS_LABELS: dict[str, str] = {
-    RevisionStatus.PENDING: "waiting for review",
-    RevisionStatus.PUBLISHED: "published",
-    RevisionStatus.REJECTED: "rejected",
-    RevisionStatus.WITHDRAWN: "withdrawn",
+    RevisionStatus.PENDING: N_("waiting for review"),
+    RevisionStatus.PUBLISHED: N_("published"),
+    RevisionStatus.REJECTED: N_("rejected"),
+    RevisionStatus.WITHDRAWN: N_("withdrawn"),
 }
-REVIEW_VERBS: dict[str, str] = {
-    RevisionStatus.PUBLISHED: "approved",
-    RevisionStatus.REJECTED: "rejected",
-    RevisionStatus.WITHDRAWN: "withdrawn",
+# A status as a word in a sentence ("revision 2 is pending; …").
+STATUS_WORDS: dict[str, str] = {
+    RevisionStatus.PENDING: N_("pending"),
+    RevisionStatus.PUBLISHED: N_("published"),
+    RevisionStatus.REJECTED: N_("rejected"),
+    RevisionStatus.WITHDRAWN: N_("withdrawn"),
 }
-HOW_SUBMITTED = {"upload": "file upload", "edit": "edited in the app"}
+REVIEWS: dict[str, str] = {
+    RevisionStatus.PUBLISHED: N_("approved by {reviewer}"),
+    RevisionStatus.REJECTED: N_("rejected by {reviewer}"),
+    RevisionStatus.WITHDRAWN: N_("withdrawn by {reviewer}"),
+}
+HOW_SUBMITTED = {
+    "upload": N_("file upload"),
+    "edit": N_("edited in the app"),
+    "rollback": N_("rollback"),
+    "illustrative": N_("illustrative data, generated"),
+}
+ROLES = {"partner": N_("partner"), "coordinator": N_("coordinator")}
 
 
 def sentence(message: object) -> str:
@@ -53,17 +76,20 @@ def plural(count: int, noun: str) -> str:
 
 
 def moment_text(moment: datetime | None, *, zone: bool = True) -> str:
-    """A stored time as '2021-06-30 14:05 UTC' (without ' UTC' if not `zone`), or empty."""
+    """A stored time as '2021-06-30 14:05 UTC' (without ' UTC' if not `zone`), or empty; in
+    Latvian '2021. gada 30. jūnijs, 14:05 UTC'."""
     moment = as_utc(moment)
     if moment is None:
         return ""
-    text = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    moment = moment.astimezone(UTC)
+    separator = " " if current_language() == DEFAULT_LANGUAGE else ", "
+    text = f"{day_text(moment)}{separator}{moment:%H:%M}"
     return f"{text} UTC" if zone else text
 
 
 def value_text(value: float | None) -> str:
-    """An indicator score as entered, or 'no data'."""
-    return "no data" if value is None else f"{value:g}"
+    """An indicator score as entered ('33.3', in Latvian '33,3'), or 'no data'."""
+    return _("no data") if value is None else format_decimal(value, locale=current_language())
 
 
 def _missing(value: object) -> bool:
@@ -71,16 +97,20 @@ def _missing(value: object) -> bool:
 
 
 def score_text(score: object) -> str:
-    """A figure to one decimal by the one rounding rule (39.55 -> '39.6'), or 'no data'."""
+    """A figure to one decimal by the one rounding rule (39.55 -> '39.6', in Latvian '39,6'),
+    or 'no data'."""
     if _missing(score):
         return _("no data")
-    return f"{round_score(float(score)):.1f}"  # type: ignore[arg-type]
+    return number_text(round_score(float(score)) or 0.0)  # type: ignore[arg-type]
 
 
 def signed_text(change: float) -> str:
-    """A change to one decimal with its sign, by the one rounding rule: '+7.2', '-0.3'."""
+    """A change to one decimal with its sign, by the one rounding rule: '+7.2', '-0.3'
+    (in Latvian '+7,2')."""
     rounded = round_score(change) or 0.0  # no '-0.0'
-    return f"{rounded:+.1f}" if rounded else "0.0"
+    if not rounded:
+        return number_text(0.0)
+    return ("+" if rounded > 0 else "-") + number_text(abs(rounded))
 
 
 def empty_text(covered: int, total: int) -> str:
@@ -123,15 +153,31 @@ def rank_text(rank: int, count: int, *, joint: bool = False) -> str:
 
 def status_text(status: str) -> str:
     """'waiting for review' for a pending revision; other statuses as they are."""
-    return STATUS_LABELS.get(status, status)
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
+def status_word(status: str) -> str:
+    """'pending', 'published', 'rejected' or 'withdrawn', in the reader's language."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+def how_submitted_text(kind: str) -> str:
+    """'file upload' or 'edited in the app'."""
+    return _(HOW_SUBMITTED[kind]) if kind in HOW_SUBMITTED else kind
+
+
+def role_text(role: str) -> str:
+    """'partner' or 'coordinator', in the reader's language."""
+    return _(ROLES[role]) if role in ROLES else role
 
 
 def review_text(status: str, author: str, reviewer: str | None, reason: str | None) -> str:
     """Who approved, rejected or withdrew a revision, and why; empty if its author published it."""
     if reviewer is None or (status == RevisionStatus.PUBLISHED and reviewer == author):
         return ""
-    text = f"{REVIEW_VERBS.get(status, status)} by {reviewer}"
-    return f"{text}: {reason}" if reason else text
+    review = REVIEWS.get(status)
+    text = _(review).format(reviewer=reviewer) if review else f"{status} {reviewer}"
+    return _("{review}: {reason}").format(review=text, reason=reason) if reason else text
 
 
 def country_label(names: Mapping[str, str], code: str) -> str:
@@ -150,7 +196,7 @@ def describe_scores(keys: Sequence[tuple[int, str, str]]) -> str:
 def more_text(count: int) -> str:
     """' and 3 more' when more than the messages show, else empty."""
     more = count - SHOWN_IN_MESSAGES
-    return f" and {more} more" if more > 0 else ""
+    return _(" and {count} more").format(count=more) if more > 0 else ""
 
 
 def names_text(names: Mapping[str, str], codes: Sequence[str]) -> str:
@@ -161,40 +207,53 @@ def names_text(names: Mapping[str, str], codes: Sequence[str]) -> str:
 def account_text(account: Account, names: Mapping[str, str]) -> str:
     """'providus, partner for Latvia (LV)' or 'anna, coordinator'."""
     if not account.countries:
-        return f"{account.name}, {account.role}"
-    return f"{account.name}, {account.role} for {names_text(names, account.countries)}"
+        return f"{account.name}, {role_text(account.role)}"
+    return _("{name}, {role} for {countries}").format(
+        name=account.name,
+        role=role_text(account.role),
+        countries=names_text(names, account.countries),
+    )
 
 
 def revision_label(summary: RevisionSummary) -> str:
     """'Revision 12 by providus, 2021-06-30 14:05 UTC: LV 2021, 3 scores'."""
     revision = summary.revision
     where = " ".join(summary.countries) + " " + " ".join(str(y) for y in summary.rounds)
-    return (
-        f"Revision {revision.id} by {revision.author}, {moment_text(revision.created_at)}: "
-        f"{where.strip()}, {plural(summary.scores, 'score')}"
+    return ngettext(
+        "Revision {revision} by {author}, {when}: {where}, {count} score",
+        "Revision {revision} by {author}, {when}: {where}, {count} scores",
+        summary.scores,
+    ).format(
+        revision=revision.id,
+        author=revision.author,
+        when=moment_text(revision.created_at),
+        where=where.strip(),
+        count=summary.scores,
     )
 
 
 def submitted_text(revision: Revision) -> str:
     """What happens next to a revision just submitted."""
     if revision.status == RevisionStatus.PUBLISHED:
-        return f"Revision {revision.id} is published: every page now shows the new values."
-    return (
-        f"Revision {revision.id} is waiting for the coordinator's review. "
+        return _("Revision {revision} is published: every page now shows the new values.").format(
+            revision=revision.id
+        )
+    return _(
+        "Revision {revision} is waiting for the coordinator's review. "
         "Nobody else sees the new values until it is approved."
-    )
+    ).format(revision=revision.id)
 
 
 def limits_text(limits: ReadLimits) -> str:
     """What an upload may hold, as the submit page states it."""
     return _(
-        "A file may be up to {size}, with up to {rows:,} rows of scores and {columns} columns; "
-        "a cell holds up to {characters:,} characters."
+        "A file may be up to {size}, with up to {rows} rows of scores and {columns} columns; "
+        "a cell holds up to {characters} characters."
     ).format(
         size=size_text(limits.bytes),
-        rows=limits.rows,
+        rows=count_text(limits.rows),
         columns=limits.columns,
-        characters=limits.cell_characters,
+        characters=count_text(limits.cell_characters),
     )
 
 

@@ -31,7 +31,7 @@ from niem.cells import (
     split_header,
 )
 from niem.config import ReadLimits
-from niem.i18n import _
+from niem.i18n import N_, _
 from niem.worksheets import (
     End,
     SheetReader,
@@ -81,15 +81,20 @@ def read_workbook(data: bytes, filename: str, limits: ReadLimits, notices: list[
         rows = reader.read(archive, sheet.part)
         others = [s for s in visible if s is not sheet]
         if not named and any(reader.has_values(archive, s.part) for s in others):
-            first = "first sheet" if sheet is book.sheets[0] else "first visible sheet"
+            first = sheet is book.sheets[0]
             notices.append(
-                f'read the {first}, "{sheet.title}"; to read another one, name it "scores"'
+                (
+                    _('read the first sheet, "{sheet}"; to read another one, name it "scores"')
+                    if first
+                    else _('read the first visible sheet, "{sheet}"; to read another one, name '
+                           'it "scores"')
+                ).format(sheet=sheet.title)
             )
     table = split_header(rows)
     if table is None:
         raise Unreadable(
-            f'the sheet "{sheet.title}" is empty; put the scores on the first sheet '
-            'or on a sheet named "scores"'
+            _('the sheet "{sheet}" is empty; put the scores on the first sheet or on a sheet '
+              'named "scores"').format(sheet=sheet.title)
         )
     # The header reaches as far as the sheet's values: a value there is in an unnamed column.
     width = max(len(cells) for _number, cells in rows)
@@ -102,7 +107,7 @@ def _open(data: bytes, filename: str, limits: ReadLimits) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as error:
-        raise not_a_table(filename, "a damaged ZIP archive") from error
+        raise not_a_table(filename, N_("a damaged ZIP archive")) from error
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         kind = _zip_kind(archive, names)
@@ -127,15 +132,15 @@ def _open(data: bytes, filename: str, limits: ReadLimits) -> zipfile.ZipFile:
 
 def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
     if "word/document.xml" in names:
-        return "a Word document"
+        return N_("a Word document")
     if "ppt/presentation.xml" in names:
-        return "a PowerPoint presentation"
+        return N_("a PowerPoint presentation")
     if "xl/workbook.bin" in names:
-        return "an Excel binary workbook (.xlsb)"
+        return N_("an Excel binary workbook (.xlsb)")
     if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
         if b"opendocument" in archive.read("mimetype"):
-            return "an OpenDocument file"
-    return "a ZIP archive"
+            return N_("an OpenDocument file")
+    return N_("a ZIP archive")
 
 
 def _is_macro_enabled(archive: zipfile.ZipFile, limits: ReadLimits) -> bool:

@@ -30,13 +30,15 @@ from niem.cells import (
     too_wide,
 )
 from niem.config import ReadLimits
-from niem.i18n import _
+from niem.i18n import N_, _, count_text
 
 CHUNK = 64 * 1024
 EXCEL_ROWS = 1_048_576
 REFERENCE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
 NUMBER_VALUE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
-DAMAGED = "the workbook could not be read; open it in Excel, save it again as XLSX and upload that"
+DAMAGED = N_(
+    "the workbook could not be read; open it in Excel, save it again as XLSX and upload that"
+)
 
 
 class Done(Exception):
@@ -61,7 +63,7 @@ Handlers = Callable[[Callable[[str], str]], tuple[Start | None, End | None, Text
 
 
 def _refuse_doctype(*_args: object) -> None:
-    raise Unreadable(DAMAGED)
+    raise Unreadable(_(DAMAGED))
 
 
 def parse_part(archive: zipfile.ZipFile, part: str, limits: ReadLimits, handlers: Handlers) -> None:
@@ -96,10 +98,10 @@ def parse_part(archive: zipfile.ZipFile, part: str, limits: ReadLimits, handlers
     except Done:
         return
     except (KeyError, expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError) as error:
-        raise Unreadable(DAMAGED) from error
+        raise Unreadable(_(DAMAGED)) from error
     except (NotImplementedError, RuntimeError, ValueError, OverflowError) as error:
         # Unknown compression, an encrypted part, a number out of range in an attribute.
-        raise Unreadable(DAMAGED) from error
+        raise Unreadable(_(DAMAGED)) from error
 
 
 class TextCollector:
@@ -191,9 +193,9 @@ class SheetReader:
             if characters > self.limits.bytes:
                 raise Unreadable(
                     _(
-                        "the cells hold more than {limit:,} characters of text in all, more "
+                        "the cells hold more than {limit} characters of text in all, more "
                         "than a file within the size limit may; split it into smaller files"
-                    ).format(limit=self.limits.bytes)
+                    ).format(limit=count_text(self.limits.bytes))
                 )
             rows.append((number, [filled.get(c) for c in range(1, last + 1)]))
 
@@ -294,7 +296,7 @@ class SheetReader:
         if cell.kind == "s":
             index = whole_number(raw)
             if not 0 <= index < len(self.strings):
-                raise Unreadable(DAMAGED, row=cell.row)
+                raise Unreadable(_(DAMAGED), row=cell.row)
             text = self.strings[index]
             if text is None:
                 raise too_long(self.limits.cell_characters, cell.row)
@@ -383,7 +385,7 @@ def _row_number(text: str | None, previous: int) -> int:
         return previous + 1
     number = whole_number(text)
     if not 1 <= number <= EXCEL_ROWS:
-        raise Unreadable(DAMAGED)
+        raise Unreadable(_(DAMAGED))
     return number
 
 
@@ -394,11 +396,11 @@ def _reference(text: str | None, row: int, previous_column: int) -> tuple[int, i
     else:
         match = REFERENCE.fullmatch(text)
         if match is None:
-            raise Unreadable(DAMAGED, row=row or None)
+            raise Unreadable(_(DAMAGED), row=row or None)
         column = 0
         for letter in match.group(1):
             column = column * 26 + ord(letter) - ord("A") + 1
         row = int(match.group(2))
     if not 1 <= column <= EXCEL_COLUMNS or not 1 <= row <= EXCEL_ROWS:
-        raise Unreadable(DAMAGED, row=row or None)
+        raise Unreadable(_(DAMAGED), row=row or None)
     return row, column

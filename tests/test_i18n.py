@@ -82,3 +82,41 @@ def test_each_thread_keeps_its_own_language(latvian: None) -> None:
         thread.join()
     assert seen == {"lv": "Valsts", "en": "Country"}
     assert i18n.current_language() == "en"
+
+
+def test_numbers_and_dates_are_written_in_the_readers_convention() -> None:
+    from datetime import UTC, date, datetime
+
+    from niem.wording import moment_text, score_text, signed_text, value_text
+
+    moment = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)
+    with i18n.using_language("en"):
+        english = [score_text(50.65), signed_text(-7.25), value_text(33.3), moment_text(moment)]
+        assert i18n.date_text(date(2026, 11, 27)) == "November 27, 2026"
+    with i18n.using_language("lv"):
+        latvian = [score_text(50.65), signed_text(-7.25), value_text(33.3), moment_text(moment)]
+        assert i18n.date_text(date(2026, 11, 27)) == "2026. gada 27. novembris"
+        assert i18n.count_text(10000) == "10\xa0000"
+    assert english == ["50.7", "-7.3", "33.3", "2026-11-27 14:05 UTC"]
+    assert latvian == ["50,7", "-7,3", "33,3", "2026. gada 27. novembris, 14:05 UTC"]
+
+
+def test_code_outside_the_app_runs_in_latvian_inside_using_language() -> None:
+    # What a PDF brief or a command needs: domain wording with no Streamlit around it.
+    from niem.provenance import partner
+    from niem.wording import empty_text, rank_text
+
+    with i18n.using_language("lv"):
+        words = [
+            rank_text(8, 14),
+            rank_text(13, 14, joint=True),
+            empty_text(1, 3),
+            partner(2, "LV", "2026-11-20").words,
+        ]
+    assert words == [
+        "8. no 14",
+        "dalīta 13. vieta no 14",
+        "nepietiekami dati (1 no 3 indikatoriem)",
+        "ekspertu dati, pārskatījums 2, LV, 2026. gada 20. novembris",
+    ]
+    assert i18n.current_language() == "en"

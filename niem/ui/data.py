@@ -16,6 +16,8 @@ from niem.database import make_engine, open_session
 from niem.explorer import CountryProfile
 from niem.explorer import country_profile as country_profile_of
 from niem.facts import Fact, FactCheck, check_facts
+from niem.i18n import DEFAULT_LANGUAGE, _, current_language
+from niem.localise import localised_catalogue, localised_rounds
 from niem.methodology import Framework
 from niem.models import PublishedFigure
 from niem.results import load_results
@@ -46,15 +48,17 @@ def _results(version: Version, years: tuple[int, ...] | None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def _catalogue(version: Version) -> Catalogue:
+def _catalogue(version: Version, language: str) -> Catalogue:
     with open_session(engine()) as session:
-        return store.load_catalogue(session)
+        catalogue = store.load_catalogue(session)
+        return localised_catalogue(catalogue, store.load_local_names(session), language)
 
 
 @st.cache_data(show_spinner=False)
-def _rounds(version: Version) -> list[RoundInfo]:
+def _rounds(version: Version, language: str) -> list[RoundInfo]:
     with open_session(engine()) as session:
-        return store.load_rounds(session)
+        rounds = store.load_rounds(session)
+        return localised_rounds(rounds, store.load_local_names(session), language)
 
 
 @st.cache_data(show_spinner=False)
@@ -98,13 +102,18 @@ def results(*years: int) -> pd.DataFrame:
 
 
 def catalogue() -> Catalogue:
-    """Names of everything, cached per data version."""
-    return _catalogue(data_version())
+    """Names of everything in the reader's language, cached per data version."""
+    return _catalogue(data_version(), current_language())
+
+
+def english_catalogue() -> Catalogue:
+    """Names of everything in English, as files name them (uploads are read against these)."""
+    return _catalogue(data_version(), DEFAULT_LANGUAGE)
 
 
 def rounds() -> list[RoundInfo]:
-    """The rounds, cached per data version."""
-    return _rounds(data_version())
+    """The rounds, named in the reader's language, cached per data version."""
+    return _rounds(data_version(), current_language())
 
 
 def published_figures() -> list[PublishedFigure]:
@@ -123,16 +132,17 @@ def fact_checks() -> list[FactCheck]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _profile(version: Version, round_year: int, country: str) -> CountryProfile:
+def _profile(version: Version, round_year: int, country: str, language: str) -> CountryProfile:
+    # The language is part of the key: the profile's figures are described in words.
     return country_profile_of(
-        _results(version, None), _rounds(version), round_year, country, _facts(version)
+        _results(version, None), _rounds(version, language), round_year, country, _facts(version)
     )
 
 
 def country_profile(round_year: int, country: str) -> CountryProfile:
     """A country's profile, computed once per data version, round and country and shared by
     every visitor (it is read, never changed)."""
-    return _profile(data_version(), round_year, country)
+    return _profile(data_version(), round_year, country, current_language())
 
 
 def template(round_year: int, country: str) -> pd.DataFrame:
@@ -148,13 +158,15 @@ def clear_caches() -> None:
 def require_database() -> None:
     """Stop the page with a message when the database has not been built yet."""
     if not inspect(engine()).has_table("indicator") or not rounds():
-        st.info("The database is empty. Build it with `niem init` (or `make run`), then reload.")
+        st.info(
+            _("The database is empty. Build it with `niem init` (or `make run`), then reload.")
+        )
         st.stop()
 
 
-@st.cache_data(show_spinner="Checking the file…", max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _checked_upload(
-    version: Version, data: bytes, file_name: str, submitter: Account
+    version: Version, data: bytes, file_name: str, submitter: Account, language: str
 ) -> importing.UploadResult:
     limits = load_settings().upload_limits
     context = importing.upload_context(rounds(), catalogue(), submitter, limits)
@@ -168,7 +180,8 @@ def upload_limits() -> ReadLimits:
 
 def check_upload(data: bytes, file_name: str, account: Account) -> importing.UploadResult:
     """Read and check an upload against the store and the countries the account may edit."""
-    return _checked_upload(data_version(), data, file_name, account)
+    with st.spinner(_("Checking the file…")):
+        return _checked_upload(data_version(), data, file_name, account, current_language())
 
 
 def preview(rows: Sequence[importing.UploadRow]) -> changes.Preview:

@@ -9,12 +9,14 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from niem import exporting
+from niem.i18n import _
 
 
-def st_download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Download CSV") -> None:
-    """A CSV download of exactly the table shown."""
+def st_download(frame: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
+    """A CSV download of exactly the table shown (headings and values as the reader reads
+    them; `niem export` gives the machine format)."""
     st.download_button(
-        label,
+        label or _("Download CSV"),
         exporting.to_csv_bytes(frame, for_excel=True),
         file_name=file_name,
         mime="text/csv",
@@ -27,14 +29,15 @@ def st_table(
     key: str,
     *,
     column_config: dict[str, Any] | None = None,
-    download: str | None = "Download CSV",
+    download: str | bool = True,
     **options: Any,
 ) -> None:
-    """A table without its index, and below it the download (`download` is its label); a
-    styled table downloads its data."""
+    """A table without its index, and below it the download (`download` is its label, or
+    False for none); a styled table downloads its data."""
     st.dataframe(
         table, hide_index=True, key=f"{key}_table", column_config=column_config, **options
     )
-    if download is not None:
+    if download is not False:
         frame = table.data if isinstance(table, Styler) else table
-        st_download(frame, f"{key}.csv", key=f"{key}_download", label=download)
+        label = download if isinstance(download, str) else None
+        st_download(frame, f"{key}.csv", key=f"{key}_download", label=label)

@@ -18,7 +18,7 @@ from pandas.io.formats.style import Styler
 from niem import charts, maps, tables
 from niem.explorer import CountryProfile, Headline, Standing, Stat, map_values
 from niem.facts import FactCheck
-from niem.i18n import _, current_language
+from niem.i18n import _, current_language, number_text
 from niem.models import PublishedFigure
 from niem.palette import FOCUS
 from niem.provenance import Provenance, Strength
@@ -28,7 +28,6 @@ from niem.ui import data
 from niem.ui.downloads import st_download, st_table
 from niem.wording import names_text, score_text, signed_text
 
-SOURCE_LINK = st.column_config.LinkColumn(display_text="source ↗")
 FOCUS_ROW = f"background-color: #fdebd3; color: {FOCUS}"
 NUMBER_TEXT = st.column_config.TextColumn(alignment="right")
 ROW_HEIGHT = 38
@@ -50,9 +49,11 @@ def st_illustrative_notice(*frames: pd.DataFrame) -> None:
 
 
 def _column_config(table: pd.DataFrame) -> dict[str, Any]:
-    config: dict[str, Any] = {c: NUMBER_TEXT for c in table.columns if c in tables.SCORE_COLUMNS}
+    config: dict[str, Any] = {
+        c: NUMBER_TEXT for c in table.columns if c in tables.score_columns()
+    }
     if _("Source") in table.columns:
-        config[_("Source")] = SOURCE_LINK
+        config[_("Source")] = st.column_config.LinkColumn(display_text=_("source ↗"))
     return config
 
 
@@ -225,7 +226,7 @@ def st_trend(profile: CountryProfile, name: str) -> None:
         st_chart_once(
             ("trend", *_profile_key(profile, name)), lambda: charts.trend_chart(profile.trend, name)
         )
-    st_shown_table(tables.trend_table(profile.trend), "profile_trend", download=None)
+    st_shown_table(tables.trend_table(profile.trend), "profile_trend", download=False)
 
 
 def st_dimension_list(dimensions: pd.DataFrame, catalogue: Catalogue) -> None:
@@ -316,7 +317,7 @@ def st_joined_and_left(change: RoundChange, before: int, after: int, catalogue: 
 def flat_note() -> str:
     """What counts as flat, for the rounds page."""
     return _("A change of less than {points} points either way counts as flat.").format(
-        points=f"{FLAT_THRESHOLD:g}"
+        points=number_text(FLAT_THRESHOLD, trailing_zeros=False)
     )
 
 
@@ -390,7 +391,7 @@ def st_facts(checks: Sequence[FactCheck], key: str) -> None:
 
 def st_rounds(rounds: list[RoundInfo], catalogue: Catalogue) -> None:
     """The rounds and who took part."""
-    st_table(tables.rounds_table(rounds, catalogue), "rounds", download=None)
+    st_table(tables.rounds_table(rounds, catalogue), "rounds", download=False)
 
 
 def st_framework(catalogue: Catalogue, key: str) -> None:

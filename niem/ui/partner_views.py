@@ -16,7 +16,7 @@ from niem.importing import Problem, UploadResult
 from niem.practice_import import PracticeUpload
 from niem.store import Catalogue
 from niem.ui.downloads import st_download, st_table
-from niem.wording import plural, sentence
+from niem.wording import sentence
 
 EDITABLE_COLUMNS = ("score", "note", "source")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +30,7 @@ def st_template_downloads(frame: pd.DataFrame, round_year: int, country: str) ->
     name = f"niem-template-{country}-{round_year}"
     excel, csv = st.columns(2)
     excel.download_button(
-        "Download the template (Excel)",
+        _("Download the template (Excel)"),
         exporting.to_xlsx_bytes(frame),
         file_name=f"{name}.xlsx",
         mime=XLSX,
@@ -39,7 +39,7 @@ def st_template_downloads(frame: pd.DataFrame, round_year: int, country: str) ->
         width="stretch",
     )
     csv.download_button(
-        "Download the template (CSV)",
+        _("Download the template (CSV)"),
         exporting.to_csv_bytes(frame, for_excel=True),
         file_name=f"{name}.csv",
         mime="text/csv",
@@ -59,13 +59,13 @@ def st_template_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         column_order=["indicator", "title", *EDITABLE_COLUMNS],
         disabled=[c for c in numbered.columns if c not in EDITABLE_COLUMNS],
         column_config={
-            "indicator": st.column_config.TextColumn("Indicator", width="small"),
-            "title": st.column_config.TextColumn("Title", width="large"),
+            "indicator": st.column_config.TextColumn(_("Indicator"), width="small"),
+            "title": st.column_config.TextColumn(_("Title"), width="large"),
             "score": st.column_config.NumberColumn(
-                "Score (0–100, empty = no data)", min_value=0, max_value=100, format="%g"
+                _("Score (0–100, empty = no data)"), min_value=0, max_value=100, format="%g"
             ),
-            "note": st.column_config.TextColumn("Note", width="large"),
-            "source": st.column_config.TextColumn("Source", width="medium"),
+            "note": st.column_config.TextColumn(_("Note"), width="large"),
+            "source": st.column_config.TextColumn(_("Source"), width="medium"),
         },
         height=520,
     )
@@ -90,34 +90,45 @@ def st_report(result: UploadResult | PracticeUpload, key: str) -> None:
             tables.notices_shown(result.notices),
             f"{key}_notices",
             column_config={
-                "Row": st.column_config.TextColumn(width="small"),
-                "Column": st.column_config.TextColumn(width="small"),
+                _("Row"): st.column_config.TextColumn(width="small"),
+                _("Column"): st.column_config.TextColumn(width="small"),
                 _("Notice"): WIDE_TEXT,
             },
-            download=None,
+            download=False,
         )
     if result.valid:
-        st.success(f"No problems found: {plural(len(result.rows), 'row')} read.")
+        st.success(
+            ngettext(
+                "No problems found: {count} row read.",
+                "No problems found: {count} rows read.",
+                len(result.rows),
+            ).format(count=len(result.rows))
+        )
         return
-    problems = result.problems or [Problem(None, "", "the file has no scores")]
+    problems = result.problems or [Problem(None, "", _("the file has no scores"))]
     st.error(
-        f"{plural(len(problems), 'problem')} found, so nothing was stored. "
-        "Fix them in your file and upload it again."
+        ngettext(
+            "{count} problem found, so nothing was stored. Fix it in your file and upload it "
+            "again.",
+            "{count} problems found, so nothing was stored. Fix them in your file and upload it "
+            "again.",
+            len(problems),
+        ).format(count=len(problems))
     )
     table = tables.problems_shown(problems)
     st_table(
         table,
         key,
         column_config={
-            "Row": NARROW,
-            "Column": st.column_config.TextColumn(width="small"),
-            "Problem": WIDE_TEXT,
+            _("Row"): NARROW,
+            _("Column"): st.column_config.TextColumn(width="small"),
+            _("Problem"): WIDE_TEXT,
         },
-        download=None,
+        download=False,
     )
-    st.caption("Rows are numbered as your spreadsheet shows them: the header is row 1.")
+    st.caption(_("Rows are numbered as your spreadsheet shows them: the header is row 1."))
     st_download(
-        table, "problems.csv", key=f"{key}_download", label="Download the problems (CSV)"
+        table, "problems.csv", key=f"{key}_download", label=_("Download the problems (CSV)")
     )
 
 
@@ -128,7 +139,7 @@ def st_preview(preview: Preview, catalogue: Catalogue, key: str) -> None:
     for column, kind, label in zip(
         columns,
         (ChangeKind.CHANGED, ChangeKind.NEW, ChangeKind.UNCHANGED, ChangeKind.TO_NO_DATA),
-        ("Changed", "New", "Unchanged", "Becoming no data"),
+        (_("Changed"), _("New"), _("Unchanged"), _("Becoming no data")),
         strict=True,
     ):
         column.metric(label, counts[kind])
@@ -136,8 +147,8 @@ def st_preview(preview: Preview, catalogue: Catalogue, key: str) -> None:
         st_table(
             tables.preview_table(preview, catalogue),
             key,
-            column_config={"Row": NARROW, "Title": WIDE_TEXT},
-            download=None,
+            column_config={_("Row"): NARROW, _("Title"): WIDE_TEXT},
+            download=False,
         )
 
 
@@ -146,8 +157,8 @@ def st_revisions(summaries: Sequence[RevisionSummary], key: str) -> None:
     st_table(
         tables.revisions_table(summaries),
         key,
-        column_config={"Revision": REVISION_NUMBER, "Comment": WIDE_TEXT},
-        download=None,
+        column_config={_("Revision"): REVISION_NUMBER, _("Comment"): WIDE_TEXT},
+        download=False,
     )
 
 
@@ -157,7 +168,7 @@ def st_revision_details(summary: RevisionSummary) -> None:
         tables.revision_details(summary),
         hide_index=True,
         key=f"revision_{summary.revision.id}_details",
-        column_config={"Details": WIDE_TEXT},
+        column_config={_("Details"): WIDE_TEXT},
     )
 
 
@@ -166,8 +177,8 @@ def st_changes(changes: Sequence[Change], catalogue: Catalogue, key: str) -> Non
     st_table(
         tables.changes_table(changes, catalogue),
         key,
-        column_config={"Title": WIDE_TEXT},
-        download="Download the changes (CSV)",
+        column_config={_("Title"): WIDE_TEXT},
+        download=_("Download the changes (CSV)"),
     )
 
 
@@ -207,5 +218,5 @@ def st_history(entries: Sequence[HistoryEntry], catalogue: Catalogue, key: str) 
     st_table(
         tables.history_table(entries, catalogue),
         key,
-        column_config={"Revision": REVISION_NUMBER, "Comment": WIDE_TEXT},
+        column_config={_("Revision"): REVISION_NUMBER, _("Comment"): WIDE_TEXT},
     )

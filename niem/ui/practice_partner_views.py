@@ -17,7 +17,7 @@ from niem import exporting, practice_import, practice_tables, practices
 from niem.accounts import Account, Action, may
 from niem.config import load_settings
 from niem.database import open_session
-from niem.i18n import _, ngettext
+from niem.i18n import _, current_language, ngettext
 from niem.models import RevisionKind
 from niem.practice_import import PracticeRow, PracticeUpload
 from niem.practices import PracticeRecord
@@ -42,13 +42,13 @@ def _context(account: Account) -> practice_import.PracticeContext:
     with open_session(data.engine()) as opened:
         known = practices.practice_ids(opened)
     return practice_import.practice_context(
-        data.catalogue(), known, account, load_settings().upload_limits
+        data.english_catalogue(), known, account, load_settings().upload_limits
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _checked_file(
-    version: tuple[int, str], content: bytes, file_name: str, account: Account
+    version: tuple[int, str], content: bytes, file_name: str, account: Account, language: str
 ) -> PracticeUpload:
     return practice_import.read_practices(content, file_name, _context(account))
 
@@ -169,7 +169,9 @@ def _st_file(account: Account) -> None:
     if session.already_submitted(uploaded.file_id):
         st.info(_("You have already submitted this file."))
         return
-    checked = _checked_file(practices_version(), uploaded.getvalue(), uploaded.name, account)
+    checked = _checked_file(
+        practices_version(), uploaded.getvalue(), uploaded.name, account, current_language()
+    )
     st_report(checked, key="practice_file_problems")
     if not checked.valid:
         return

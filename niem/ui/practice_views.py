@@ -293,7 +293,7 @@ def st_practice_scores(practice: PracticeRecord, catalogue: Catalogue) -> None:
         key="practice_scores",
         column_config={
             _("Score"): st.column_config.NumberColumn(format="%.1f"),
-            _("Source"): st.column_config.LinkColumn(display_text="source ↗"),
+            _("Source"): st.column_config.LinkColumn(display_text=_("source ↗")),
         },
     )
 

@@ -45,12 +45,15 @@ def url_choice(key: str, options: Sequence[T], default: T, label: str) -> T:
             return option
     if is_safe_link_value(raw):
         st.warning(
-            f"The link asked for {label} “{raw}”, which does not exist here; showing {default}."
+            _("The link asked for {thing} “{value}”, which does not exist here; showing "
+              "{default}.").format(thing=label, value=raw, default=default)
         )
     else:
+        # English needs the article; languages without one leave {article} out.
         article = "an" if label[:1] in "aeiou" else "a"
         st.warning(
-            f"The link asked for {article} {label} that does not exist here; showing {default}."
+            _("The link asked for {article} {thing} that does not exist here; showing "
+              "{default}.").format(article=article, thing=label, default=default)
         )
     return default
 
@@ -64,7 +67,11 @@ def url_choices(key: str, options: Sequence[str], default: Sequence[str], label:
     unknown = [v for v in wanted if v not in options]
     if unknown:
         named = ", ".join(v for v in unknown if is_safe_link_value(v))
-        st.warning(f"The link named unknown {label}: {named or 'some'}; they are left out.")
+        st.warning(
+            _("The link named unknown {things}: {named}; they are left out.").format(
+                things=label, named=named or _("some")
+            )
+        )
     chosen = [v for v in wanted if v in options]
     return chosen or list(default)
 
@@ -116,7 +123,7 @@ def st_round_select(
     rounds: Sequence[RoundInfo],
     *,
     key: str = ...,
-    label: str = ...,
+    label: str | None = ...,
     default: int | None = ...,
     everything: None = ...,
     remember: bool = ...,
@@ -127,7 +134,7 @@ def st_round_select(
     rounds: Sequence[RoundInfo],
     *,
     key: str = ...,
-    label: str = ...,
+    label: str | None = ...,
     default: int | None = ...,
     everything: str,
     remember: bool = ...,
@@ -137,7 +144,7 @@ def st_round_select(
     rounds: Sequence[RoundInfo],
     *,
     key: str = "round",
-    label: str = "Round",
+    label: str | None = None,
     default: int | None = None,
     everything: str | None = None,
     remember: bool = False,
@@ -150,12 +157,12 @@ def st_round_select(
         default = remembered if remembered in by_year else rounds[-1].year
     year = st_url_select(
         where,
-        label,
+        label or _("Round"),
         list(by_year),
         key=key,
         default=default,
         format_func=lambda y: by_year[y].label,
-        link_label="round",
+        link_label=_("round"),
         everything=everything,
     )
     if remember and year is not None:
@@ -170,7 +177,7 @@ def st_country_select(
     names: Mapping[str, str],
     *,
     key: str = ...,
-    label: str = ...,
+    label: str | None = ...,
     with_code: bool = ...,
     everything: None = ...,
 ) -> str: ...
@@ -181,7 +188,7 @@ def st_country_select(
     names: Mapping[str, str],
     *,
     key: str = ...,
-    label: str = ...,
+    label: str | None = ...,
     with_code: bool = ...,
     everything: str,
 ) -> str | None: ...
@@ -191,14 +198,14 @@ def st_country_select(
     names: Mapping[str, str],
     *,
     key: str = "country",
-    label: str = "Country",
+    label: str | None = None,
     with_code: bool = True,
     everything: str | None = None,
 ) -> str | None:
     """Pick one of the countries (by default the first, or `everything`), as the link says."""
     return st_url_select(  # type: ignore[no-any-return]
         where,
-        label,
+        label or _("Country"),
         countries,
         key=key,
         default=EVERYTHING if everything else countries[0],
@@ -222,7 +229,7 @@ def st_my_country_select(
     wanted = raw if raw is not None else st.session_state.get(REMEMBERED_COUNTRY)
     countries = list(round_info.countries)
     if raw is not None and raw not in names:
-        url_choice(key, countries, None, "country")
+        url_choice(key, countries, None, _("country"))
         wanted = None
     elif wanted is not None and wanted not in countries and wanted in names:
         where.caption(
@@ -250,17 +257,17 @@ def st_measure_select(
     where: DeltaGenerator,
     options: Mapping[str, str],
     *,
-    label: str = "Show",
+    label: str | None = None,
     default: str = "overall",
-    link_label: str = "measure",
+    link_label: str | None = None,
 ) -> str:
     """Pick a measure (overall, an area, a dimension or a step) by its key, as the link says."""
     return st_url_select(  # type: ignore[no-any-return]
         where,
-        label,
+        label or _("Show"),
         list(options),
         key="measure",
         default=default,
         format_func=lambda k: options[k],
-        link_label=link_label,
+        link_label=link_label or _("measure"),
     )
