@@ -172,7 +172,8 @@ def test_a_file_over_the_limit_is_refused_before_reading() -> None:
     data = (HEADER + "\n" + "x," * 60).encode()
     result = read_practices(data, "big.csv", small)
     assert [str(p) for p in result.problems] == [
-        "file: the file is over the limit of 100 bytes; split it into smaller files"
+        "file: the file is 206 bytes, over the limit of 100 bytes; "
+        "split it into smaller files or remove rows you did not change"
     ]
 
 

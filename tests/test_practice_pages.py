@@ -84,7 +84,8 @@ def texts(app: AppTest) -> str:
 
 def titles(app: AppTest) -> list[str]:
     """The practice titles shown, as the escaped HTML text they are drawn with."""
-    return [h.proto.body.split(">", 1)[1].rsplit("<", 1)[0] for h in app.get("html")]
+    bodies = [h.proto.body for h in app.get("html")]
+    return [b.split(">", 1)[1].rsplit("<", 1)[0] for b in bodies if b.startswith("<p style")]
 
 
 @pytest.mark.parametrize("params", [{}, {"practice": "3"}, {"q": "language", "year": "2019"}])
@@ -164,7 +165,7 @@ def test_a_practice_page_shows_its_text_link_and_its_countries_scores(shipped: N
     ]
     assert list(scores["Dimension"]) == ["Mainstreaming", "Housing"]
     assert list(scores["Round"]) == [2021, 2021]
-    assert set(scores["Where it comes from"].str.startswith("illustrative data, from")) == {True}
+    assert list(scores["Where it comes from"]) == ["illustrative", "illustrative"]
 
 
 def test_a_link_to_an_unknown_practice_falls_back_to_the_list(shipped: None) -> None:
@@ -181,21 +182,24 @@ def test_the_country_profile_lists_practices_for_its_weakest_dimensions(shipped:
     assert "Ideas for the weakest dimensions" in [h.value for h in app.header]
     subheaders = [s.value for s in app.subheader]
     assert subheaders[-3:] == [
+        "Language learning and social orientation",
         "Building bridges",
         "Residency",
-        "Language learning and social orientation",
     ]
     assert titles(app) == [
+        "Social orientation course in the mother tongue",
+        "Citizenship preparation course",
         "Refugee voices in municipal councils",
         "Buddy programme with local families",
         "Shared flats with local students",
-        "Social orientation course in the mother tongue",
-        "Citizenship preparation course",
     ]
     shown = texts(app)
-    assert "Latvia: 34.2 (illustrative data, from 10 of 10 indicators). Better here: " in shown
+    assert (
+        "Latvia: 37.3 (illustrative). Better here: Netherlands 98.0, Spain 95.3, Lithuania 86.7."
+        in shown
+    )
     assert "No published practice yet from the countries that score better." in shown
-    assert "Netherlands scores 81.1 here (illustrative data, from 10 of 10 indicators)." in shown
+    assert "Netherlands scores 98.0 here (illustrative)." in shown
 
 
 def test_the_policy_area_shows_the_leaders_practices(shipped: None) -> None:
