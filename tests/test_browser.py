@@ -210,6 +210,9 @@ def test_hovering_a_country_shows_its_score_and_origin(server: str, page: Page) 
 def test_clicking_a_country_on_the_map_opens_its_profile(server: str, page: Page) -> None:
     _open(page, server)
     page.locator(MAP).scroll_into_view_if_needed()
+    # A click counts once the deck answers the pointer: its tooltip shows on hover.
+    page.mouse.move(*_point_on_the_map(page, *SWEDEN))
+    page.locator(".deck-tooltip").get_by_text("Sweden").wait_for(timeout=RENDER_TIMEOUT_MS)
     page.mouse.click(*_point_on_the_map(page, *SWEDEN))
     page.get_by_text("Sweden: Evaluation 2 (2021)").wait_for(timeout=RENDER_TIMEOUT_MS)
     page.screenshot(path=str(SCREENSHOTS / "clicked-sweden.png"))
