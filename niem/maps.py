@@ -301,10 +301,11 @@ def legend_html(focus_name: str | None = None) -> str:
         for style, label in keys
     )
     gradient = f"linear-gradient(to right, {', '.join(VIRIDIS)})"
+    scale_words = escape(_("Score: 0 = least, 100 = most favourable"))
     return (
         f'<div class="niem-legend" style="color:{TEXT}">'
         f'<div class="niem-scale"><div class="niem-scale-bar" style="background:{gradient}">'
         f'</div><div class="niem-scale-ticks">{ticks}</div>'
-        f'<div>{_("Score: 0 = least, 100 = most favourable")}</div></div>'
+        f"<div>{scale_words}</div></div>"
         f'<ul class="niem-keys">{items}</ul></div>'
     )

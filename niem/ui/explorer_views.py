@@ -135,7 +135,8 @@ def st_map(
     st.html(maps.legend_html(catalogue.countries.get(focus, focus) if focus else None))
     # The canvas cannot describe itself: its description is text beside it.
     st.html(f'<p class="niem-map-description">{escape(maps.map_description(values, what))}</p>')
-    st.markdown(f"[{_('The map as a table: the ranking')}](#ranking)")
+    table_link = _("The map as a table: the ranking")
+    st.markdown(f"[{table_link}](#ranking)")
     return maps.selected_country(event)
 
 
