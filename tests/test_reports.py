@@ -18,6 +18,7 @@ from niem.cli import cli
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.explorer import country_profile
+from niem.i18n import using_language
 from niem.loading import initialise
 from niem.provenance import Strength
 from niem.reports.brief import build_brief, lowest_indicators, overall_text
@@ -243,3 +244,33 @@ def test_lowest_indicators_are_the_three_lowest_scored_values(data: ReportData) 
     assert list(lowest["score"]) == sorted(lowest["score"])
     assert len(lowest) == 3
     assert bool(pd.Series(lowest["scored"]).all())
+
+
+@pytest.fixture(scope="module")
+def latvian_data(tmp_path_factory: pytest.TempPathFactory) -> ReportData:
+    url = f"sqlite:///{tmp_path_factory.mktemp('reports_lv') / 'niem.db'}"
+    engine = make_engine(url)
+    initialise(engine, load_settings())
+    with open_session(engine) as session:
+        return load_report_data(session, "lv")
+
+
+def test_a_latvian_brief_is_in_latvian_with_its_diacritics_intact(latvian_data: ReportData) -> None:
+    with using_language("lv"):
+        first, second = pages_of(build_brief(latvian_data, 2021, "LV", GENERATED))
+    first = unicodedata.normalize("NFC", first)
+    assert first.startswith("Latvija: 2. izvērtēšanas posms (2021)\n")
+    assert "• Kopējais vērtējums: 50,7 (publicēts rādītājs, avots ogreszinas.news)" in first
+    assert "• Vieta: 8. no 14 (ilustratīvs)" in first
+    assert "• Tiesiskā regulējuma noteikšana: 67,6 (ilustratīvs)" in first
+    assert "• 66,5 · Integrācijas politikas koordinācija (ilustratīvs)" in first
+    assert "Overall" not in first and "Legal" not in first
+
+
+def test_a_latvian_report_names_countries_in_latvian(latvian_data: ReportData) -> None:
+    with using_language("lv"):
+        pages = pages_of(build_report(latvian_data, 2021, GENERATED))
+    shown = unicodedata.normalize("NFC", "\n".join(pages))
+    for name in ("Latvija", "Lietuva", "Zviedrija", "Čehija", "Ungārija"):
+        assert name in shown
+    assert "Evaluation 2" not in shown

@@ -34,7 +34,7 @@ def brief(country: str, round_year: int, output: Path | None, lang: str) -> None
     """Write the national brief of a country in a round (one or two A4 pages)."""
     code = country_code(country)
     with store_session() as session:
-        data = load_report_data(session)
+        data = load_report_data(session, lang)
     with using_language(lang):
         pdf = build_brief(data, round_year, code)
     _write(pdf, output or Path(f"niem-brief-{code}-{round_year}.pdf"))
@@ -47,7 +47,7 @@ def brief(country: str, round_year: int, output: Path | None, lang: str) -> None
 def report(round_year: int, output: Path | None, lang: str) -> None:
     """Write the comparative report of a round."""
     with store_session() as session:
-        data = load_report_data(session)
+        data = load_report_data(session, lang)
     with using_language(lang):
         pdf = build_report(data, round_year)
     _write(pdf, output or Path(f"niem-report-{round_year}.pdf"))

@@ -107,8 +107,8 @@ def _method_page(pdf: ReportPdf, data: ReportData, info: RoundInfo) -> None:
     published = [f for f in data.published if f.round_year == info.year]
     if published:
         table = tables.published_table(published, data.catalogue)
-        pdf.data_table(table[["Country", "Figure", "Score", "Source"]], widths=(22, 30, 10, 90),
-                       size=6.5)
+        shown = table[[_("Country"), _("Figure"), _("Score"), _("Source")]]
+        pdf.data_table(shown, widths=(22, 30, 10, 90), size=6.5)
     else:
         pdf.paragraph(_("No figure of this round has been published; every figure here is "
                         "computed from the data in the store."), size=8)

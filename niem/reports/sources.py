@@ -15,7 +15,8 @@ from sqlmodel import Session
 from niem import store
 from niem.errors import UnknownChoice
 from niem.facts import Fact
-from niem.i18n import _
+from niem.i18n import DEFAULT_LANGUAGE, _
+from niem.localise import localised_catalogue, localised_rounds
 from niem.models import PublishedFigure
 from niem.practices import PracticeRecord, current_practices
 from niem.provenance import Strength
@@ -46,12 +47,13 @@ class ReportData:
         raise UnknownChoice(f"there is no round {year}; choose one of {known}")
 
 
-def load_report_data(session: Session) -> ReportData:
-    """The store's data as the reports read it."""
+def load_report_data(session: Session, language: str = DEFAULT_LANGUAGE) -> ReportData:
+    """The store's data as the reports read it, with names in `language`."""
+    names = store.load_local_names(session)
     return ReportData(
         results=load_results(session),
-        catalogue=store.load_catalogue(session),
-        rounds=store.load_rounds(session),
+        catalogue=localised_catalogue(store.load_catalogue(session), names, language),
+        rounds=localised_rounds(store.load_rounds(session), names, language),
         facts=store.load_published_facts(session),
         published=store.load_published_figures(session),
         practices=current_practices(session),

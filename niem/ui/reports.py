@@ -20,24 +20,24 @@ from niem.ui import data
 Version = tuple[int, int, str]
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _report_data(version: Version) -> ReportData:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _report_data(version: Version, language: str) -> ReportData:
     with open_session(data.engine()) as session:
-        return load_report_data(session)
+        return load_report_data(session, language)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def brief_pdf(version: Version, round_year: int, country: str, language: str) -> bytes:
     """The national brief, made once per data version, round, country and language."""
     with using_language(language):
-        return build_brief(_report_data(version), round_year, country)
+        return build_brief(_report_data(version, language), round_year, country)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def report_pdf(version: Version, round_year: int, language: str) -> bytes:
     """The comparative report, made once per data version, round and language."""
     with using_language(language):
-        return build_report(_report_data(version), round_year)
+        return build_report(_report_data(version, language), round_year)
 
 
 def st_brief_download(round_year: int, country: str) -> None:
