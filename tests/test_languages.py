@@ -280,6 +280,14 @@ def test_the_overview_in_latvian_names_countries_and_writes_decimal_commas(shipp
     assert {"Latvija", "Lietuva", "Zviedrija", "Čehija"} <= set(countries)
     assert all("," in score for score in ranking["Vērtējums"] if score[:1].isdigit())
     assert app.selectbox(key="round").format_func(2021) == "2. izvērtēšanas posms (2021)"
+    # Two headings with one translation would merge two columns into one.
+    english = open_page("app_pages/home.py", lang="en").dataframe[0].value
+    assert len(ranking.columns) == len(english.columns)
+    assert list(ranking["Izcelsme"])[:3] == [
+        "publicēts rādītājs, avots diversitygroup.lt",
+        "publicēts rādītājs, avots businessinsider.com.pl",
+        "ilustratīvs",
+    ]
 
 
 def test_the_language_follows_the_browser_then_english_and_a_link_wins(shipped: None) -> None:
