@@ -49,12 +49,12 @@ def test_the_overview_fits_one_projector_screen_and_its_qr_code_opens_the_view_o
     assert ranking is not None
     assert ranking["y"] + ranking["height"] <= PROJECTOR["height"]
     assert projector.get_by_text("Highest").first.is_visible()
-    # The QR code carries the same page, country and round, without event=1.
+    # The QR code carries the same page, country, round and language, without event=1.
     link = _qr_link(projector)
     parts = urlsplit(link)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{server}/"
     assert parse_qs(parts.query) == {"country": ["LV"], "round": ["2021"],
-                                     "measure": ["overall"]}
+                                     "measure": ["overall"], "lang": ["en"]}
     phone = browser.new_context(viewport=PHONE).new_page()
     _open(phone, link)
     phone.screenshot(path=SCREENSHOTS / "event-phone-390.png")
@@ -77,4 +77,4 @@ def test_the_switch_in_the_frame_turns_event_mode_on_for_the_profile(
     assert "event=1" in projector.url
     parts = urlsplit(link)
     assert parts.path == "/country"
-    assert parse_qs(parts.query) == {"country": ["RO"], "round": ["2017"]}
+    assert parse_qs(parts.query) == {"country": ["RO"], "round": ["2017"], "lang": ["en"]}

@@ -42,6 +42,9 @@ header[data-testid="stHeader"] { display: none; }
 .st-key-event-qr { position: fixed; right: 1rem; top: 1rem; z-index: 1000; width: 14.5rem;
   background: #ffffff; border: 2px solid #1f4e79; border-radius: 8px; padding: 0.6rem 0.6rem 1rem; }
 .st-key-event-qr img { width: 100%; image-rendering: pixelated; }
+/* The language switch moves under the QR box, so the page keeps its height for the ranking. */
+.st-key-language-select { position: fixed; right: 1rem; bottom: 1rem; z-index: 1000;
+  width: 14.5rem !important; }
 .st-key-event-qr p, .st-key-event-qr pre, .st-key-event-qr [data-testid="stText"] {
   font-size: 0.85rem; margin: 0; line-height: 1.3; overflow-wrap: anywhere;
   white-space: pre-wrap; font-family: inherit; }
