@@ -25,7 +25,8 @@ title.title(f"{name}: {round_info.label}")
 title.caption(round_caption(round_info))
 views.st_illustrative_notice(profile.figures, profile.trend)
 views.st_profile_headline(profile, catalogue)
-reports.st_brief_download(round_info.year, country)
+with st.container(key="screen-only-brief"):
+    reports.st_brief_download(round_info.year, country)
 
 with st.container(key="screen-only-trend"):
     st.header(_("Overall score in every round"))
@@ -40,7 +41,8 @@ with weak:
     st.subheader(_("Weakest"))
     views.st_dimension_list(profile.weakest, catalogue)
 views.st_profile_chart(profile, catalogue, name)
-whatif_views.st_what_if(results, data.framework(), catalogue, round_info, country)
+with st.container(key="screen-only-what-if"):
+    whatif_views.st_what_if(results, data.framework(), catalogue, round_info, country)
 practice_views.st_gap_practices(results, round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
     views.st_profile_table(profile, catalogue, key="profile_dimensions")

@@ -36,13 +36,24 @@ STYLESHEET = f"""
 .niem-map-description {{ color: {MUTED_TEXT}; font-size: 0.875rem; margin: 0; }}
 .niem-swatch {{ display: inline-block; width: 1.6rem; height: 1rem; border: 1px solid transparent;
   box-sizing: border-box; }}
+/* On a wide screen the language switch sits at the top right, beside the title, not above it. */
+@media (min-width: 992px) {{
+  .st-key-language-select {{ position: absolute; top: 0.75rem; right: 1rem; z-index: 10;
+    width: auto !important; }}
+  [data-testid="stMainBlockContainer"] {{ position: relative; }}
+}}
 @media print {{
   header, [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   [data-testid="stBaseButton-secondary"], [data-testid="stDownloadButton"],
   [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stExpander"],
-  [data-testid="stDataFrame"], [class*="st-key-screen-only"] {{ display: none !important; }}
+  [data-testid="stDataFrame"], [class*="st-key-screen-only"], .st-key-language-select {{
+    display: none !important; }}
   @page {{ size: A4; margin: 10mm; }}
-  [data-testid="stMainBlockContainer"] {{ padding-top: 0 !important; zoom: 0.64; }}
+  [data-testid="stMainBlockContainer"] {{ padding-top: 0 !important; padding-bottom: 0 !important;
+    zoom: 0.64; }}
+  [data-testid="stVerticalBlock"] {{ gap: 0.6rem !important; }}
+  [data-testid="stElementContainer"]:has(> [class*="st-key-screen-only"]),
+  [data-testid="stElementContainer"]:has([data-testid="stHtml"] style) {{ display: none !important; }}
   h1 {{ font-size: 26pt !important; }}
 }}
 </style>
