@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from niem.accounts import Account, add_user
+from niem.accounts import OPERATOR, Account, add_user
 from niem.config import load_settings
 from niem.current import needs_rebuild, rebuild_current_values
 from niem.database import open_session
@@ -60,8 +60,10 @@ def test_random_writes_keep_the_table_equal_to_the_history(engine: Engine, seed:
     chooser = random.Random(seed)
     moment = utc_now() + timedelta(minutes=1)
     with open_session(engine) as session:
-        partner = add_user(session, "partner", "partner", "correct horse", ["LV", "LT"])
-        coordinator = add_user(session, "coord", "coordinator", "correct horse")
+        partner = add_user(
+            session, "partner", "partner", "correct horse", ["LV", "LT"], by=OPERATOR
+        )
+        coordinator = add_user(session, "coord", "coordinator", "correct horse", by=OPERATOR)
         assert_table_matches_history(session)
         done: dict[str, int] = {}
         for _step in range(40):
@@ -112,7 +114,7 @@ def _run(
 
 def test_an_older_database_gains_the_table_from_its_history(engine: Engine) -> None:
     with open_session(engine) as session:
-        coordinator = add_user(session, "coord", "coordinator", "correct horse")
+        coordinator = add_user(session, "coord", "coordinator", "correct horse", by=OPERATOR)
         submit(session, random_rows(random.Random(7)), user=coordinator, comment="",
                now=utc_now() + timedelta(minutes=1), confirm_conflicts=True)
         expected = current_values(session)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlmodel import select
 
-from niem.accounts import add_user
+from niem.accounts import OPERATOR, add_user
 from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.importing import UploadRow
@@ -39,7 +39,7 @@ def test_a_write_through_one_instance_shows_in_the_other(
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         assert overall_of_czechia(page, first) == overall_of_czechia(page, second) == "51.6"
         with open_session(engine) as session:
-            coordinator = add_user(session, "coord", "coordinator", "correct horse")
+            coordinator = add_user(session, "coord", "coordinator", "correct horse", by=OPERATOR)
             codes = session.exec(select(Indicator.code).where(Indicator.scored)).all()
             rows = [
                 UploadRow(n + 2, 2021, "CZ", code, 80.0, "", "expert", None)
