@@ -53,7 +53,8 @@ STYLESHEET = f"""
     zoom: 0.64; }}
   [data-testid="stVerticalBlock"] {{ gap: 0.6rem !important; }}
   [data-testid="stElementContainer"]:has(> [class*="st-key-screen-only"]),
-  [data-testid="stElementContainer"]:has([data-testid="stHtml"] style) {{ display: none !important; }}
+  [data-testid="stElementContainer"]:has([data-testid="stHtml"] style) {{
+    display: none !important; }}
   h1 {{ font-size: 26pt !important; }}
 }}
 </style>
