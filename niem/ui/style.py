@@ -36,11 +36,10 @@ STYLESHEET = f"""
 .niem-map-description {{ color: {MUTED_TEXT}; font-size: 0.875rem; margin: 0; }}
 .niem-swatch {{ display: inline-block; width: 1.6rem; height: 1rem; border: 1px solid transparent;
   box-sizing: border-box; }}
-/* On a wide screen the language switch sits at the top right, beside the title, not above it. */
+/* On a wide screen the language switch takes the empty band above the title, not a row. */
 @media (min-width: 992px) {{
-  .st-key-language-select {{ position: absolute; top: 0.75rem; right: 1rem; z-index: 10;
-    width: auto !important; }}
-  [data-testid="stMainBlockContainer"] {{ position: relative; }}
+  [data-testid="stMainBlockContainer"] {{ padding-top: 3.6rem; }}
+  .st-key-language-select {{ margin-bottom: -2.1rem; z-index: 10; }}
 }}
 @media print {{
   header, [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
