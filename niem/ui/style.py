@@ -38,8 +38,8 @@ STYLESHEET = f"""
   box-sizing: border-box; }}
 /* On a wide screen the language switch takes the empty band above the title, not a row. */
 @media (min-width: 992px) {{
-  [data-testid="stMainBlockContainer"] {{ padding-top: 3.6rem; }}
-  .st-key-language-select {{ margin-bottom: -2.1rem; z-index: 10; }}
+  [data-testid="stMainBlockContainer"] {{ padding-top: 3.4rem; }}
+  .st-key-language-select {{ margin-bottom: -2.2rem; z-index: 10; }}
 }}
 @media print {{
   header, [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
