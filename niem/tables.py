@@ -20,6 +20,7 @@ from niem.importing import Problem, problems_table
 from niem.models import AccountEvent, PublishedFigure
 from niem.store import Catalogue, RoundInfo
 from niem.wording import (
+    ROLES,
     country_label,
     how_submitted_text,
     moment_text,
@@ -432,15 +433,39 @@ def accounts_table(users: Sequence[Account], catalogue: Catalogue) -> pd.DataFra
     )
 
 
+# The log stores these words as written (a stable record); they are shown translated.
+ACCOUNT_ACTIONS = {
+    "added": N_("added"),
+    "password changed": N_("password changed"),
+    "password reset": N_("password reset"),
+    "disabled": N_("disabled"),
+    "enabled": N_("enabled"),
+    "countries changed": N_("countries changed"),
+}
+
+
+# Who acted when no account did (`accounts.actor_name`): the command line, or nobody signed in.
+ACCOUNT_ACTORS = {"operator": N_("operator (command line)"), "visitor": N_("visitor")}
+
+
+def _account_detail(event: AccountEvent) -> str:
+    # An account's creation is logged as its role and countries ("partner LV LT").
+    role, _space, countries = event.detail.partition(" ")
+    if event.action == "added" and role in ROLES:
+        return f"{role_text(role)} {countries}".strip()
+    return event.detail
+
+
 def account_log_table(events: Sequence[AccountEvent]) -> pd.DataFrame:
     """The account log as shown: when, who acted, on which account, what was done."""
     return pd.DataFrame(
         {
             _("When"): [moment_text(e.at) for e in events],
-            _("By"): [e.actor for e in events],
+            _("By"): [_(ACCOUNT_ACTORS[e.actor]) if e.actor in ACCOUNT_ACTORS else e.actor
+                      for e in events],
             _("Account"): [e.account for e in events],
-            _("What"): [e.action for e in events],
-            _("Detail"): [e.detail for e in events],
+            _("What"): [_(ACCOUNT_ACTIONS.get(e.action, e.action)) for e in events],
+            _("Detail"): [_account_detail(e) for e in events],
         }
     )
 

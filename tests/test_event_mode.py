@@ -78,7 +78,8 @@ def test_event_in_the_url_switches_it_on_with_a_qr_code_of_the_view(
     app = open_page("app_pages/country.py", event="1", country="LV", round="2021")
     assert not app.exception
     assert app.toggle(key="event_mode").value is True
-    assert _qr_of(app) == "https://niem.example.org/country?country=LV&round=2021"
+    # The language travels too, so the phones open the view as the projector shows it.
+    assert _qr_of(app) == "https://niem.example.org/country?country=LV&round=2021&lang=en"
     assert app.query_params["event"] == "1"
 
 
@@ -86,7 +87,7 @@ def test_the_overview_in_event_mode_shows_the_ranking_as_bars(shipped_public: No
     app = open_page("app_pages/home.py", event="1", round="2019", country="PL")
     assert not app.exception
     assert _qr_of(app) == (
-        "https://niem.example.org/?round=2019&country=PL&measure=overall"
+        "https://niem.example.org/?round=2019&country=PL&lang=en&measure=overall"
     )
     # The ranking table gives way to the large bars.
     assert [d for d in app.dataframe] == []

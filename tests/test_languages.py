@@ -46,7 +46,7 @@ PARTNER_PAGES = ["app_pages/submit.py", "app_pages/review.py", "app_pages/accoun
 NOT_SHOWN = {"id", "key", "form_id", "icon", "page_script_hash", "url_path", "css", "type",
              "default", "format", "page", "placeholder_icon", "html", "data", "spec", "datasets",
              "query_string", "page_name", "menu_items", "theme", "emoji", "url", "anchor",
-             "autocomplete"}
+             "autocomplete", "deferred_file_id", "shortcut"}
 MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
 WORD = re.compile(r"[^\W\d_]{2,}")
