@@ -186,7 +186,7 @@ def test_a_sign_in_returns_to_the_page_that_asked_and_survives_a_reload(
     page.get_by_label("User name").fill("anna")
     password.fill(PASSWORDS["anna"])
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{server}/review", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_url(f"{server}/review?lang=en", timeout=RENDER_TIMEOUT_MS)
     page.locator("h1", has_text="Review").wait_for(timeout=RENDER_TIMEOUT_MS)
     cookie = next(c for c in page.context.cookies() if c["name"] == "niem_session")
     assert (cookie["httpOnly"], cookie["sameSite"]) == (True, "Lax")

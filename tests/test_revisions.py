@@ -880,7 +880,12 @@ def test_an_old_database_gains_the_new_nullable_columns_on_init(tmp_path: Path) 
         # That version had no table of current values either; init builds it from the history.
         connection.exec_driver_sql("DROP TABLE currentvalue")
         connection.exec_driver_sql(
-            "CREATE TABLE old_score AS SELECT id, revision_id, round_year, country_code, "
+            "CREATE TABLE old_score (id INTEGER PRIMARY KEY, revision_id INTEGER, "
+            "round_year INTEGER, country_code VARCHAR, indicator_code VARCHAR, value FLOAT, "
+            "note VARCHAR, source VARCHAR)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO old_score SELECT id, revision_id, round_year, country_code, "
             "indicator_code, value, note, source FROM score"
         )
         connection.exec_driver_sql("DROP TABLE score")
