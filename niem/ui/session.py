@@ -12,9 +12,9 @@ from sqlmodel import Session
 from niem import accounts, sessions
 from niem.accounts import Account
 from niem.config import load_settings
-from niem.i18n import _
+from niem.i18n import _, current_language
 from niem.models import RevisionKind
-from niem.ui import actions, routes
+from niem.ui import actions, language, routes
 
 ACCOUNT_KEY = "account"
 # The signed session token when the browser holds no cookie (`streamlit run app.py`).
@@ -63,6 +63,7 @@ def sign_in(name: str, password: str, next_page: str) -> Account | None:
         return None
     account, secret = started
     if sessions.routes_served:
+        next_page = in_this_language(next_page)
         target = routes.TICKET_PATH + "?" + urlencode({"ticket": secret, "next": next_page})
         st.html(
             f"<script>window.location.assign({json.dumps(target)})</script>",
@@ -112,6 +113,14 @@ def go_to(target: str) -> None:
     if not name.replace("-", "").isalnum() or not (ROOT / page).exists() or name == "sign-in":
         page = Path(SIGN_IN_PAGE)
     st.switch_page(str(page), query_params=dict(parse_qsl(parts.query)))
+
+
+def in_this_language(target: str) -> str:
+    """A local path that keeps the reader's language, so a sign-in never switches it."""
+    parts = urlsplit(target)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault(language.LINK_KEY, current_language())
+    return f"{parts.path}?{urlencode(query)}"
 
 
 def current_location() -> str:

@@ -38,8 +38,14 @@ STYLESHEET = f"""
   box-sizing: border-box; }}
 /* On a wide screen the language switch takes the empty band above the title, not a row. */
 @media (min-width: 992px) {{
-  [data-testid="stMainBlockContainer"] {{ padding-top: 3.4rem; }}
-  .st-key-language-select {{ margin-bottom: -2.2rem; z-index: 10; }}
+  [data-testid="stMainBlockContainer"] {{ padding-top: 3.8rem; }}
+  .st-key-language-select {{ margin-bottom: -2.6rem; z-index: 10; }}
+  h1 {{ padding-top: 0.75rem !important; }}
+}}
+/* On a phone a title fits in one or two lines, so the page's first figure shows too. */
+@media (max-width: 640px) {{
+  h1 {{ font-size: 2rem !important; }}
+  h2 {{ font-size: 1.45rem !important; }}
 }}
 @media print {{
   header, [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stDecoration"],
