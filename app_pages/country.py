@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from niem import explorer
 from niem.i18n import _
 from niem.ui import data, practice_views, reports, urlstate, whatif_views
 from niem.ui import explorer_views as views
@@ -42,20 +41,13 @@ with weak:
     views.st_dimension_list(profile.weakest, catalogue)
 views.st_profile_chart(profile, catalogue, name)
 with st.container(key="screen-only-what-if"):
-    whatif_views.st_what_if(results, data.framework(), catalogue, round_info, country)
+    whatif_views.st_what_if(data.framework(), catalogue, round_info, country)
 practice_views.st_gap_practices(results, round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
     views.st_profile_table(profile, catalogue, key="profile_dimensions")
     st.header(_("Every indicator"))
     views.st_indicator_table(
-        explorer.indicator_table(
-            results,
-            catalogue,
-            round_info.year,
-            dimensions=list(catalogue.dimensions),
-            countries=[country],
-        ),
-        key="profile_indicators",
+        data.country_indicators(round_info.year, country), key="profile_indicators"
     )
 st.caption(
     _("NIEM Explorer · {name}, {round} · print this page for a one-page summary.").format(

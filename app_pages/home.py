@@ -20,10 +20,7 @@ round_info = urlstate.st_round_select(first, rounds, remember=True)
 measure_key = urlstate.st_measure_select(second, options)
 focus = urlstate.st_my_country_select(third, round_info, catalogue.countries)
 
-measure = explorer.Measure.from_key(measure_key)
-figures = explorer.figures_for(
-    data.results(round_info.year), round_info.year, measure, data.published_facts()
-)
+figures = data.figures(round_info.year, measure_key)
 views.st_illustrative_notice(figures)
 
 map_column, side = st.columns(2, gap="large")

@@ -161,6 +161,15 @@ def average_of_others(
     return pd.DataFrame(rows, columns=["code", "average of others", "others origin"])
 
 
+def indicator_values(results: pd.DataFrame, round_year: int) -> dict[str, dict[str, float | None]]:
+    """Every country's current indicator values in the round, as the figures table has them."""
+    rows = results[(results["round"] == round_year) & (results["level"] == "indicator")]
+    values: dict[str, dict[str, float | None]] = {}
+    for country, code, score in zip(rows["country"], rows["code"], rows["score"], strict=True):
+        values.setdefault(country, {})[code] = None if pd.isna(score) else float(score)
+    return values
+
+
 def indicator_table(
     results: pd.DataFrame,
     catalogue: Catalogue,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -56,7 +57,18 @@ class CompactDeck(pdk.Deck):  # type: ignore[misc]
     """A deck serialised without indentation: pydeck's indented JSON of the boundaries is 1.2 MB."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        # A deck is never changed once built, and the app hands the same deck to every
+        # visitor of a view: serialise it once.
+        serialised = _SERIALISED.get(self)
+        if serialised is None:
+            serialised = json.dumps(
+                self, sort_keys=True, default=default_serialize, separators=(",", ":")
+            )
+            _SERIALISED[self] = serialised
+        return serialised
+
+
+_SERIALISED: weakref.WeakKeyDictionary[CompactDeck, str] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)

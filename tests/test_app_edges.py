@@ -131,10 +131,10 @@ def test_the_upload_limits_are_stated_on_the_submit_page(file_store: str) -> Non
 def test_an_unexpected_error_on_a_page_is_a_short_message_and_a_logged_traceback(
     store: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(*years: int) -> None:
+    def broken(*view: object) -> None:
         raise RuntimeError("secret detail /srv/niem/path")
 
-    monkeypatch.setattr("niem.ui.data.results", broken)
+    monkeypatch.setattr("niem.ui.data.figures", broken)
     with caplog.at_level(logging.ERROR, logger="niem.app"):
         app = open_page("app_pages/home.py")
     assert not app.exception

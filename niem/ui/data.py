@@ -13,8 +13,16 @@ from niem import changes, effects, history, importing, store
 from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
-from niem.explorer import CountryProfile
+from niem.explorer import (
+    CountryProfile,
+    Measure,
+    figures_for,
+    indicator_table,
+)
 from niem.explorer import country_profile as country_profile_of
+from niem.explorer import (
+    indicator_values as indicator_values_of,
+)
 from niem.facts import Fact, FactCheck, check_facts
 from niem.i18n import DEFAULT_LANGUAGE, _, current_language
 from niem.localise import localised_catalogue, localised_rounds
@@ -25,6 +33,8 @@ from niem.store import Catalogue, RoundInfo
 from niem.templates import build_template
 
 Version = tuple[int, int, str]
+# Where a run keeps the fingerprint it read (see data_version).
+VERSION_KEY = "niem_data_version"
 # The most values the history page lists at once.
 HISTORY_ROWS = 1000
 
@@ -35,10 +45,20 @@ def engine() -> Engine:
     return make_engine(load_settings().database_url)
 
 
-def data_version() -> Version:
-    """The store's fingerprint; caches keyed on it refresh when published data change."""
+def read_data_version() -> Version:
+    """Read the store's fingerprint for this run; the frame calls it once at the start."""
     with open_session(engine()) as session:
-        return store.data_version(session)
+        version = store.data_version(session)
+    st.session_state[VERSION_KEY] = version
+    return version
+
+
+def data_version() -> Version:
+    """The store's fingerprint as this run read it; caches keyed on it refresh when published
+    data change. One fingerprint per run keeps the run's figures consistent and saves its
+    five queries on every cached read (a visit makes a dozen)."""
+    version = st.session_state.get(VERSION_KEY)
+    return version if version is not None else read_data_version()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -126,6 +146,47 @@ def published_facts() -> list[Fact]:
     return _facts(data_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _figures(version: Version, round_year: int, measure_key: str, language: str) -> pd.DataFrame:
+    # The language is part of the key: the figures are described in words.
+    return figures_for(
+        _results(version, (round_year,)), round_year, Measure.from_key(measure_key),
+        _facts(version),
+    )
+
+
+def figures(round_year: int, measure_key: str) -> pd.DataFrame:
+    """One described, ranked row per participating country for a measure in a round, cached
+    per data version: a room opening the same view computes it once."""
+    return _figures(data_version(), round_year, measure_key, current_language())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _country_indicators(
+    version: Version, round_year: int, country: str, language: str
+) -> pd.DataFrame:
+    catalogue = _catalogue(version, language)
+    return indicator_table(
+        _results(version, None), catalogue, round_year,
+        dimensions=list(catalogue.dimensions), countries=[country],
+    )
+
+
+def country_indicators(round_year: int, country: str) -> pd.DataFrame:
+    """Every indicator of one country in a round, described, cached per data version."""
+    return _country_indicators(data_version(), round_year, country, current_language())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _indicator_values(version: Version, round_year: int) -> dict[str, dict[str, float | None]]:
+    return indicator_values_of(_results(version, None), round_year)
+
+
+def indicator_values(round_year: int) -> dict[str, dict[str, float | None]]:
+    """Every country's current indicator values in a round, cached per data version."""
+    return _indicator_values(data_version(), round_year)
+
+
 def fact_checks() -> list[FactCheck]:
     """Every published fact checked against the current figures."""
     return check_facts(published_facts(), results())
@@ -153,15 +214,18 @@ def template(round_year: int, country: str) -> pd.DataFrame:
 def clear_caches() -> None:
     """Drop every cached query after a write, so all pages show the new values."""
     st.cache_data.clear()
+    read_data_version()
 
 
 def require_database() -> None:
-    """Stop the page with a message when the database has not been built yet."""
-    if not inspect(engine()).has_table("indicator") or not rounds():
-        st.info(
-            _("The database is empty. Build it with `niem init` (or `make run`), then reload.")
-        )
-        st.stop()
+    """Read this run's data version; stop the page with a message when the database has not
+    been built yet."""
+    if inspect(engine()).has_table("indicator"):
+        read_data_version()
+        if rounds():
+            return
+    st.info(_("The database is empty. Build it with `niem init` (or `make run`), then reload."))
+    st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -15,11 +16,13 @@ from niem.i18n import _
 def st_download(frame: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
     """A CSV download of exactly the table shown (headings and values as the reader reads
     them; `niem export` gives the machine format)."""
+    # Made when clicked, not on every run: most visits never download.
     st.download_button(
         label or _("Download CSV"),
-        exporting.to_csv_bytes(frame, for_excel=True),
+        partial(exporting.to_csv_bytes, frame, for_excel=True),
         file_name=file_name,
         mime="text/csv",
+        on_click="ignore",
         key=key,
     )
 

@@ -6,6 +6,7 @@ provenance in words); these functions only lay it out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
@@ -114,6 +115,14 @@ def st_headline(summary: Headline, catalogue: Catalogue) -> None:
             st_stat(label, stat, country=name)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _built_map(values: str, frame: tuple[str, ...], language: str) -> maps.CompactDeck:
+    # Visitors of the same view share one map, built and serialised once (a room of thirty
+    # opening the same link would otherwise build it thirty times). The language is in the
+    # key because the map's tooltip is worded.
+    return maps.build_map(json.loads(values), frame)
+
+
 def st_map(
     figures: pd.DataFrame,
     round_info: RoundInfo,
@@ -123,10 +132,10 @@ def st_map(
     focus: str | None,
 ) -> str | None:
     """The map with its legend and a link to its table; returns the country clicked."""
-    frame = {c for r in rounds for c in r.countries}
+    frame = tuple(sorted({c for r in rounds for c in r.countries}))
     values = map_values(figures, round_info, catalogue, focus)
     event = st.pydeck_chart(
-        maps.build_map(values, frame),
+        _built_map(json.dumps(values, sort_keys=True), frame, current_language()),
         height=maps.MAP_HEIGHT,
         selection_mode="single-object",
         on_select="rerun",

@@ -4,29 +4,19 @@ travels in the URL (`whatif=CODE:VALUE,...`) so that it can be shared."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from niem import effects, tables
 from niem.i18n import _
 from niem.methodology import Framework
 from niem.store import Catalogue, RoundInfo
+from niem.ui import data
 from niem.ui.downloads import st_table
 
 URL_KEY = "whatif"
 
 
-def current_values(results: pd.DataFrame, round_year: int) -> dict[str, dict[str, float | None]]:
-    """Every country's current indicator values in the round, as the figures table has them."""
-    rows = results[(results["round"] == round_year) & (results["level"] == "indicator")]
-    values: dict[str, dict[str, float | None]] = {}
-    for country, code, score in zip(rows["country"], rows["code"], rows["score"], strict=True):
-        values.setdefault(country, {})[code] = None if pd.isna(score) else float(score)
-    return values
-
-
 def st_what_if(
-    results: pd.DataFrame,
     framework: Framework,
     catalogue: Catalogue,
     round_info: RoundInfo,
@@ -36,7 +26,7 @@ def st_what_if(
     every figure it moves, current -> what if."""
     codes = [i.code for i in framework.scored()]
     scenario = effects.decode_scenario(str(st.query_params.get(URL_KEY, "")), codes)
-    values = current_values(results, round_info.year)
+    values = data.indicator_values(round_info.year)
     mine = values.get(country, {})
     with st.expander(
         _("What if? Try other values for this country (nothing is saved)"), expanded=bool(scenario)
