@@ -27,6 +27,12 @@ PASSWORD = "correct horse"
 ILLUSTRATIVE = SOURCE
 NOTE = "Pašvaldību atbalsts ārā"
 WHEN = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+# BRI-I-01 is row 119 of the LV template; changed, it no longer keeps the illustrative source.
+CLEARED_SOURCE_NOTICE = (
+    "Notice: file: 1 changed row still had the template's source \"illustrative (generated, "
+    'not an expert score)" (row 119); a changed score is no longer illustrative, so it is stored '
+    "without a source. Write where the score comes from in the source column to give it one\n"
+)
 # Review and import: every test here runs on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
 
@@ -250,7 +256,8 @@ def test_an_invalid_import_writes_nothing(initialised: str, tmp_path: Path) -> N
         ),
         (
             ["--user", "partner"],
-            "Error: add a comment saying why these scores change; the coordinator reads it: "
+            CLEARED_SOURCE_NOTICE
+            + "Error: add a comment saying why these scores change; the coordinator reads it: "
             "add --comment TEXT\n",
         ),
         ([], "Error: Missing option '--user'.\n"),
@@ -428,7 +435,8 @@ def test_a_conflicting_import_asks_for_confirmation(initialised: str, tmp_path: 
     code, _, err = run("import", str(partner_file), "--user", "partner", "--comment", "x")
     assert (code, err) == (
         1,
-        "Error: another revision changed these scores after your template was made: "
+        CLEARED_SOURCE_NOTICE
+        + "Error: another revision changed these scores after your template was made: "
         "2021 LV BRI-I-01; check them and confirm to overwrite them: run again with "
         "--confirm-conflicts\n",
     )
@@ -602,6 +610,10 @@ def test_validate_notices_scores_changed_since_the_template_was_made(
         0,
         f"{stale} is valid: 120 rows\n"
         "Against the current values: 2 changed, 0 new, 0 to no data, 118 unchanged.\n",
+        "Notice: file: 2 changed rows still had the template's source \"illustrative (generated, "
+        'not an expert score)" (rows 119, 120); a changed score is no longer illustrative, so '
+        "they are stored without a source. Write where each score comes from in the source "
+        "column to give it one\n"
         "Notice: 1 row changes a score that another revision changed after the template was "
         "made (2021 LV BRI-I-01); `niem import` will need --confirm-conflicts\n",
     )
