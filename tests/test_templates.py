@@ -244,3 +244,14 @@ def test_a_workbook_of_only_instructions_is_refused_saying_where_scores_go(
         '"scores"'
     ]
     assert result.rows == []
+
+
+def test_an_unknown_code_suggests_the_nearest_codes_closest_first(session: Session) -> None:
+    data = b"round,country,indicator,score\n2021,LV,EDU-P-09,50\n2021,LV,edu-p-1,50\n"
+    result = upload(session, data, "lv.csv")
+    assert [str(p) for p in result.problems] == [
+        'row 2, column indicator: "EDU-P-09" is not a known indicator code; did you mean '
+        "EDU-P-01 or EDU-P-02 or EDU-P-03? The template lists every code",
+        'row 3, column indicator: "edu-p-1" is not a known indicator code; did you mean '
+        "EDU-P-01 or EDU-I-01 or EDU-L-01? The template lists every code",
+    ]
