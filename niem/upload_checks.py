@@ -55,6 +55,8 @@ def first_lost_letter(current: str, submitted: str) -> int | None:
     """Where the texts first differ, if every difference is a letter beyond ASCII that became
     "?", the same letter without its marks, or another letter beyond ASCII (its byte read in
     another code page), and at least one became "?" or a plain letter; None otherwise."""
+    if current == submitted:
+        return None
     current = unicodedata.normalize("NFC", current)
     submitted = unicodedata.normalize("NFC", submitted)
     if len(current) != len(submitted):
@@ -98,7 +100,7 @@ def lost_letters(changes: Sequence[Change]) -> list[LostLetters]:
 
 def lost_letters_message(found: Sequence[LostLetters]) -> str:
     """Why the upload is refused and how to save the file so that it keeps its letters."""
-    rows = sorted({f.row for f in found if f.row is not None})
+    rows = list(dict.fromkeys(f.row for f in found if f.row is not None))
     shown = ", ".join(str(row) for row in rows[:SHOWN_IN_MESSAGES]) + more_text(len(rows))
     return ngettext(
         'the file lost letters such as ā, ē, ī, ū, ņ, ļ (they became "?" or plain letters) in '
