@@ -60,8 +60,9 @@ ALIGNMENTS = {
 MAX_MESSAGE = 255
 MAX_TITLE = 32
 INSTRUCTIONS_WIDTH = 110
-INSTRUCTION_LINE_CHARACTERS = 115
+INSTRUCTION_LINE_CHARACTERS = 125
 LINE_HEIGHT = 16
+ROW_GAP = 6
 
 
 def check_round_country(rounds: list[RoundInfo], round_year: int, country: str) -> RoundInfo:
@@ -192,7 +193,7 @@ def _fill_instructions(sheet: Worksheet, frame: pd.DataFrame) -> None:
     lines = [
         _('The scores are on the sheet "scores", one row per indicator. Fill in the columns '
           "with a yellow header: score, note and source. The grey columns say which score a row "
-          "is; they are locked so that they are not changed by mistake."),
+          "is and what it measures; they are locked so that they are not changed by mistake."),
         _("score: a number from 0 to 100, such as 62.5. A decimal point or a decimal comma "
           "(62,5) are both fine. Leave the cell empty when there is no data; an emptied cell "
           "means the score becomes no data."),
@@ -229,6 +230,5 @@ def _fill_instructions(sheet: Worksheet, frame: pd.DataFrame) -> None:
         sheet.append([line])
         sheet.cell(row=sheet.max_row, column=1).alignment = wrapped
         # Excel does not fit a row to wrapped text on opening; give each its lines' height.
-        sheet.row_dimensions[sheet.max_row].height = LINE_HEIGHT * (
-            1 + len(line) // INSTRUCTION_LINE_CHARACTERS
-        )
+        lines_of_text = 1 + len(line) // INSTRUCTION_LINE_CHARACTERS
+        sheet.row_dimensions[sheet.max_row].height = LINE_HEIGHT * lines_of_text + ROW_GAP

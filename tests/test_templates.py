@@ -175,7 +175,7 @@ def test_the_instructions_say_in_plain_words_what_to_fill_and_how_to_save(
     )
     assert f'A source that reads "{PLACEHOLDER}" marks a generated value' in lines[5]
     assert sheet.column_dimensions["A"].width == 110
-    assert [sheet.row_dimensions[n].height for n in (10, 11)] == [48, 16]
+    assert [sheet.row_dimensions[n].height for n in (10, 11)] == [54, 22]
 
 
 def test_the_workbook_as_downloaded_uploads_with_no_problem_and_changes_nothing(
