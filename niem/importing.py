@@ -457,8 +457,11 @@ class _RowChecker:
         if text not in self.suggested:
             if len(self.suggested) >= MAX_SUGGESTED or len(text) > MAX_SUGGESTED_LENGTH:
                 return ""
-            near = difflib.get_close_matches(text, list(self.indicators), n=3, cutoff=0.75)
-            self.suggested[text] = " or ".join(self.indicators[c] for c in near)
+            codes = list(self.indicators)
+            near = sorted(difflib.get_close_matches(text, codes, n=len(codes), cutoff=0.75))
+            # Closest first; equally close codes in their order (EDU-P-01 before EDU-P-02).
+            near.sort(key=lambda code: -difflib.SequenceMatcher(None, text, code).ratio())
+            self.suggested[text] = " or ".join(self.indicators[c] for c in near[:3])
         return self.suggested[text]
 
     def indicator(self, number: int, cells: list[object]) -> str | None:

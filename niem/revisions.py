@@ -44,6 +44,7 @@ from niem.models import (
 )
 from niem.store import Key, PublishedValue, published_values
 from niem.text import CONTROL, check_plain
+from niem.upload_checks import lost_letters, lost_letters_message
 from niem.wording import describe_scores, status_word
 
 INSERT_BATCH = 5000
@@ -133,6 +134,8 @@ def submit(
             raise NothingToSubmit(_("nothing to submit: there are no rows"))
         _check_rows(session, rows)
         preview = preview_changes(session, rows)
+        if lost := lost_letters(preview.rows):
+            raise NiemError(lost_letters_message(lost))
         if preview.conflicts and not confirm_conflicts:
             raise ConflictingChanges(
                 _("another revision changed these scores after your template was made: {scores}; "

@@ -5,8 +5,8 @@ costs one cell, not the empty sheet up to it, and a row of a million empty cells
 nothing but the parse. Before anything is parsed, the sizes the archive declares are checked
 against the limits, and each part is counted again while it unpacks. A document type
 declaration (where entity bombs live) makes the workbook unreadable. Decisions:
-- The sheet read is the visible one named "scores", else the first visible one; a notice
-  says which when other visible sheets have values too.
+- The sheet read is the visible one named "scores", else the first visible one that is not
+  the template's "instructions"; a notice says which when other visible sheets have values.
 - Macro-enabled workbooks (.xlsm) are refused: a partner saves the scores as .xlsx.
 - Cells that hold no value we can use (error values, data-table formulas, unknown cell
   types, dates Excel cannot show) are kept as `Unusable`, for the checker to report with
@@ -46,6 +46,9 @@ from niem.worksheets import (
 # Excel's longest number format code; longer ones are not read as dates.
 MAX_FORMAT_CODE = 255
 RELATIONSHIP_TYPES = ("worksheet", "chartsheet", "sharedStrings", "styles")
+# The sheet names of the template `niem.templates` writes.
+SCORES_SHEET = "scores"
+INSTRUCTIONS_SHEET = "instructions"
 
 
 @dataclass
@@ -73,13 +76,20 @@ def read_workbook(data: bytes, filename: str, limits: ReadLimits, notices: list[
             raise Unreadable(
                 _("the workbook has no visible worksheet; put the scores on the first sheet")
             )
-        named = [s for s in visible if s.title.strip().casefold() == "scores"]
-        sheet = named[0] if named else visible[0]
+        named = [s for s in visible if _titled(s, SCORES_SHEET)]
+        # Our template's instructions are never data, wherever the partner moved them.
+        candidates = [s for s in visible if not _titled(s, INSTRUCTIONS_SHEET)]
+        if not candidates:
+            raise Unreadable(
+                _('the workbook has only the "instructions" sheet; put the scores on a sheet '
+                  'named "scores"')
+            )
+        sheet = named[0] if named else candidates[0]
         strings = _shared_strings(archive, book.shared_strings_part, limits)
         dates = _date_styles(archive, book.styles_part, limits)
         reader = SheetReader(strings, dates, MAC_EPOCH if book.date1904 else WINDOWS_EPOCH, limits)
         rows = reader.read(archive, sheet.part)
-        others = [s for s in visible if s is not sheet]
+        others = [s for s in candidates if s is not sheet]
         if not named and any(reader.has_values(archive, s.part) for s in others):
             first = sheet is book.sheets[0]
             notices.append(
@@ -100,6 +110,10 @@ def read_workbook(data: bytes, filename: str, limits: ReadLimits, notices: list[
     width = max(len(cells) for _number, cells in rows)
     table.header.extend([""] * (width - len(table.header)))
     return table
+
+
+def _titled(sheet: _Sheet, title: str) -> bool:
+    return sheet.title.strip().casefold() == title
 
 
 def _open(data: bytes, filename: str, limits: ReadLimits) -> zipfile.ZipFile:

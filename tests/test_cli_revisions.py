@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from sqlalchemy import make_url, text
 
 from niem.accounts import OPERATOR, add_user
@@ -27,6 +28,12 @@ PASSWORD = "correct horse"
 ILLUSTRATIVE = SOURCE
 NOTE = "Pašvaldību atbalsts ārā"
 WHEN = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+# BRI-I-01 is row 119 of the LV template; changed, it no longer keeps the illustrative source.
+CLEARED_SOURCE_NOTICE = (
+    "Notice: file: 1 changed row still had the template's source \"illustrative (generated, "
+    'not an expert score)" (row 119); a changed score is no longer illustrative, so it is stored '
+    "without a source. Write where the score comes from in the source column to give it one\n"
+)
 # Review and import: every test here runs on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
 
@@ -250,7 +257,8 @@ def test_an_invalid_import_writes_nothing(initialised: str, tmp_path: Path) -> N
         ),
         (
             ["--user", "partner"],
-            "Error: add a comment saying why these scores change; the coordinator reads it: "
+            CLEARED_SOURCE_NOTICE
+            + "Error: add a comment saying why these scores change; the coordinator reads it: "
             "add --comment TEXT\n",
         ),
         ([], "Error: Missing option '--user'.\n"),
@@ -428,7 +436,8 @@ def test_a_conflicting_import_asks_for_confirmation(initialised: str, tmp_path: 
     code, _, err = run("import", str(partner_file), "--user", "partner", "--comment", "x")
     assert (code, err) == (
         1,
-        "Error: another revision changed these scores after your template was made: "
+        CLEARED_SOURCE_NOTICE
+        + "Error: another revision changed these scores after your template was made: "
         "2021 LV BRI-I-01; check them and confirm to overwrite them: run again with "
         "--confirm-conflicts\n",
     )
@@ -602,6 +611,10 @@ def test_validate_notices_scores_changed_since_the_template_was_made(
         0,
         f"{stale} is valid: 120 rows\n"
         "Against the current values: 2 changed, 0 new, 0 to no data, 118 unchanged.\n",
+        "Notice: file: 2 changed rows still had the template's source \"illustrative (generated, "
+        'not an expert score)" (rows 119, 120); a changed score is no longer illustrative, so '
+        "they are stored without a source. Write where each score comes from in the source "
+        "column to give it one\n"
         "Notice: 1 row changes a score that another revision changed after the template was "
         "made (2021 LV BRI-I-01); `niem import` will need --confirm-conflicts\n",
     )
@@ -640,3 +653,56 @@ def test_an_unexpected_failure_is_one_error_line(
 
     monkeypatch.setattr("niem.history.list_revisions", broken)
     assert run("revisions") == (1, "", "Error: unexpected KeyError: 'round'; please report it\n")
+
+
+def test_an_import_saved_as_windows_1252_is_refused_and_writes_nothing(
+    initialised: str, tmp_path: Path
+) -> None:
+    notes = edited({"BRI-I-01": ("22", "Rīgā"), "BRI-I-02": ("25", "Ļoti labi, ņemot vērā")})
+    coordinator_file = write_latvian(tmp_path / "coord.csv", notes, "utf-8")
+    assert run("import", str(coordinator_file), "--user", "coord")[0] == 0
+    # The partner changes one score; LibreOffice saves the rest as Windows-1252 would.
+    partner_file = write_latvian(tmp_path / "lv.csv", edited({"MAI-L-01": ("60", "")}), "utf-8")
+    text_read = partner_file.read_text(encoding="utf-8")
+    partner_file.write_bytes(text_read.encode("cp1252", errors="replace"))
+    before = database_content(initialised)
+    code, out, err = run("import", str(partner_file), "--user", "partner", "--comment", "x")
+    assert (code, err) == (1, "Error: 3 problems; nothing was imported\n")
+    assert out == (
+        'file: the file lost letters such as ā, ē, ī, ū, ņ, ļ (they became "?" or plain '
+        "letters) in 2 rows: 119, 120; nothing was changed. The file was saved in a character "
+        'set without them: save it as Excel (.xlsx), or as CSV in "UTF-8" or "Windows-1257 '
+        '(Baltic)", and upload it again\n'
+        'row 119, column note: only letters changed, into "?" or plain letters: "Rīgā" became '
+        '"R?g?"; upload the file saved as UTF-8 or Windows-1257\n'
+        'row 120, column note: only letters changed, into "?" or plain letters: "Ļoti labi, '
+        'ņemot vērā" became "?oti labi, ?emot v?r?"; upload the file saved as UTF-8 or '
+        "Windows-1257\n"
+    )
+    assert database_content(initialised) == before
+    partner_file.write_text(text_read, encoding="cp1257")
+    code, out, _ = run("import", str(partner_file), "--user", "partner", "--comment", "x")
+    assert (code, out) == (
+        0,
+        "Revision 3 pending: 1 changed, 0 new, 0 to no data, 119 unchanged.\n",
+    )
+
+
+def test_the_excel_template_from_the_command_line_has_its_instructions(
+    initialised: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "lv.xlsx"
+    assert run("template", "--country", "LV", "--round", "2021", "-o", str(target)) == (
+        0,
+        "",
+        f"Wrote 120 rows to {target}\n",
+    )
+    workbook = load_workbook(target)
+    assert workbook.sheetnames == ["scores", "instructions"]
+    assert workbook["scores"].freeze_panes == "E2"
+    code, out, err = run("validate", str(target))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"{target} is valid: 120 rows\n"
+        "Against the current values: 0 changed, 0 new, 0 to no data, 120 unchanged.\n"
+    )

@@ -228,7 +228,7 @@ def test_upload_rejects_a_statistical_indicator() -> None:
 def test_upload_rejects_unknown_indicator() -> None:
     assert corpus_problems("unknown-indicator.csv") == [
         'row 2, column indicator: "MAI-L-99" is not a known indicator code; '
-        "did you mean MAI-L-02 or MAI-L-01? The template lists every code",
+        "did you mean MAI-L-01 or MAI-L-02? The template lists every code",
         'row 4, column indicator: "Legal basis" is not a known indicator code; '
         "use a code from the template, such as MAI-L-01",
     ]
@@ -333,7 +333,7 @@ def test_upload_collects_every_problem_sorted_by_row_and_file_column_order() -> 
         'row 2, column score: "abc" is not a number; '
         "enter a score from 0 to 100, or leave it empty for no data",
         'row 2, column indicator: "MAI-L-99" is not a known indicator code; '
-        "did you mean MAI-L-02 or MAI-L-01? The template lists every code",
+        "did you mean MAI-L-01 or MAI-L-02? The template lists every code",
         'row 2, column country: "Atlantis" is not a known country; '
         "enter an ISO code such as LV, or the English name",
         'row 2, column round: "2020" is not a known round; enter one of 2017, 2019, 2021',

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from niem import accounts, exporting, revisions, store
+from niem import accounts, revisions, store
 from niem.accounts import OPERATOR, Account
 from niem.changes import revision_diff
 from niem.config import load_settings
@@ -27,7 +27,7 @@ from niem.errors import PermissionDenied
 from niem.importing import UploadRow
 from niem.loading import initialise
 from niem.models import Revision, RevisionKind, RevisionStatus
-from niem.templates import build_template
+from niem.templates import build_template, template_workbook
 from tests.conftest import session_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -534,11 +534,11 @@ def test_an_excel_template_comes_back_through_the_uploader(fresh: Engine) -> Non
         frame = build_template(
             store.load_catalogue(session), store.load_current_scores(session), 2021, "LV"
         )
-    workbook = load_workbook(io.BytesIO(exporting.to_xlsx_bytes(frame)))
+    workbook = load_workbook(io.BytesIO(template_workbook(frame)))
     sheet = workbook["scores"]
-    sheet["D2"] = 55.5
-    sheet["E2"] = "Jauns vērtējums: ā, š"
-    sheet["D3"] = "=40+2"
+    sheet["G2"] = 55.5
+    sheet["H2"] = "Jauns vērtējums: ā, š"
+    sheet["G3"] = "=40+2"
     edited = io.BytesIO()
     workbook.save(edited)
     app = open_page("app_pages/submit.py", "providus")
@@ -546,7 +546,7 @@ def test_an_excel_template_comes_back_through_the_uploader(fresh: Engine) -> Non
     assert table(app, "Problem")[["Row", "Column", "Problem"]].values.tolist() == [
         [3, "score", "contains a formula (=40+2); paste values only (Paste Special → Values)"]
     ]
-    sheet["D3"] = 42
+    sheet["G3"] = 42
     edited = io.BytesIO()
     workbook.save(edited)
     app.file_uploader(key="upload").set_value(("LV.xlsx", edited.getvalue(), XLSX)).run()
@@ -555,4 +555,10 @@ def test_an_excel_template_comes_back_through_the_uploader(fresh: Engine) -> Non
     assert changes[["Indicator", "Before", "After", "Note"]].values.tolist() == [
         ["MAI-L-01", "73", "55.5", "Jauns vērtējums: ā, š"],
         ["MAI-L-02", "80", "42", ""],
+    ]
+    assert table(app, "Notice")["Notice"].tolist() == [
+        "2 changed rows still had the template's source \"illustrative (generated, not an "
+        'expert score)" (rows 2, 3); a changed score is no longer illustrative, so they are '
+        "stored without a source. Write where each score comes from in the source column to "
+        "give it one"
     ]

@@ -24,7 +24,7 @@ from niem.database import make_engine
 from niem.facts import check_facts
 from niem.methodology import LEVELS
 from niem.results import load_results
-from niem.templates import build_template, check_round_country
+from niem.templates import build_template, check_round_country, template_workbook
 
 
 @cli.command()
@@ -89,6 +89,10 @@ def template(country: str, round_year: int, output: Path | None) -> None:
             round_year,
             code,
         )
+    if output is not None and output_format(output, None) == "xlsx":
+        output.write_bytes(template_workbook(frame))
+        echo(f"Wrote {len(frame)} rows to {output}", err=True)
+        return
     write_frame(frame, output, output_format(output, None))
 
 

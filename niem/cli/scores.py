@@ -7,7 +7,17 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
-from niem import accounts, changes, effects, history, importing, revisions, store, tables
+from niem import (
+    accounts,
+    changes,
+    effects,
+    history,
+    importing,
+    revisions,
+    store,
+    tables,
+    upload_checks,
+)
 from niem.accounts import OPERATOR, Account, Operator
 from niem.changes import ChangeKind, Preview
 from niem.cli import cli, country_code, echo, print_table, store_session
@@ -36,7 +46,9 @@ def _check_upload(
         submitter,
         load_settings().upload_limits,
     )
-    result = importing.read_upload(data, file_name, context)
+    result = upload_checks.check_against_current(
+        session, importing.read_upload(data, file_name, context)
+    )
     for notice in result.notices:
         echo(f"Notice: {notice}", err=True)
     for problem in result.problems:

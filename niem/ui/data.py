@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
-from niem import changes, effects, history, importing, store
+from niem import changes, effects, history, importing, store, upload_checks
 from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
@@ -234,7 +234,9 @@ def _checked_upload(
 ) -> importing.UploadResult:
     limits = load_settings().upload_limits
     context = importing.upload_context(rounds(), catalogue(), submitter, limits)
-    return importing.read_upload(data, file_name, context)
+    result = importing.read_upload(data, file_name, context)
+    with open_session(engine()) as session:
+        return upload_checks.check_against_current(session, result)
 
 
 def upload_limits() -> ReadLimits:

@@ -15,6 +15,7 @@ from niem.i18n import _, ngettext
 from niem.importing import Problem, UploadResult
 from niem.practice_import import PracticeUpload
 from niem.store import Catalogue
+from niem.templates import template_workbook
 from niem.ui.downloads import st_download, st_table
 from niem.wording import sentence
 
@@ -31,7 +32,7 @@ def st_template_downloads(frame: pd.DataFrame, round_year: int, country: str) ->
     excel, csv = st.columns(2)
     excel.download_button(
         _("Download the template (Excel)"),
-        exporting.to_xlsx_bytes(frame),
+        template_workbook(frame),
         file_name=f"{name}.xlsx",
         mime=XLSX,
         key="template_xlsx",
