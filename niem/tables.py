@@ -14,6 +14,7 @@ from niem.changes import Change, ChangeKind, Preview
 from niem.effects import FigureEffect
 from niem.explorer import CountryProfile
 from niem.facts import FactCheck
+from niem.feedback import FeedbackItem
 from niem.history import HistoryEntry, RevisionSummary
 from niem.i18n import N_, _
 from niem.importing import Problem, problems_table
@@ -503,5 +504,24 @@ def effect_table(effects: Sequence[FigureEffect], catalogue: Catalogue) -> pd.Da
             ],
             _("Rank before"): [_rank_text(e.rank_before, e.ranked) for e in effects],
             _("Rank after"): [_rank_text(e.rank_after, e.ranked) for e in effects],
+        }
+    )
+
+
+def feedback_table(items: Sequence[FeedbackItem], catalogue: Catalogue) -> pd.DataFrame:
+    """Feedback on scores as the reviewers read it: the score it concerns, the value shown
+    when it was sent, and what the visitor wrote, as plain text."""
+    sent = [item.feedback for item in items]
+    return pd.DataFrame(
+        {
+            _("No."): [f.id for f in sent],
+            _("Received"): [moment_text(f.created_at) for f in sent],
+            _("Round"): [f.round_year for f in sent],
+            _("Country"): _names([f.country_code for f in sent], catalogue.countries),
+            _("Indicator"): [f.indicator_code for f in sent],
+            _("Value shown"): [value_text(f.value) for f in sent],
+            _("What is wrong"): [f.what_is_wrong for f in sent],
+            _("Evidence or link"): [f.evidence for f in sent],
+            _("Contact"): [f.contact for f in sent],
         }
     )
