@@ -15,6 +15,8 @@ ROOT = NIEM.parent
 # it they act for the operator, which only the command line is.
 ACTING = {"add_user": "by", "list_users": "by", "disable_user": "by", "enable_user": "by"}
 READING = {"score_history": "viewer", "list_revisions": "viewer", "revision_diff": "viewer"}
+ACTING |= {"answer": "user", "dismiss": "user", "draft_revision": "user"}
+READING |= {"feedback_list": "viewer"}
 
 
 def imported_modules(path: Path) -> set[str]:

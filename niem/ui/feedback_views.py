@@ -70,7 +70,7 @@ def st_feedback_form(
                 max_chars=CONTACT_CHARACTERS,
                 key=f"{key}_contact_{generation}",
             )
-            sent = st.form_submit_button(_("Send"), type="primary")
+            sent = st.form_submit_button(_("Send"), type="primary", key=f"{key}_send")
         if not sent or chosen is None:
             return
         row = rows[chosen]
@@ -195,7 +195,9 @@ def _st_draft_form(account: Account, item: FeedbackItem) -> None:
             value=_("Following feedback {number}").format(number=number),
             key=f"feedback_draft_comment_{number}",
         )
-        drafted = st.form_submit_button(_("Create the draft revision"), type="primary")
+        drafted = st.form_submit_button(
+            _("Create the draft revision"), type="primary", key=f"feedback_draft_button_{number}"
+        )
     if not drafted:
         return
     revision = actions.draft_from_feedback(
