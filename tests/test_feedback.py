@@ -104,9 +104,15 @@ def test_feedback_on_a_score_without_data_keeps_no_value(session: Session) -> No
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"what": "x" * 2001}, "“What is wrong” is 2001 characters long; shorten it to at most 2000"),
+        (
+            {"what": "x" * 2001},
+            "“What is wrong” is 2001 characters long; shorten it to at most 2000",
+        ),
         # "ﬁ" is one character that NFKC makes two: 1,001 of them count as 2,002.
-        ({"what": "ﬁ" * 1001}, "“What is wrong” is 2002 characters long; shorten it to at most 2000"),
+        (
+            {"what": "ﬁ" * 1001},
+            "“What is wrong” is 2002 characters long; shorten it to at most 2000",
+        ),
         (
             {"evidence": "y" * 2500},
             "“Evidence or link” is 2500 characters long; shorten it to at most 2000",

@@ -3,6 +3,7 @@ the policy areas; the coordinator and the country's partner find it on the revie
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,15 @@ from niem import feedback
 from niem.database import open_session
 from niem.models import Feedback, FeedbackDecision, Revision
 from tests.conftest import table_rows
-from tests.test_partner_pages import _database, _use, fresh, open_page, table, texts  # noqa: F401
+from tests.test_partner_pages import _database, _use, open_page, table, texts
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A database of its own with the partner pages' accounts, for a test that writes."""
+    url, engine = _database(tmp_path)
+    _use(url, monkeypatch)
+    yield engine
 
 
 def _send(engine: Engine, country: str = "LV", indicator: str = "BRI-I-01") -> int:
