@@ -60,5 +60,5 @@ else:
 st.header(_("Every indicator with the expert's note and source"))
 views.st_indicator_table(view.indicators, key="policy_indicators")
 feedback_views.st_feedback_form(
-    view.indicators, round_info.year, key="policy_feedback", with_country=True
+    view.indicators, round_info.year, key="policy_feedback", with_country=True, focus=focus
 )

@@ -24,19 +24,30 @@ def _generation(key: str) -> int:
 
 
 def _score_label(row: pd.Series, *, with_country: bool) -> str:
-    score = f"{row['code']} {row['indicator']}: {row['shown']}"
+    # The code and the value first: a phone cuts the end of a long title.
+    score = f"{row['code']} ({row['shown']}): {row['indicator']}"
     return f"{row['country name']} · {score}" if with_country else score
 
 
 def st_feedback_form(
-    indicators: pd.DataFrame, round_year: int, *, key: str, with_country: bool = False
+    indicators: pd.DataFrame,
+    round_year: int,
+    *,
+    key: str,
+    with_country: bool = False,
+    focus: str | None = None,
 ) -> None:
-    """An "Is this right?" form for the scores of an indicator table: anyone may say what is
-    wrong with one, with evidence and a contact; it reaches the reviewers, never the page."""
+    """An "Is this right?" form for the scores of an indicator table (the focus country's
+    first): anyone may say what is wrong with one, with evidence and a contact; it reaches the
+    reviewers, never the page."""
     if indicators.empty:
         return
+    if focus is not None:
+        indicators = indicators.sort_values(
+            "country", key=lambda codes: codes != focus, kind="stable"
+        )
     confirmation = session.message(key)
-    with st.expander(
+    with st.container(key=key), st.expander(
         _("Is this right? Tell the coordinator about a score"),
         expanded=confirmation is not None,
         icon=":material/feedback:",
