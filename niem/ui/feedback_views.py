@@ -23,10 +23,15 @@ def _generation(key: str) -> int:
     return int(st.session_state.get(f"{key}_generation", 0))
 
 
-def _score_label(row: pd.Series, *, with_country: bool) -> str:
+def score_choices(indicators: pd.DataFrame, *, with_country: bool) -> dict[str, str]:
+    """Each score of an indicator table ('LV:BRI-I-01') with its label, built by columns: a
+    policy area lists a few hundred, and the page should not notice."""
+    keys = indicators["country"] + ":" + indicators["code"]
     # The code and the value first: a phone cuts the end of a long title.
-    score = f"{row['code']} ({row['shown']}): {row['indicator']}"
-    return f"{row['country name']} · {score}" if with_country else score
+    labels = indicators["code"] + " (" + indicators["shown"] + "): " + indicators["indicator"]
+    if with_country:
+        labels = indicators["country name"] + " · " + labels
+    return dict(zip(keys, labels, strict=True))
 
 
 def st_feedback_form(
@@ -59,13 +64,13 @@ def st_feedback_form(
               "partner, with the score as shown now; it is never shown on these pages.")
         )
         limit = load_settings().feedback_characters
-        rows = {f"{r['country']}:{r['code']}": r for _index, r in indicators.iterrows()}
+        choices = score_choices(indicators, with_country=with_country)
         generation = _generation(key)
         with st.form(f"{key}_form_{generation}", border=False):
             chosen = st.selectbox(
                 _("Which score?"),
-                list(rows),
-                format_func=lambda k: _score_label(rows[k], with_country=with_country),
+                list(choices),
+                format_func=choices.__getitem__,
                 key=f"{key}_score_{generation}",
             )
             what = st.text_area(
@@ -84,17 +89,16 @@ def st_feedback_form(
             sent = st.form_submit_button(_("Send"), type="primary", key=f"{key}_send")
         if not sent or chosen is None:
             return
-        row = rows[chosen]
-        stored = actions.send_feedback(
-            round_year, str(row["country"]), str(row["code"]), what, evidence, contact
-        )
+        country, _colon, code = chosen.partition(":")
+        stored = actions.send_feedback(round_year, country, code, what, evidence, contact)
         if stored is not None:
+            name = indicators.loc[indicators["country"] == country, "country name"].iloc[0]
             st.session_state[f"{key}_generation"] = generation + 1
             session.rerun_with_message(
                 key,
                 _("Thank you. Your feedback on {code} ({country}, {year}) has reached the "
                   "coordinator. It is not shown publicly.").format(
-                    code=stored.indicator_code, country=row["country name"], year=round_year
+                    code=code, country=name, year=round_year
                 ),
             )
 
