@@ -363,3 +363,20 @@ def test_niem_feedback_list_prints_a_stable_table(database_url: str) -> None:
     code, output = run("feedback", "list", "--status", "closed")
     assert code == 1
     assert output.startswith("Error: Invalid value for '--status': 'closed' is not one of")
+
+
+def test_two_reviewers_at_once_cannot_both_decide(
+    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = send(session)
+    assert sent.id is not None
+    feedback.dismiss(session, sent.id, user=ANNA)
+    before = table_rows(engine)
+    # The second reviewer read the feedback as open just before the first decided.
+    monkeypatch.setattr(
+        feedback, "_open_feedback", lambda _session, _number, user: (sent, user)
+    )
+    with pytest.raises(feedback.AlreadyDecided) as refused:
+        feedback.answer(session, sent.id, user=PROVIDUS, text="Checked.")
+    assert str(refused.value) == f"feedback {sent.id} was handled by someone else just now"
+    assert table_rows(engine) == before
