@@ -162,6 +162,22 @@ def test_the_coordinator_reads_the_queue_as_plain_text_and_answers(fresh: Engine
     assert not app.exception
     assert f"Feedback {number} is answered." in [s.value for s in app.success]
     assert "No open feedback." in texts(app)
+    assert app.expander[-1].label == "1 answered, dismissed or drafted"
+    decided = table(app, "Answer or reason")
+    assert decided.drop(columns=["Received", "When"]).to_dict("records") == [
+        {
+            "No.": number,
+            "Round": 2021,
+            "Country": "Latvia",
+            "Indicator": "BRI-I-01",
+            "Value shown": "22",
+            "What is wrong": "**Not bold**: the law changed <script>alert(1)</script>",
+            "Status": "answered",
+            "By": "anna",
+            "Answer or reason": "Thank you; Providus checks it.",
+            "Revision": "",
+        }
+    ]
     with open_session(fresh) as session:
         decision = session.exec(select(FeedbackDecision)).one()
     assert (decision.status, decision.answer, decision.decided_by) == (
@@ -208,6 +224,7 @@ def test_the_partner_turns_feedback_into_a_draft_revision(fresh: Engine) -> None
         f"Feedback {number} is now revision {revision.id}, waiting for review."
         in [s.value for s in app.success]
     )
+    assert table(app, "Answer or reason")["Revision"].tolist() == [str(revision.id)]
 
 
 @pytest.mark.parametrize("demo", [True, False])

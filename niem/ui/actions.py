@@ -224,9 +224,13 @@ def feedback_session_key() -> str:
     return str(st.session_state[FEEDBACK_SESSION])
 
 
-def open_feedback(account: Account) -> list[FeedbackItem] | None:
-    """The open feedback this account may read; otherwise show why and give None."""
-    return attempt(lambda session: feedback.feedback_list(session, viewer=account))
+def every_feedback(account: Account) -> list[FeedbackItem] | None:
+    """All the feedback this account may read; otherwise show why and give None."""
+    return attempt(
+        lambda session: feedback.feedback_list(
+            session, viewer=account, status=feedback.EVERY_STATUS
+        )
+    )
 
 
 def answer_feedback(account: Account, feedback_id: int, text: str) -> FeedbackDecision | None:

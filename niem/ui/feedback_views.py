@@ -105,10 +105,11 @@ def st_feedback_form(
 
 def st_feedback_queue(account: Account, catalogue: Catalogue) -> None:
     """The open feedback this account may read, with answer, dismiss and (a partner of the
-    country) turn into a draft revision."""
-    items = actions.open_feedback(account)
-    if items is None:
+    country) turn into a draft revision; below, what became of the rest."""
+    every = actions.every_feedback(account)
+    if every is None:
         return
+    items = [item for item in every if item.decision is None]
     st.header(_("Feedback on scores"))
     st.write(
         _("What visitors said with “Is this right?” on the country profile and policy areas. "
@@ -117,9 +118,33 @@ def st_feedback_queue(account: Account, catalogue: Catalogue) -> None:
     )
     if message := session.message("feedback_queue"):
         st.success(message)
-    if not items:
+    if items:
+        _st_open_feedback(account, items, catalogue)
+    else:
         st.info(_("No open feedback."))
-        return
+    decided = [item for item in every if item.decision is not None]
+    if decided:
+        with st.expander(
+            ngettext(
+                "{count} answered, dismissed or drafted", "{count} answered, dismissed or drafted",
+                len(decided),
+            ).format(count=len(decided))
+        ):
+            st_table(
+                tables.decided_feedback_table(decided, catalogue),
+                "feedback_decided",
+                column_config={
+                    _("No."): NUMBER,
+                    _("What is wrong"): WIDE_TEXT,
+                    _("Answer or reason"): WIDE_TEXT,
+                },
+                download=False,
+            )
+
+
+def _st_open_feedback(
+    account: Account, items: list[FeedbackItem], catalogue: Catalogue
+) -> None:
     st.caption(
         ngettext("{count} open piece of feedback.", "{count} open pieces of feedback.",
                  len(items)).format(count=len(items))
@@ -141,9 +166,8 @@ def st_feedback_queue(account: Account, catalogue: Catalogue) -> None:
         format_func=lambda i: _feedback_label(by_id[i]),
         key="feedback_chosen",
     )
-    if chosen is None:
-        return
-    _st_feedback_actions(account, by_id[chosen])
+    if chosen is not None:
+        _st_feedback_actions(account, by_id[chosen])
 
 
 def _feedback_label(item: FeedbackItem) -> str:
