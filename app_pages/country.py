@@ -3,7 +3,7 @@
 import streamlit as st
 
 from niem.i18n import _
-from niem.ui import data, practice_views, reports, urlstate, whatif_views
+from niem.ui import data, feedback_views, practice_views, reports, urlstate, whatif_views
 from niem.ui import explorer_views as views
 from niem.wording import round_caption
 
@@ -46,9 +46,9 @@ practice_views.st_gap_practices(results, round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
     views.st_profile_table(profile, catalogue, key="profile_dimensions")
     st.header(_("Every indicator"))
-    views.st_indicator_table(
-        data.country_indicators(round_info.year, country), key="profile_indicators"
-    )
+    indicators = data.country_indicators(round_info.year, country)
+    views.st_indicator_table(indicators, key="profile_indicators")
+    feedback_views.st_feedback_form(indicators, round_info.year, key="profile_feedback")
 st.caption(
     _("NIEM Explorer · {name}, {round} · print this page for a one-page summary.").format(
         name=name, round=round_info.label

@@ -4,7 +4,7 @@ import streamlit as st
 
 from niem import explorer
 from niem.i18n import _
-from niem.ui import data, practice_views, urlstate
+from niem.ui import data, feedback_views, practice_views, urlstate
 from niem.ui import explorer_views as views
 
 catalogue, rounds = data.catalogue(), data.rounds()
@@ -59,3 +59,6 @@ else:
 
 st.header(_("Every indicator with the expert's note and source"))
 views.st_indicator_table(view.indicators, key="policy_indicators")
+feedback_views.st_feedback_form(
+    view.indicators, round_info.year, key="policy_feedback", with_country=True, focus=focus
+)

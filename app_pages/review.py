@@ -5,7 +5,7 @@ import streamlit as st
 from niem.changes import conflicting
 from niem.i18n import _, ngettext
 from niem.models import RevisionStatus
-from niem.ui import actions, data, practice_partner_views, session
+from niem.ui import actions, data, feedback_views, practice_partner_views, session
 from niem.ui import partner_views as views
 from niem.wording import revision_label
 
@@ -32,6 +32,7 @@ else:
 if message := session.message("review"):
     st.success(message)
 practice_partner_views.st_practice_review(account)
+feedback_views.st_feedback_queue(account, catalogue)
 if not pending:
     st.info(_("Nothing is waiting for review."))
     st.stop()

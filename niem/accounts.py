@@ -81,6 +81,7 @@ class Action(StrEnum):
     SUBMIT_PRACTICE = "submit_practice"
     REVIEW_PRACTICE = "review_practice"
     MANAGE_ROUNDS = "manage_rounds"
+    HANDLE_FEEDBACK = "handle_feedback"
 
 
 ACTION_WORDS = {
@@ -96,6 +97,7 @@ ACTION_WORDS = {
     Action.SUBMIT_PRACTICE: N_("submit practices"),
     Action.REVIEW_PRACTICE: N_("publish or return practices"),
     Action.MANAGE_ROUNDS: N_("open rounds and add countries to them"),
+    Action.HANDLE_FEEDBACK: N_("read and answer feedback on scores"),
 }
 COORDINATOR_ONLY = frozenset(
     {
@@ -109,7 +111,7 @@ COORDINATOR_ONLY = frozenset(
     }
 )
 # Actions a partner may take only for its own countries.
-FOR_OWN_COUNTRIES = frozenset({Action.SUBMIT, Action.SUBMIT_PRACTICE})
+FOR_OWN_COUNTRIES = frozenset({Action.SUBMIT, Action.SUBMIT_PRACTICE, Action.HANDLE_FEEDBACK})
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,10 @@ class Settings:
     # The address people outside reach the app at, for the event QR code behind a proxy;
     # empty means the address the browser used.
     public_url: str = ""
+    # Feedback on a score from visitors: how many one browser session may send in an hour,
+    # and how long each of its fields may be (counted after NFKC normalisation).
+    feedback_per_hour: int = 5
+    feedback_characters: int = 2000
 
     @property
     def rounds_file(self) -> Path:
@@ -121,4 +125,8 @@ def load_settings() -> Settings:
         session_hours=_whole_number("NIEM_SESSION_HOURS", defaults.session_hours),
         cookie_secret=os.environ.get("NIEM_COOKIE_SECRET", ""),
         cookie_secure=os.environ.get("NIEM_COOKIE_SECURE", "") in ("1", "true", "yes"),
+        feedback_per_hour=_whole_number("NIEM_FEEDBACK_PER_HOUR", defaults.feedback_per_hour),
+        feedback_characters=_whole_number(
+            "NIEM_FEEDBACK_CHARACTERS", defaults.feedback_characters
+        ),
     )

@@ -47,6 +47,13 @@ class PracticeStatus(StrEnum):
     RETURNED = "returned"
 
 
+class FeedbackStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    DISMISSED = "dismissed"
+    DRAFTED = "drafted"
+
+
 class Role(StrEnum):
     VIEWER = "viewer"
     PARTNER = "partner"
@@ -288,3 +295,38 @@ class AppSecret(SQLModel, table=True):
 
     name: str = Field(primary_key=True)
     value: str
+
+
+class Feedback(SQLModel, table=True):
+    """What a visitor said about one score, as sent, with the value shown then; never
+    changed and never shown publicly."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utc_now, index=True)
+    round_year: int = Field(foreign_key="round.year")
+    country_code: str = Field(foreign_key="country.code", index=True)
+    indicator_code: str = Field(foreign_key="indicator.code")
+    value: float | None = None
+    # The score row whose value was current when the feedback was sent, if there was one.
+    score_id: int | None = Field(default=None, foreign_key="score.id")
+    what_is_wrong: str
+    evidence: str = ""
+    contact: str = ""
+    session_key: str
+
+    # The rate limit counts one session's feedback of the last hour.
+    __table_args__ = (Index("ix_feedback_session", "session_key", "created_at"),)
+
+
+class FeedbackDecision(SQLModel, table=True):
+    """What became of one piece of feedback (answered, dismissed or turned into a draft
+    revision), by whom and when: added once, never changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    # One decision per feedback: two reviewers acting at once cannot both decide.
+    feedback_id: int = Field(foreign_key="feedback.id", unique=True)
+    status: str
+    answer: str = ""
+    revision_id: int | None = Field(default=None, foreign_key="revision.id")
+    decided_by: str
+    decided_at: datetime = Field(default_factory=utc_now)

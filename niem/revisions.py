@@ -9,7 +9,7 @@ checks, through `niem.accounts.check`, that its user may do it, and writes nothi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import insert, update
@@ -116,10 +116,12 @@ def submit(
     kind: RevisionKind = RevisionKind.UPLOAD,
     confirm_conflicts: bool = False,
     now: datetime | None = None,
+    also: Callable[[Revision], object] | None = None,
 ) -> Revision:
     """Store the rows that change something as one revision, pending or (coordinator) published.
 
-    Conflicting rows are refused unless confirmed; on any error nothing is written.
+    Conflicting rows are refused unless confirmed; on any error nothing is written. `also`
+    writes what belongs with the revision (such as the feedback it answers) in its transaction.
     """
     comment = check_plain(comment.strip(), _("the comment"))
     # The file name comes from the partner's computer; it is kept, its control characters not.
@@ -165,6 +167,8 @@ def submit(
         )
         values = [(r.key, r.after, r.after_note, r.after_source, None) for r in preview.changes]
         _add(session, revision, values)
+        if also is not None:
+            also(revision)
         return revision
 
     return write_transaction(session, write)

@@ -14,6 +14,8 @@ from niem.changes import Change, ChangeKind, Preview
 from niem.effects import FigureEffect
 from niem.explorer import CountryProfile
 from niem.facts import FactCheck
+from niem.feedback import FeedbackItem
+from niem.feedback import status_word as feedback_status_word
 from niem.history import HistoryEntry, RevisionSummary
 from niem.i18n import N_, _
 from niem.importing import Problem, problems_table
@@ -503,5 +505,41 @@ def effect_table(effects: Sequence[FigureEffect], catalogue: Catalogue) -> pd.Da
             ],
             _("Rank before"): [_rank_text(e.rank_before, e.ranked) for e in effects],
             _("Rank after"): [_rank_text(e.rank_after, e.ranked) for e in effects],
+        }
+    )
+
+
+def feedback_table(items: Sequence[FeedbackItem], catalogue: Catalogue) -> pd.DataFrame:
+    """Feedback on scores as the reviewers read it: the score it concerns, the value shown
+    when it was sent, and what the visitor wrote, as plain text."""
+    sent = [item.feedback for item in items]
+    return pd.DataFrame(
+        {
+            _("No."): [f.id for f in sent],
+            _("Received"): [moment_text(f.created_at) for f in sent],
+            _("Round"): [f.round_year for f in sent],
+            _("Country"): _names([f.country_code for f in sent], catalogue.countries),
+            _("Indicator"): [f.indicator_code for f in sent],
+            _("Value shown"): [value_text(f.value) for f in sent],
+            _("What is wrong"): [f.what_is_wrong for f in sent],
+            _("Evidence or link"): [f.evidence for f in sent],
+            _("Contact"): [f.contact for f in sent],
+        }
+    )
+
+
+def decided_feedback_table(items: Sequence[FeedbackItem], catalogue: Catalogue) -> pd.DataFrame:
+    """Feedback already handled: what was sent, what became of it, by whom and when."""
+    decisions = [item.decision for item in items]
+    shown = feedback_table(items, catalogue).drop(columns=[_("Evidence or link"), _("Contact")])
+    return shown.assign(
+        **{
+            _("Status"): [feedback_status_word(item.status) for item in items],
+            _("By"): [d.decided_by if d else "" for d in decisions],
+            _("When"): [moment_text(d.decided_at) if d else "" for d in decisions],
+            _("Answer or reason"): [d.answer if d else "" for d in decisions],
+            _("Revision"): [
+                str(d.revision_id) if d and d.revision_id is not None else "" for d in decisions
+            ],
         }
     )

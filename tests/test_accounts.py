@@ -65,6 +65,8 @@ ALLOWED = {
     Action.SUBMIT_PRACTICE: {"partner", *COORDINATORS},
     Action.REVIEW_PRACTICE: COORDINATORS,
     Action.MANAGE_ROUNDS: COORDINATORS,
+    # Feedback on scores: the coordinator, and a partner for its own countries.
+    Action.HANDLE_FEEDBACK: {"partner", *COORDINATORS},
 }
 
 

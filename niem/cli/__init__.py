@@ -3,7 +3,8 @@
 One module per command group, each registering its commands on `cli` when imported below:
 `data` (init, export, template, check, generate-illustrative), `scores` (validate, import,
 history, revisions, diff, approve, reject, withdraw, rollback), `users` (`niem user ...`) and
-`practices` (`niem practice ...`) and `reports` (`niem brief`, `niem report`).
+`practices` (`niem practice ...`), `reports` (`niem brief`, `niem report`) and `feedback`
+(`niem feedback list`).
 A new group, such as `niem round ...`, gets a module of its own and a line at the bottom.
 """
 
@@ -159,4 +160,4 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 
 
 # The command groups register themselves on `cli`.
-from niem.cli import data, practices, reports, rounds, scores, users  # noqa: E402, F401
+from niem.cli import data, feedback, practices, reports, rounds, scores, users  # noqa: E402, F401

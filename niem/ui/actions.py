@@ -18,18 +18,21 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from niem import account_admin, accounts, revisions
+from niem import account_admin, accounts, feedback, revisions
 from niem.accounts import Account
+from niem.config import load_settings
 from niem.database import open_session
 from niem.errors import NiemError
+from niem.feedback import FeedbackItem
 from niem.i18n import _
 from niem.importing import UploadRow
-from niem.models import AccountEvent, Revision, RevisionKind
+from niem.models import AccountEvent, Feedback, FeedbackDecision, Revision, RevisionKind
 from niem.ui import data
 from niem.wording import plural, sentence
 
 T = TypeVar("T")
 LOG = logging.getLogger("niem.app")
+FEEDBACK_SESSION = "feedback_session_key"
 
 
 @contextmanager
@@ -191,3 +194,75 @@ def change_own_password(account: Account, old: str, new: str) -> bool:
 def account_events(account: Account, name: str | None = None) -> list[AccountEvent] | None:
     """The account log, if this account may read it; otherwise show why and give None."""
     return attempt(lambda session: account_admin.account_log(session, name, by=account))
+
+
+def send_feedback(
+    round_year: int, country: str, indicator: str, what: str, evidence: str, contact: str
+) -> Feedback | None:
+    """Store a visitor's feedback on one score, counted against this browser session."""
+    settings = load_settings()
+    return attempt(
+        lambda session: feedback.submit_feedback(
+            session,
+            round_year=round_year,
+            country=country,
+            indicator=indicator,
+            what_is_wrong=what,
+            evidence=evidence,
+            contact=contact,
+            session_key=feedback_session_key(),
+            per_hour=settings.feedback_per_hour,
+            characters=settings.feedback_characters,
+        )
+    )
+
+
+def feedback_session_key() -> str:
+    """This browser session's random key, which the feedback rate limit counts by."""
+    if FEEDBACK_SESSION not in st.session_state:
+        st.session_state[FEEDBACK_SESSION] = secrets.token_hex(16)
+    return str(st.session_state[FEEDBACK_SESSION])
+
+
+def every_feedback(account: Account) -> list[FeedbackItem] | None:
+    """All the feedback this account may read; otherwise show why and give None."""
+    return attempt(
+        lambda session: feedback.feedback_list(
+            session, viewer=account, status=feedback.EVERY_STATUS
+        )
+    )
+
+
+def answer_feedback(account: Account, feedback_id: int, text: str) -> FeedbackDecision | None:
+    """Answer open feedback; on refusal show why and give None."""
+    return attempt(lambda session: feedback.answer(session, feedback_id, user=account, text=text))
+
+
+def dismiss_feedback(account: Account, feedback_id: int, reason: str) -> FeedbackDecision | None:
+    """Dismiss open feedback; on refusal show why and give None."""
+    return attempt(
+        lambda session: feedback.dismiss(session, feedback_id, user=account, reason=reason)
+    )
+
+
+def draft_from_feedback(
+    account: Account,
+    feedback_id: int,
+    *,
+    value: float | None,
+    note: str,
+    source: str,
+    comment: str,
+) -> Revision | None:
+    """Turn open feedback into a pending revision of its score; on refusal show why."""
+    return _write(
+        lambda session: feedback.draft_revision(
+            session,
+            feedback_id,
+            user=account,
+            value=value,
+            note=note,
+            source=source,
+            comment=comment,
+        )
+    )
