@@ -172,7 +172,7 @@ def build_brief(
 
     pdf.add_page()
     pdf.heading(_("The twelve dimensions against the average of the others"), 2)
-    pdf.data_table(_dimension_table(profile, data), widths=(32, 10, 22, 13, 22, 12, 22), size=6.5)
+    pdf.data_table(_dimension_table(profile, data), widths=(30, 13, 21, 13, 21, 12, 21), size=6.5)
     pdf.heading(_("The three lowest-scoring indicators"), 2)
     pdf.bullets(_indicator_lines(lowest), size=8)
     pdf.heading(_("Practices from countries that do better on the weakest dimensions"), 2)

@@ -74,7 +74,7 @@ def _area_page(pdf: ReportPdf, data: ReportData, info: RoundInfo, area: str) -> 
     pdf.chart(chart, width=pdf.epw, height=110)
     figures = explorer.figures_for(data.results, info.year, Measure("area", area), data.facts)
     pdf.heading(_("Area score by country"), 3)
-    pdf.data_table(_ranking_table(figures, data), widths=(14, 34, 12, 40, 40, 22), size=6.5)
+    pdf.data_table(_ranking_table(figures, data), widths=(14, 32, 15, 40, 38, 22), size=6.5)
 
 
 def _change_page(pdf: ReportPdf, data: ReportData, info: RoundInfo) -> None:
@@ -108,7 +108,7 @@ def _method_page(pdf: ReportPdf, data: ReportData, info: RoundInfo) -> None:
     if published:
         table = tables.published_table(published, data.catalogue)
         shown = table[[_("Country"), _("Figure"), _("Score"), _("Source")]]
-        pdf.data_table(shown, widths=(22, 30, 10, 90), size=6.5)
+        pdf.data_table(shown, widths=(22, 30, 13, 87), size=6.5)
     else:
         pdf.paragraph(_("No figure of this round has been published; every figure here is "
                         "computed from the data in the store."), size=8)
