@@ -124,7 +124,14 @@ def of_figure(
     revised: str = "",
 ) -> Provenance | None:
     """The provenance of one row of the figures table, from its `provenance` code
-    (`published`, `computed`, `illustrative` or `revision:N`); None when it has no value."""
+    (`published`, `computed`, `illustrative`, `revision:N`, or `carried:YEAR:` before one of
+    these); None when it has no value."""
+    if code.startswith("carried:"):
+        _carried, year, original = code.split(":", 2)
+        origin = of_figure(
+            original, covered, total, country=country, source=source, revised=revised
+        )
+        return None if origin is None else carried_over(int(year), origin)
     if code == "published":
         return published(source)
     if code == "computed":
@@ -134,6 +141,13 @@ def of_figure(
     if code.startswith("revision:"):
         return partner(int(code.removeprefix("revision:")), country, revised)
     return None
+
+
+def carried_over(from_year: int, origin: Provenance) -> Provenance:
+    """A value carried over from an earlier round as the starting point of this one: as strong
+    as it was, and saying so first: 'carried over from 2021 · illustrative'."""
+    words = _("carried over from {year} · {origin}").format(year=from_year, origin=origin.words)
+    return Provenance(origin.strength, words, origin.source, origin.coverage)
 
 
 def weakest(inputs: Iterable[Provenance]) -> Provenance:

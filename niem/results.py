@@ -32,9 +32,11 @@ from niem.store import (
     PublishedValue,
     RoundInfo,
     current_frame,
+    illustrative_codes,
     load_framework,
     load_published_figures,
     load_rounds,
+    original_provenance,
 )
 
 PUBLISHED = "published"
@@ -137,7 +139,7 @@ def _aggregate_rows(
         computed = round_score(figure.score)
         beneath = indicators_beneath(framework, figure.level, figure.code)
         illustrative = any(
-            current[i.code].provenance == ILLUSTRATIVE
+            original_provenance(current[i.code].provenance) == ILLUSTRATIVE
             for i in beneath
             if i.code in current and current[i.code].value is not None
         )
@@ -211,7 +213,7 @@ def frame_results(
         values, on=["round", "country", "code"], how="left"
     )
     grid["has"] = grid["score"].notna()
-    grid["illustrative"] = grid["has"] & (grid["provenance"] == ILLUSTRATIVE)
+    grid["illustrative"] = grid["has"] & illustrative_codes(grid["provenance"])
     scored = grid[grid["scored"]]
     framed = pd.concat(
         [_indicator_frame(grid), _aggregate_frame(framework, pairs, scored)], ignore_index=True

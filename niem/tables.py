@@ -18,6 +18,7 @@ from niem.history import HistoryEntry, RevisionSummary
 from niem.i18n import N_, _
 from niem.importing import Problem, problems_table
 from niem.models import AccountEvent, PublishedFigure
+from niem.rounds import RoundSummary
 from niem.store import Catalogue, RoundInfo
 from niem.wording import (
     ROLES,
@@ -503,5 +504,22 @@ def effect_table(effects: Sequence[FigureEffect], catalogue: Catalogue) -> pd.Da
             ],
             _("Rank before"): [_rank_text(e.rank_before, e.ranked) for e in effects],
             _("Rank after"): [_rank_text(e.rank_after, e.ranked) for e in effects],
+        }
+    )
+
+
+def round_summaries_table(summaries: Sequence[RoundSummary], catalogue: Catalogue) -> pd.DataFrame:
+    """Each round with its situation date, countries and counts of current values."""
+    return pd.DataFrame(
+        {
+            _("Year"): [str(s.round.year) for s in summaries],
+            _("Round"): [s.round.label for s in summaries],
+            _("Situation on"): [s.round.situation for s in summaries],
+            _("Countries"): [
+                ", ".join(catalogue.countries.get(c, c) for c in s.round.countries)
+                for s in summaries
+            ],
+            _("Current values"): [s.values for s in summaries],
+            _("Carried over"): [s.carried for s in summaries],
         }
     )

@@ -18,13 +18,14 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from niem import account_admin, accounts, revisions
+from niem import account_admin, accounts, revisions, rounds
 from niem.accounts import Account
 from niem.database import open_session
 from niem.errors import NiemError
 from niem.i18n import _
 from niem.importing import UploadRow
 from niem.models import AccountEvent, Revision, RevisionKind
+from niem.store import RoundInfo
 from niem.ui import data
 from niem.wording import plural, sentence
 
@@ -191,3 +192,31 @@ def change_own_password(account: Account, old: str, new: str) -> bool:
 def account_events(account: Account, name: str | None = None) -> list[AccountEvent] | None:
     """The account log, if this account may read it; otherwise show why and give None."""
     return attempt(lambda session: account_admin.account_log(session, name, by=account))
+
+
+def add_round(
+    account: Account,
+    year: int,
+    label: str,
+    situation: str,
+    countries: Sequence[str],
+    *,
+    carry_over: bool,
+) -> RoundInfo | None:
+    """Open a round, empty or carried over from the previous one; on refusal show why."""
+    return _write(
+        lambda session: rounds.add_round(
+            session,
+            year,
+            label=label,
+            situation=situation,
+            countries=countries,
+            by=account,
+            carry_over=carry_over,
+        )
+    )
+
+
+def add_round_country(account: Account, year: int, country: str) -> RoundInfo | None:
+    """Add a country to a round; on refusal show why and give None."""
+    return _write(lambda session: rounds.add_country(session, year, country, by=account))
