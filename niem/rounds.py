@@ -56,9 +56,10 @@ def add_round(
         )
     if session.get(Round, year) is not None:
         raise NiemError(
-            _("round {year} exists already; add countries with `niem round add-country`").format(
-                year=year
-            )
+            _(
+                "round {year} exists already; add countries to it on the Manage rounds page or "
+                "with `niem round add-country`"
+            ).format(year=year)
         )
     label, situation = label.strip(), situation.strip()
     for text, what in ((label, _("the label")), (situation, _("the situation date"))):

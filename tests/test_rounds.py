@@ -53,7 +53,12 @@ def test_a_round_is_opened_and_a_country_added(engine: Engine) -> None:
 @pytest.mark.parametrize(
     ("year", "countries", "message"),
     [
-        (2021, ["LV"], "round 2021 exists already; add countries with `niem round add-country`"),
+        (
+            2021,
+            ["LV"],
+            "round 2021 exists already; add countries to it on the Manage rounds page or with "
+            "`niem round add-country`",
+        ),
         (1999, ["LV"], "the round's year must be from 2000 to 2100"),
         (2023, [], "a round needs at least one country"),
         (2023, ["Atlantis"], "unknown country 'Atlantis'; use an ISO code such as LV"),
