@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-from collections import Counter
 import io
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
-
 from sqlmodel import Session, col, select
 
 from niem import accounts, revisions, rounds
