@@ -21,7 +21,7 @@ summaries = actions.attempt(rounds.round_summaries)
 if summaries is None:
     st.stop()
 st.dataframe(
-    tables.round_summaries_table(summaries, catalogue), hide_index=True, key="rounds_table"
+    tables.round_summaries_table(summaries), hide_index=True, key="rounds_table"
 )
 
 st.header(_("Open a round"))
@@ -75,6 +75,8 @@ if known:
     joining = country_column.selectbox(
         _("Country"),
         [c for c in catalogue.countries if c not in by_year[chosen].countries],
+        index=None,
+        placeholder=_("Choose a country"),
         format_func=lambda c: country_label(catalogue.countries, c),
         key="round_country",
     )

@@ -508,18 +508,16 @@ def effect_table(effects: Sequence[FigureEffect], catalogue: Catalogue) -> pd.Da
     )
 
 
-def round_summaries_table(summaries: Sequence[RoundSummary], catalogue: Catalogue) -> pd.DataFrame:
-    """Each round with its situation date, countries and counts of current values."""
+def round_summaries_table(summaries: Sequence[RoundSummary]) -> pd.DataFrame:
+    """Each round with its counts of current and carried-over values, situation date and
+    country codes (codes, so that fourteen countries fit on one line)."""
     return pd.DataFrame(
         {
             _("Year"): [str(s.round.year) for s in summaries],
             _("Round"): [s.round.label for s in summaries],
-            _("Situation on"): [s.round.situation for s in summaries],
-            _("Countries"): [
-                ", ".join(catalogue.countries.get(c, c) for c in s.round.countries)
-                for s in summaries
-            ],
             _("Current values"): [s.values for s in summaries],
             _("Carried over"): [s.carried for s in summaries],
+            _("Situation on"): [s.round.situation for s in summaries],
+            _("Countries"): [" ".join(s.round.countries) for s in summaries],
         }
     )

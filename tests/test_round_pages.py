@@ -30,7 +30,7 @@ def test_the_coordinator_sees_every_round_with_its_counts(fresh: Engine) -> None
     assert listed["Year"].tolist() == ["2017", "2019", "2021"]
     assert listed["Current values"].tolist() == [1680, 1680, 1680]
     assert listed["Carried over"].tolist() == [0, 0, 0]
-    assert listed["Countries"].iloc[-1].startswith("Bulgaria, Czechia, ")
+    assert listed["Countries"].iloc[-1] == "BG CZ ES FR GR HU IT LT LV NL PL RO SE SI"
 
 
 def test_the_coordinator_opens_a_round_carried_over_and_adds_a_country(fresh: Engine) -> None:
@@ -44,7 +44,7 @@ def test_the_coordinator_opens_a_round_carried_over_and_adds_a_country(fresh: En
     assert not app.exception
     assert "Round 2023 is open." in texts(app)
     listed = table(app, "Carried over").set_index("Year")
-    assert listed.loc["2023", "Countries"] == "Germany, Latvia"
+    assert listed.loc["2023", "Countries"] == "DE LV"
     assert (listed.loc["2023", "Current values"], listed.loc["2023", "Carried over"]) == (120, 120)
 
     app.selectbox(key="country_round").select(2023).run()
