@@ -24,6 +24,7 @@ from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.loading import initialise
 from niem.models import SignInSession, utc_now
+from tests import test_browser_partners
 from tests.test_browser import MAP, RENDER_TIMEOUT_MS, served
 from tests.test_browser_partners import (
     PASSWORDS,
@@ -32,8 +33,9 @@ from tests.test_browser_partners import (
     _shoot,
     _sign_in,
 )
-from tests.test_browser_partners import browser as chromium  # noqa: F401  (fixture `browser`)
 
+# The module's Chromium: the partner flow's fixture, shared rather than copied.
+browser = test_browser_partners.browser
 PROJECTOR = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 
@@ -195,11 +197,11 @@ def test_a_what_if_moves_the_figures_and_its_link_restores_it(
     moved = _what_if_csv(page)
     shown = ["Level", "Current", "What if", "Change", "Current rank", "What-if rank"]
     assert moved[shown].values.tolist() == [
-        ["cell", 26.0, 52.0, "+26.0", "10 of 14", "5 of 14"],
-        ["dimension", 39.4, 48.1, "+8.7", "13 of 14", "8 of 14"],
-        ["step", 36.1, 38.3, "+2.2", "8 of 14", "7 of 14"],
-        ["area", 47.2, 50.1, "+2.9", "9 of 14", "9 of 14"],
-        ["overall", 50.7, 51.4, "+0.7", "8 of 14", "8 of 14"],
+        ["cell", 26.0, 52.0, "'+26.0", "10 of 14", "5 of 14"],
+        ["dimension", 39.4, 48.1, "'+8.7", "13 of 14", "8 of 14"],
+        ["step", 36.1, 38.3, "'+2.2", "8 of 14", "7 of 14"],
+        ["area", 47.2, 50.1, "'+2.9", "9 of 14", "9 of 14"],
+        ["overall", 50.7, 51.4, "'+0.7", "8 of 14", "8 of 14"],
     ]
 
     shared = _tab(browser, {"width": 1440, "height": 1400})
