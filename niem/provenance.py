@@ -124,14 +124,22 @@ def of_figure(
     revised: str = "",
 ) -> Provenance | None:
     """The provenance of one row of the figures table, from its `provenance` code
-    (`published`, `computed`, `illustrative`, `revision:N`, or `carried:YEAR:` before one of
-    these); None when it has no value."""
-    if code.startswith("carried:"):
-        _carried, year, original = code.split(":", 2)
+    (`published`, `computed`, `illustrative`, `revision:N`; a value carried over from a round
+    has `carried:YEAR:` before its code, a figure computed over such values `with-carried:YEAR:`);
+    None when it has no value."""
+    if code.startswith(("carried:", "with-carried:")):
+        marker, year, original = code.split(":", 2)
         origin = of_figure(
             original, covered, total, country=country, source=source, revised=revised
         )
-        return None if origin is None else carried_over(int(year), origin)
+        if origin is None:
+            return None
+        if marker == "with-carried":
+            words = _("{origin}, including values carried over from {year}").format(
+                origin=origin.words, year=year
+            )
+            return Provenance(origin.strength, words, origin.source, origin.coverage)
+        return carried_over(int(year), origin)
     if code == "published":
         return published(source)
     if code == "computed":

@@ -42,6 +42,8 @@ from niem.models import (
 ILLUSTRATIVE = "illustrative"
 # A carried-over value's provenance: `carried:<year it came from>:<the original provenance>`.
 CARRIED = "carried"
+# A figure computed over values of which some were carried over: `with-carried:<year>:<kind>`.
+WITH_CARRIED = "with-carried"
 # A score is one indicator of one country in one round.
 Key = tuple[int, str, str]
 
@@ -133,6 +135,19 @@ def original_provenance(code: str) -> str:
     if code.startswith(f"{CARRIED}:"):
         return code.split(":", 2)[2]
     return code
+
+
+def carried_year(code: str) -> int | None:
+    """The round a value was carried over from, if it was."""
+    if code.startswith(f"{CARRIED}:"):
+        return int(code.split(":", 2)[1])
+    return None
+
+
+def carried_years(codes: pd.Series) -> pd.Series:
+    """The round each value was carried over from (NaN where it was not), over a column."""
+    found = codes.fillna("").astype(str).str.extract(r"^carried:(\d+):", expand=False)
+    return pd.to_numeric(found, errors="coerce")
 
 
 def illustrative_codes(codes: pd.Series) -> pd.Series:

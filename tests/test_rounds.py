@@ -21,8 +21,16 @@ from niem.errors import NiemError, PermissionDenied
 from niem.importing import UploadRow
 from niem.models import CurrentValue, Revision, Score
 from niem.provenance import Strength, of_figure
-from niem.results import load_results
-from niem.store import RoundInfo, current_values, derive_published_values
+from niem.results import build_results, load_results
+from niem.store import (
+    RoundInfo,
+    current_values,
+    derive_published_values,
+    load_current_scores,
+    load_framework,
+    load_published_figures,
+    load_rounds,
+)
 from tests.conftest import table_rows
 from tests.test_pages import PAGES, _use, open_page
 
@@ -208,14 +216,36 @@ def test_a_round_carried_over_starts_from_the_previous_rounds_values_marked_so(
     )
 
 
-def test_figures_over_carried_illustrative_values_stay_illustrative(engine: Engine) -> None:
+def test_figures_over_carried_values_say_so_and_stay_illustrative(engine: Engine) -> None:
     with open_session(engine) as session:
         _open_2023(session, "LV")
         results = load_results(session, [2021, 2023])
     lv = results[results["country"] == "LV"].set_index(["round", "level", "code"])
     assert lv.loc[(2023, "indicator", "BRI-I-01"), "provenance"] == "carried:2021:illustrative"
-    assert lv.loc[(2023, "overall", ""), "provenance"] == "illustrative"
+    assert lv.loc[(2023, "overall", ""), "provenance"] == "with-carried:2021:illustrative"
     assert lv.loc[(2023, "overall", ""), "computed"] == lv.loc[(2021, "overall", ""), "computed"]
+    overall = of_figure("with-carried:2021:illustrative", 118, 120)
+    assert overall is not None
+    assert (overall.words, overall.strength) == (
+        "illustrative, including values carried over from 2021",
+        Strength.ILLUSTRATIVE,
+    )
+    computed = of_figure("with-carried:2021:computed", 118, 120)
+    assert computed is not None
+    assert (computed.words, computed.strength) == (
+        "computed from 118 of 120 indicators, including values carried over from 2021",
+        Strength.COMPUTED,
+    )
+    # The row-by-row path and the column path give the same figures and marking.
+    with open_session(engine) as session:
+        by_rows = build_results(
+            load_framework(session),
+            [r for r in load_rounds(session) if r.year == 2023],
+            load_current_scores(session),
+            load_published_figures(session),
+        )
+    by_columns = results[results["round"] == 2023]
+    assert by_rows["provenance"].tolist() == by_columns["provenance"].tolist()
 
 
 def test_a_carried_expert_value_says_so_and_a_new_value_replaces_it(engine: Engine) -> None:
