@@ -120,6 +120,16 @@ def test_a_new_round_opens_on_the_map_with_the_empty_data_wording(
     assert "Traceback" not in body
     assert "for the 3 countries of this round. Highest Lithuania, lowest Latvia." in body
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "2 of 3"
+    assert "illustrative, including values carried over from 2021" in body
+
+    # A carried-over country's profile says where its numbers come from.
+    _open(page, f"{server}/country?country=LV&round=2023")
+    page.get_by_text("Latvia: Evaluation 3").wait_for(timeout=RENDER_TIMEOUT_MS)
+    _shoot(page, "rounds-carried-profile.png")
+    assert _errors(page) == []
+    assert "illustrative, including values carried over from 2021" in page.locator(
+        "body"
+    ).inner_text()
     page.context.close()
 
 

@@ -375,3 +375,5 @@ def test_the_command_line_carries_a_round_over(database_url: str) -> None:
     provenances = Counter(r["provenance"] for r in csv.DictReader(io.StringIO(exported)))
     # The framework's other 8 indicators had no value in 2021, so none is carried over.
     assert provenances == {"carried:2021:illustrative": 120, "": 8}
+    code, checked = run("check")
+    assert code == 0, checked
