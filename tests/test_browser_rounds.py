@@ -136,9 +136,10 @@ def test_a_new_round_opens_on_the_map_with_the_empty_data_wording(
 def test_the_rounds_page_lists_the_new_rounds_on_a_projector_and_a_phone(
     server: str, browser: Browser
 ) -> None:
+    page = _tab(browser, PROJECTOR)
+    _sign_in(page, server, "anna")
     for viewport, name in ((PROJECTOR, "rounds-page-wide.png"), (PHONE, "rounds-page-phone.png")):
-        page = _tab(browser, viewport)
-        _sign_in(page, server, "anna")
+        page.set_viewport_size(viewport)  # type: ignore[arg-type]
         _open(page, f"{server}/manage-rounds")
         page.locator("h1", has_text="Manage rounds").wait_for(timeout=RENDER_TIMEOUT_MS)
         page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=RENDER_TIMEOUT_MS)
@@ -150,7 +151,7 @@ def test_the_rounds_page_lists_the_new_rounds_on_a_projector_and_a_phone(
         # Nothing wider than the screen, so nothing scrolls sideways on a phone.
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"]
-        page.context.close()
+    page.context.close()
 
 
 def test_an_expired_session_is_signed_out_at_the_reload_with_a_message(
