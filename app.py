@@ -53,6 +53,12 @@ partners = [
         visibility="visible" if account and account.is_coordinator else "hidden",
     ),
     st.Page(
+        "app_pages/manage-rounds.py",
+        title=_("Manage rounds"),
+        icon=":material/event_note:",
+        visibility="visible" if account and account.is_coordinator else "hidden",
+    ),
+    st.Page(
         "app_pages/sign-in.py",
         title=_("Sign in") if account is None else _("Account"),
         icon=":material/login:" if account is None else ":material/account_circle:",

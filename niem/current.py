@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from niem.models import CurrentValue, Revision, RevisionKind, RevisionStatus, Score, as_utc
 from niem.store import (
     PublishedValue,
+    carried_provenance,
     current_order,
     current_values,
     derive_published_values,
@@ -51,10 +52,12 @@ def record_publication(session: Session, revision: Revision) -> int:
             col(Score.note),
             col(Score.source),
             col(Score.restored_from_id),
+            col(Score.carried_from_id),
         ).where(col(Score.revision_id) == revision.id)
     ).all()
     keys = [(r.round_year, r.country_code, r.indicator_code) for r in rows]
     existing = current_values(session, keys)
+    carried = _carried_provenances(session, [r.carried_from_id for r in rows])
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for key, row in zip(keys, rows, strict=True):
@@ -62,11 +65,12 @@ def record_publication(session: Session, revision: Revision) -> int:
         assert row.id is not None
         if before is not None and rank_of(before) > (*revision_rank, row.id):
             continue
-        provenance = (
-            _restored_provenance(session, row.restored_from_id)
-            if row.restored_from_id is not None
-            else revision_provenance(revision.id, revision.kind)
-        )
+        if row.carried_from_id is not None:
+            provenance = carried[row.carried_from_id]
+        elif row.restored_from_id is not None:
+            provenance = _restored_provenance(session, row.restored_from_id)
+        else:
+            provenance = revision_provenance(revision.id, revision.kind)
         value = PublishedValue(
             round_year=key[0],
             country=key[1],
@@ -94,10 +98,40 @@ def _restored_provenance(session: Session, score_id: int) -> str:
             .join(Revision, col(Score.revision_id) == col(Revision.id))
             .where(col(Score.id) == score_id)
         ).one()
+        if score.carried_from_id is not None:
+            return _carried_provenances(session, [score.carried_from_id])[score.carried_from_id]
         if score.restored_from_id is None:
             assert revision.id is not None
             return revision_provenance(revision.id, revision.kind)
         score_id = score.restored_from_id
+
+
+def _carried_provenances(session: Session, score_ids: Sequence[int | None]) -> dict[int, str]:
+    """The provenance of values carried over from these rows of an earlier round, in bulk."""
+    wanted = sorted({i for i in score_ids if i is not None})
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        rows = session.execute(
+            sql.select(
+                col(Score.id),
+                col(Score.round_year),
+                col(Score.restored_from_id),
+                col(Score.carried_from_id),
+                col(Revision.id).label("revision_id"),
+                col(Revision.kind),
+            )
+            .join(Revision, col(Score.revision_id) == col(Revision.id))
+            .where(col(Score.id).in_(chunk))
+        ).all()
+        for row in rows:
+            if row.carried_from_id is not None or row.restored_from_id is not None:
+                # Rare (a value carried twice, or restored by a rollback): follow it alone.
+                origin = _restored_provenance(session, row.id)
+            else:
+                origin = revision_provenance(row.revision_id, row.kind)
+            found[row.id] = carried_provenance(row.round_year, origin)
+    return found
 
 
 def _write(

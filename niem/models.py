@@ -38,6 +38,7 @@ class RevisionKind(StrEnum):
     UPLOAD = "upload"
     EDIT = "edit"
     ROLLBACK = "rollback"
+    CARRY_OVER = "carry-over"
 
 
 class PracticeStatus(StrEnum):
@@ -145,6 +146,8 @@ class Score(SQLModel, table=True):
     source: str = ""
     # Set by a rollback: the row whose value this one restores, so it keeps that provenance.
     restored_from_id: int | None = Field(default=None, foreign_key="score.id")
+    # Set by a carry-over: the previous round's row this one starts from, marked carried over.
+    carried_from_id: int | None = Field(default=None, foreign_key="score.id")
 
     # Every value of one score or of one round and country (history, previews, rollbacks).
     __table_args__ = (Index("ix_score_key", "round_year", "country_code", "indicator_code"),)

@@ -124,7 +124,22 @@ def of_figure(
     revised: str = "",
 ) -> Provenance | None:
     """The provenance of one row of the figures table, from its `provenance` code
-    (`published`, `computed`, `illustrative` or `revision:N`); None when it has no value."""
+    (`published`, `computed`, `illustrative`, `revision:N`; a value carried over from a round
+    has `carried:YEAR:` before its code, a figure computed over such values `with-carried:YEAR:`);
+    None when it has no value."""
+    if code.startswith(("carried:", "with-carried:")):
+        marker, year, original = code.split(":", 2)
+        origin = of_figure(
+            original, covered, total, country=country, source=source, revised=revised
+        )
+        if origin is None:
+            return None
+        if marker == "with-carried":
+            words = _("{origin}, including values carried over from {year}").format(
+                origin=origin.words, year=year
+            )
+            return Provenance(origin.strength, words, origin.source, origin.coverage)
+        return carried_over(int(year), origin)
     if code == "published":
         return published(source)
     if code == "computed":
@@ -134,6 +149,13 @@ def of_figure(
     if code.startswith("revision:"):
         return partner(int(code.removeprefix("revision:")), country, revised)
     return None
+
+
+def carried_over(from_year: int, origin: Provenance) -> Provenance:
+    """A value carried over from an earlier round as the starting point of this one: as strong
+    as it was, and saying so first: 'carried over from 2021 · illustrative'."""
+    words = _("carried over from {year} · {origin}").format(year=from_year, origin=origin.words)
+    return Provenance(origin.strength, words, origin.source, origin.coverage)
 
 
 def weakest(inputs: Iterable[Provenance]) -> Provenance:

@@ -29,12 +29,17 @@ from niem.methodology import (
 from niem.models import PublishedFigure, as_utc
 from niem.store import (
     ILLUSTRATIVE,
+    WITH_CARRIED,
     PublishedValue,
     RoundInfo,
+    carried_year,
+    carried_years,
     current_frame,
+    illustrative_codes,
     load_framework,
     load_published_figures,
     load_rounds,
+    original_provenance,
 )
 
 PUBLISHED = "published"
@@ -137,16 +142,28 @@ def _aggregate_rows(
         computed = round_score(figure.score)
         beneath = indicators_beneath(framework, figure.level, figure.code)
         illustrative = any(
-            current[i.code].provenance == ILLUSTRATIVE
+            original_provenance(current[i.code].provenance) == ILLUSTRATIVE
             for i in beneath
             if i.code in current and current[i.code].value is not None
+        )
+        carried = max(
+            (
+                carried_year(current[i.code].provenance) or 0
+                for i in beneath
+                if i.code in current and current[i.code].value is not None
+            ),
+            default=0,
         )
         published = published_by_key.get((year, country, figure.level, figure.code))
         score: float | None
         if published is not None:
             score, provenance, source = published.value, PUBLISHED, published.source_url
         else:
-            score, provenance, source = computed, ILLUSTRATIVE if illustrative else COMPUTED, ""
+            provenance = ILLUSTRATIVE if illustrative else COMPUTED
+            if carried:
+                # Resting on values carried over from an earlier round, it says so.
+                provenance = f"{WITH_CARRIED}:{carried}:{provenance}"
+            score, source = computed, ""
         yield {
             "round": year,
             "country": country,
@@ -211,7 +228,8 @@ def frame_results(
         values, on=["round", "country", "code"], how="left"
     )
     grid["has"] = grid["score"].notna()
-    grid["illustrative"] = grid["has"] & (grid["provenance"] == ILLUSTRATIVE)
+    grid["illustrative"] = grid["has"] & illustrative_codes(grid["provenance"])
+    grid["carried"] = carried_years(grid["provenance"]).where(grid["has"])
     scored = grid[grid["scored"]]
     framed = pd.concat(
         [_indicator_frame(grid), _aggregate_frame(framework, pairs, scored)], ignore_index=True
@@ -246,7 +264,10 @@ def _aggregate_frame(
     area_of = dict(framework.dimension_area)
     scored = scored.assign(area=scored["dimension"].map(area_of), overall="")
     cells = scored.groupby(["pair", "dimension", "step"], sort=False).agg(
-        covered=("has", "sum"), total=("has", "size"), illustrative=("illustrative", "any")
+        covered=("has", "sum"),
+        total=("has", "size"),
+        illustrative=("illustrative", "any"),
+        carried=("carried", "max"),
     )
     cells = cells.join(exact_means(scored, ["pair", "dimension", "step"]).rename("mean"))
     cells["score"] = cells["mean"].where(cells["covered"] / cells["total"] >= COVERAGE_THRESHOLD)
@@ -292,7 +313,9 @@ def _aggregate_frame(
                 round(c / t, 3) if t else 0.0
                 for c, t in zip(frame["covered"], frame["total"], strict=True)
             ],
-            provenance=frame["illustrative"].map({True: ILLUSTRATIVE, False: COMPUTED}),
+            provenance=_carried_marked(
+                frame["illustrative"].map({True: ILLUSTRATIVE, False: COMPUTED}), frame["carried"]
+            ),
             source="",
             note="",
             revised="",
@@ -301,6 +324,12 @@ def _aggregate_frame(
     framed = pd.concat(frames, ignore_index=True)
     framed["score"] = framed["computed"]
     return framed
+
+
+def _carried_marked(provenance: pd.Series, carried: pd.Series) -> pd.Series:
+    """Figures resting on values carried over from an earlier round say so."""
+    marked = WITH_CARRIED + ":" + carried.astype("Int64").astype(str) + ":" + provenance
+    return provenance.where(carried.isna(), marked)
 
 
 def exact_means(frame: pd.DataFrame, by: list[str]) -> pd.Series:
@@ -326,7 +355,10 @@ def _level(
 ) -> pd.DataFrame:
     """One level's figures: coverage over the indicators beneath, mean of the child scores."""
     coverage = scored.groupby(["pair", by], sort=False).agg(
-        covered=("has", "sum"), total=("has", "size"), illustrative=("illustrative", "any")
+        covered=("has", "sum"),
+        total=("has", "size"),
+        illustrative=("illustrative", "any"),
+        carried=("carried", "max"),
     )
     means = exact_means(children, ["pair", by])
     frame = coverage.join(means.rename("mean")).reset_index()

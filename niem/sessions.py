@@ -24,7 +24,8 @@ from sqlmodel import Session, col, select
 from niem.accounts import Account, current_account
 from niem.config import Settings
 from niem.database import write_transaction
-from niem.errors import PermissionDenied
+from niem.errors import NiemError, PermissionDenied
+from niem.i18n import _
 from niem.models import AppSecret, SignInSession, SignInTicket, User, as_utc, utc_now
 
 COOKIE_NAME = "niem_session"
@@ -92,10 +93,25 @@ def _token(session: Session, cookie: str | None, settings: Settings) -> str | No
     return token if isinstance(token, str) else None
 
 
+class SessionExpired(NiemError):
+    """The session reached its idle or absolute expiry and has just been ended."""
+
+
 def account_for_cookie(
     session: Session, cookie: str | None, settings: Settings, *, now: datetime | None = None
 ) -> Account | None:
     """The account a cookie is signed in as, if its session is live; it counts as seen now."""
+    try:
+        return live_account(session, cookie, settings, now=now)
+    except SessionExpired:
+        return None
+
+
+def live_account(
+    session: Session, cookie: str | None, settings: Settings, *, now: datetime | None = None
+) -> Account | None:
+    """As `account_for_cookie`, but a session that has just expired is ended and raises
+    SessionExpired, so that the page can say why the reader is signed out."""
     now = now or utc_now()
     token = _token(session, cookie, settings)
     if token is None:
@@ -106,7 +122,9 @@ def account_for_cookie(
     idle_until = as_utc(row.last_seen) + timedelta(minutes=settings.session_idle_minutes)  # type: ignore[operator]
     if now >= as_utc(row.expires_at) or now >= idle_until:  # type: ignore[operator]
         end_session(session, cookie, settings)
-        return None
+        raise SessionExpired(
+            _("your sign-in has expired, so you are signed out; sign in again to go on")
+        )
     try:
         account = current_account(session, Account(row.user_name, ""))
     except PermissionDenied:

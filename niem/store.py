@@ -40,6 +40,10 @@ from niem.models import (
 )
 
 ILLUSTRATIVE = "illustrative"
+# A carried-over value's provenance: `carried:<year it came from>:<the original provenance>`.
+CARRIED = "carried"
+# A figure computed over values of which some were carried over: `with-carried:<year>:<kind>`.
+WITH_CARRIED = "with-carried"
 # A score is one indicator of one country in one round.
 Key = tuple[int, str, str]
 
@@ -117,6 +121,39 @@ class Catalogue:
 def revision_provenance(revision_id: int, kind: str) -> str:
     """How a value from this revision is labelled: illustrative, or the partner revision."""
     return ILLUSTRATIVE if kind == RevisionKind.ILLUSTRATIVE else f"revision:{revision_id}"
+
+
+def carried_provenance(from_year: int, origin: str) -> str:
+    """How a value carried over from round `from_year` is labelled: 'carried:2021:illustrative'.
+
+    A value carried twice names the round it came from and keeps the original provenance."""
+    return f"{CARRIED}:{from_year}:{original_provenance(origin)}"
+
+
+def original_provenance(code: str) -> str:
+    """The provenance a value had before it was carried over ('illustrative', 'revision:3')."""
+    if code.startswith(f"{CARRIED}:"):
+        return code.split(":", 2)[2]
+    return code
+
+
+def carried_year(code: str) -> int | None:
+    """The round a value was carried over from, if it was."""
+    if code.startswith(f"{CARRIED}:"):
+        return int(code.split(":", 2)[1])
+    return None
+
+
+def carried_years(codes: pd.Series) -> pd.Series:
+    """The round each value was carried over from (NaN where it was not), over a column."""
+    found = codes.fillna("").astype(str).str.extract(r"^carried:(\d+):", expand=False)
+    return pd.to_numeric(found, errors="coerce")
+
+
+def illustrative_codes(codes: pd.Series) -> pd.Series:
+    """Which provenance codes are illustrative, carried over or not."""
+    originals = codes.fillna("").astype(str).str.replace(r"^carried:\d+:", "", regex=True)
+    return originals == ILLUSTRATIVE
 
 
 def current_order(revision: Revision) -> tuple[bool, datetime, int]:
@@ -326,19 +363,30 @@ def derive_published_values(
 def _published_value(
     score: Score, revision: Revision, published: dict[int | None, tuple[Score, Revision]]
 ) -> PublishedValue:
-    origin, origin_revision = score, revision
-    # A rolled-back-to value keeps the provenance of the value it restores.
-    while origin.restored_from_id in published:
-        origin, origin_revision = published[origin.restored_from_id]
     return PublishedValue(
         **value_fields(score),
         revision_id=score.revision_id,
-        provenance=revision_provenance(origin.revision_id, origin_revision.kind),
+        provenance=_stored_provenance(score, revision, published),
         author=revision.author,
         published_at=revision.published_at,
         score_id=score.id or 0,
         ranks_as_illustrative=revision.kind == RevisionKind.ILLUSTRATIVE,
     )
+
+
+def _stored_provenance(
+    score: Score, revision: Revision, published: dict[int | None, tuple[Score, Revision]]
+) -> str:
+    origin, origin_revision = score, revision
+    # A rolled-back-to value keeps the provenance of the value it restores.
+    while origin.restored_from_id in published:
+        origin, origin_revision = published[origin.restored_from_id]
+    if origin.carried_from_id in published:
+        carried, carried_revision = published[origin.carried_from_id]
+        return carried_provenance(
+            carried.round_year, _stored_provenance(carried, carried_revision, published)
+        )
+    return revision_provenance(origin.revision_id, origin_revision.kind)
 
 
 def current_scores_of(session: Session, round_year: int, country: str) -> list[PublishedValue]:
@@ -361,4 +409,6 @@ def data_version(session: Session) -> tuple[int, int, str]:
     figures += session.exec(select(func.count()).select_from(PublishedFact)).one()
     latest = session.exec(select(func.max(Revision.published_at))).one()
     reviewed = session.exec(select(func.max(Revision.reviewed_at))).one()
-    return revisions, figures, f"{latest}|{reviewed}"
+    # A round or a country added to one changes what pages show, though no value changed.
+    members = session.exec(select(func.count()).select_from(RoundCountry)).one()
+    return revisions, figures, f"{latest}|{reviewed}|{members}"

@@ -20,6 +20,7 @@ from niem.history import HistoryEntry, RevisionSummary
 from niem.i18n import N_, _
 from niem.importing import Problem, problems_table
 from niem.models import AccountEvent, PublishedFigure
+from niem.rounds import RoundSummary
 from niem.store import Catalogue, RoundInfo
 from niem.wording import (
     ROLES,
@@ -541,5 +542,20 @@ def decided_feedback_table(items: Sequence[FeedbackItem], catalogue: Catalogue) 
             _("Revision"): [
                 str(d.revision_id) if d and d.revision_id is not None else "" for d in decisions
             ],
+        }
+    )
+
+
+def round_summaries_table(summaries: Sequence[RoundSummary]) -> pd.DataFrame:
+    """Each round with its counts of current and carried-over values, situation date and
+    country codes (codes, so that fourteen countries fit on one line)."""
+    return pd.DataFrame(
+        {
+            _("Year"): [str(s.round.year) for s in summaries],
+            _("Round"): [s.round.label for s in summaries],
+            _("Current values"): [s.values for s in summaries],
+            _("Carried over"): [s.carried for s in summaries],
+            _("Situation on"): [s.round.situation for s in summaries],
+            _("Countries"): [" ".join(s.round.countries) for s in summaries],
         }
     )

@@ -57,6 +57,7 @@ HOW_SUBMITTED = {
     "edit": N_("edited in the app"),
     "rollback": N_("rollback"),
     "illustrative": N_("illustrative data, generated"),
+    "carry-over": N_("carried over from the previous round"),
 }
 ROLES = {"partner": N_("partner"), "coordinator": N_("coordinator")}
 

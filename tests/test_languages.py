@@ -41,7 +41,12 @@ EXPLORER_PAGES = [
     "app_pages/sign-in.py",
 ]
 # Pages for a signed-in account: the coordinator sees the most.
-PARTNER_PAGES = ["app_pages/submit.py", "app_pages/review.py", "app_pages/accounts.py"]
+PARTNER_PAGES = [
+    "app_pages/submit.py",
+    "app_pages/review.py",
+    "app_pages/accounts.py",
+    "app_pages/manage-rounds.py",
+]
 # Proto fields that hold no text a reader sees.
 NOT_SHOWN = {"id", "key", "form_id", "icon", "page_script_hash", "url_path", "css", "type",
              "default", "format", "page", "placeholder_icon", "html", "data", "spec", "datasets",

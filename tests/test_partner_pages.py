@@ -38,6 +38,7 @@ PAGES = [
     "app_pages/review.py",
     "app_pages/history.py",
     "app_pages/accounts.py",
+    "app_pages/manage-rounds.py",
 ]
 TIMEOUT = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -101,3 +101,16 @@ def test_without_a_secret_setting_one_is_generated_once_and_kept(session: Sessio
 )
 def test_after_sign_in_only_a_local_path_is_followed(target: str | None, expected: str) -> None:
     assert sessions.safe_next(target, default="/sign-in") == expected
+
+
+def test_an_expired_session_says_so_once_and_is_ended(session: Session) -> None:
+    cookie = sessions.start_session(session, "lv", SETTINGS, now=T0)
+    later = T0 + timedelta(minutes=31)
+    with pytest.raises(sessions.SessionExpired) as expired:
+        sessions.live_account(session, cookie, SETTINGS, now=later)
+    assert str(expired.value) == (
+        "your sign-in has expired, so you are signed out; sign in again to go on"
+    )
+    assert sessions.live_sessions(session, "lv") == 0
+    # The browser still sends the old cookie: it now signs no one in, and says nothing more.
+    assert sessions.live_account(session, cookie, SETTINGS, now=later) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from niem import rounds, store
+from niem import rounds
 from niem.accounts import OPERATOR
 from niem.cli import cli, echo, print_table, store_session
 
@@ -19,15 +19,34 @@ def round_group() -> None:
 @click.option("--label", required=True, help="How pages name the round, e.g. 'Evaluation 3'.")
 @click.option("--situation", required=True, help="The date the evaluation describes.")
 @click.option("--countries", required=True, help="Country codes, separated by spaces.")
+@click.option(
+    "--carry-over",
+    is_flag=True,
+    help="Start from the previous round's current values, each marked carried over.",
+)
 @click.argument("more", nargs=-1)
-def round_add(year: int, label: str, situation: str, countries: str, more: tuple[str, ...]) -> None:
-    """Open a new, empty round, e.g. `--countries LV DE` for Latvia and Germany."""
+def round_add(
+    year: int, label: str, situation: str, countries: str, carry_over: bool, more: tuple[str, ...]
+) -> None:
+    """Open a new round, e.g. `--countries LV DE` for Latvia and Germany: empty, or with
+    `--carry-over` starting from the previous round's values (nothing there changes)."""
     codes = [*countries.replace(",", " ").split(), *more]
     with store_session() as session:
         added = rounds.add_round(
-            session, year, label=label, situation=situation, countries=codes, by=OPERATOR
+            session,
+            year,
+            label=label,
+            situation=situation,
+            countries=codes,
+            by=OPERATOR,
+            carry_over=carry_over,
         )
+        summaries = rounds.round_summaries(session)
+    carried = next(s.carried for s in summaries if s.round == added)
     echo(f"Opened round {added.year} ({added.label}) for {' '.join(added.countries)}.")
+    if carry_over:
+        previous = max(s.round.year for s in summaries if s.round.year < added.year)
+        echo(f"Carried over {carried} values from round {previous}.")
 
 
 @round_group.command("add-country")
@@ -42,8 +61,18 @@ def round_add_country(year: int, country: str) -> None:
 
 @round_group.command("list")
 def round_list() -> None:
-    """The rounds with their situation date and countries."""
+    """The rounds with their situation date, countries and counts of current values."""
     with store_session() as session:
-        listed = store.load_rounds(session)
-    rows = [[str(r.year), r.label, r.situation, " ".join(r.countries)] for r in listed]
-    print_table(["year", "label", "situation", "countries"], rows)
+        listed = rounds.round_summaries(session)
+    rows = [
+        [
+            str(s.round.year),
+            s.round.label,
+            s.round.situation,
+            str(s.values),
+            str(s.carried),
+            " ".join(s.round.countries),
+        ]
+        for s in listed
+    ]
+    print_table(["year", "label", "situation", "values", "carried", "countries"], rows)

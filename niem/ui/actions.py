@@ -18,7 +18,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from niem import account_admin, accounts, feedback, revisions
+from niem import account_admin, accounts, feedback, revisions, rounds
 from niem.accounts import Account
 from niem.config import load_settings
 from niem.database import open_session
@@ -27,6 +27,7 @@ from niem.feedback import FeedbackItem
 from niem.i18n import _
 from niem.importing import UploadRow
 from niem.models import AccountEvent, Feedback, FeedbackDecision, Revision, RevisionKind
+from niem.store import RoundInfo
 from niem.ui import data
 from niem.wording import plural, sentence
 
@@ -266,3 +267,31 @@ def draft_from_feedback(
             comment=comment,
         )
     )
+
+
+def add_round(
+    account: Account,
+    year: int,
+    label: str,
+    situation: str,
+    countries: Sequence[str],
+    *,
+    carry_over: bool,
+) -> RoundInfo | None:
+    """Open a round, empty or carried over from the previous one; on refusal show why."""
+    return _write(
+        lambda session: rounds.add_round(
+            session,
+            year,
+            label=label,
+            situation=situation,
+            countries=countries,
+            by=account,
+            carry_over=carry_over,
+        )
+    )
+
+
+def add_round_country(account: Account, year: int, country: str) -> RoundInfo | None:
+    """Add a country to a round; on refusal show why and give None."""
+    return _write(lambda session: rounds.add_country(session, year, country, by=account))

@@ -197,7 +197,14 @@ def st_profile_headline(profile: CountryProfile, catalogue: Catalogue) -> None:
             )
         value = row["shown"] if pd.isna(row["score"]) else score_text(row["score"])
         flat = change is None or direction(change.value) == "flat"
-        st.metric(_("Overall"), value, since, delta_color="off" if flat else "normal")
+        # No arrow for no change: an unchanged (e.g. carried-over) figure must not look risen.
+        st.metric(
+            _("Overall"),
+            value,
+            since,
+            delta_color="off" if flat else "normal",
+            delta_arrow="off" if flat else "auto",
+        )
         if row["differs"]:
             st.markdown(row["shown"])
         st_origin(row["origin_of"])

@@ -279,7 +279,9 @@ def st_practice_scores(practice: PracticeRecord, catalogue: Catalogue) -> None:
     if scores.empty:
         st.info(_("Its countries have no scores in any round."))
         return
-    if (scores["provenance"] == "illustrative").any():
+    if scores["provenance"].str.endswith(":illustrative").any() or (
+        scores["provenance"] == "illustrative"
+    ).any():
         st.caption(
             "⚠️ "
             + _(

@@ -95,7 +95,7 @@ def refresh_account() -> Account | None:
     account = None
     if token:
         account = actions.attempt(
-            lambda session: sessions.account_for_cookie(session, token, settings)
+            lambda session: sessions.live_account(session, token, settings)
         )
     if account is None:
         st.session_state.pop(ACCOUNT_KEY, None)
