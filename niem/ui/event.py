@@ -33,8 +33,10 @@ header[data-testid="stHeader"] { display: none; }
 [data-testid="stMainBlockContainer"] {
   padding: 0.8rem 16.5rem 0.5rem 2rem !important; max-width: 100% !important;
 }
-[data-testid="stMainBlockContainer"] h1 { font-size: 2.2rem; padding: 0 0 0.1rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2.2rem; padding: 0 0 0.1rem !important; }
 [data-testid="stMainBlockContainer"] h2 { font-size: 1.4rem; padding: 0.1rem 0; }
+/* Streamlit pulls the next element up under a heading; the heading stays drawn on top. */
+[data-testid="stHeading"] { position: relative; z-index: 1; }
 [data-testid="stMetricValue"] { font-size: 2rem; line-height: 1.2; }
 [data-testid="stMetricLabel"] { min-height: 0; }
 [data-testid="stVerticalBlock"] { gap: 0.45rem; }
