@@ -33,8 +33,10 @@ $(AXE): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $(AXE)
 
+# Two workers (one per core here); each test module stays on one worker, so a browser module
+# keeps its one app server.
 test: install lint $(AXE)
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses=2 --dist=loadfile
 
 bench: install
 	$(BIN)/python -m tests.benchmarks
