@@ -37,6 +37,7 @@ with st.form("add_account"):
         _("Countries a partner may submit for (none for a coordinator)"),
         list(catalogue.countries),
         format_func=lambda c: country_label(catalogue.countries, c),
+        placeholder=_("Choose countries"),
         key="new_countries",
     )
     password = st.text_input(

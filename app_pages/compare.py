@@ -19,6 +19,7 @@ chosen = second.multiselect(
     participants,
     default=urlstate.url_choices("countries", participants, participants, "countries"),
     format_func=lambda c: country_label(catalogue.countries, c),
+    placeholder=_("Choose countries"),
     key="countries",
 )
 focus = urlstate.st_my_country_select(third, round_info, catalogue.countries)

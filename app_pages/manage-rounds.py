@@ -43,6 +43,7 @@ with st.form("add_round"):
         _("Countries (any European country can join)"),
         list(catalogue.countries),
         format_func=lambda c: country_label(catalogue.countries, c),
+        placeholder=_("Choose countries"),
         key="round_countries",
     )
     carry_over = st.checkbox(

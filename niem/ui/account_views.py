@@ -88,6 +88,7 @@ def st_account_changes(account: Account, users: Sequence[Account], catalogue: Ca
             list(catalogue.countries),
             default=list(chosen.countries),
             format_func=lambda c: country_label(catalogue.countries, c),
+            placeholder=_("Choose countries"),
             key=f"countries_of_{chosen.name}",
         )
         if st.button(_("Save the countries"), key="save_countries") and actions.change_countries(

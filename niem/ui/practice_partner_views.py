@@ -92,18 +92,21 @@ def _st_form(account: Account, catalogue: Catalogue, countries: Sequence[str]) -
             _("Countries"),
             countries,
             format_func=lambda c: country_label(catalogue.countries, c),
+            placeholder=_("Choose countries"),
             key="practice_countries",
         )
         dimensions = st.multiselect(
             _("Dimensions"),
             list(catalogue.dimensions),
             format_func=lambda d: catalogue.dimensions[d],
+            placeholder=_("Choose dimensions"),
             key="practice_dimensions",
         )
         steps = st.multiselect(
             _("Steps of the policy cycle"),
             list(catalogue.steps),
             format_func=lambda s: catalogue.steps[s],
+            placeholder=_("Choose steps"),
             key="practice_steps",
         )
         start, end = st.columns(2)
