@@ -1,5 +1,7 @@
 """Manage rounds: the coordinator opens a round (empty, or carried over) and adds countries."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from niem import rounds, tables
@@ -20,6 +22,9 @@ if message := session.message("manage_rounds"):
 summaries = actions.attempt(rounds.round_summaries)
 if summaries is None:
     st.stop()
+# The rounds as the reader's language names them (the summaries carry the stored names).
+named = {r.year: r for r in known}
+summaries = [replace(s, round=named.get(s.round.year, s.round)) for s in summaries]
 st.dataframe(
     tables.round_summaries_table(summaries), hide_index=True, key="rounds_table"
 )
@@ -70,7 +75,9 @@ if known:
     chosen = round_column.selectbox(
         _("Round"),
         list(reversed(by_year)),
-        format_func=lambda y: f"{by_year[y].label} ({y})",
+        format_func=lambda y: (
+            by_year[y].label if str(y) in by_year[y].label else f"{by_year[y].label} ({y})"
+        ),
         key="country_round",
     )
     joining = country_column.selectbox(

@@ -30,6 +30,7 @@ SIGNED_IN_PAGES = {
     "review": ("review", "Iesniegumu pārskatīšana"),
     "history": ("history?country=LV", "Vērtējumu vēsture"),
     "accounts": ("accounts", "Konti"),
+    "manage-rounds": ("manage-rounds", "Izvērtēšanas posmu pārvaldība"),
     "practices": ("practices?country=LV", "Daudzsološas prakses"),
     "account": ("sign-in", "Jūsu konts"),
 }
