@@ -221,6 +221,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+def add_people(session: Any, password: str) -> dict[str, Any]:
+    """A partner for Latvia, one for Lithuania and a coordinator, added by the operator."""
+    from niem.accounts import OPERATOR, add_user
+
+    return {
+        "lv": add_user(session, "lv", "partner", password, ["LV"], by=OPERATOR),
+        "lt": add_user(session, "lt", "partner", password, ["LT"], by=OPERATOR),
+        "coord": add_user(session, "coord", "coordinator", password, by=OPERATOR),
+    }
+
+
 def table_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to compare a database before and after an action."""
     with engine.connect() as connection:

@@ -15,7 +15,7 @@ from niem.cli import cli
 from niem.config import Settings
 from niem.database import make_engine, open_session
 from niem.errors import NiemError, PermissionDenied
-from tests.conftest import table_rows
+from tests.conftest import add_people, table_rows
 
 pytestmark = pytest.mark.both_databases
 
@@ -31,11 +31,7 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def people(session: Session) -> dict[str, Account]:
-    return {
-        "lv": accounts.add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR),
-        "lt": accounts.add_user(session, "lt", "partner", PASSWORD, ["LT"], by=OPERATOR),
-        "coord": accounts.add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR),
-    }
+    return add_people(session, PASSWORD)
 
 
 def log_lines(session: Session, name: str | None = None) -> list[tuple[str, str, str, str]]:

@@ -15,7 +15,7 @@ from niem.config import load_settings
 from niem.database import open_session
 from niem.errors import PermissionDenied
 from niem.importing import UploadRow
-from tests.conftest import table_rows
+from tests.conftest import add_people, table_rows
 
 # Storage: every test here runs on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
@@ -34,11 +34,7 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def people(session: Session) -> dict[str, Account]:
     """A partner for Latvia, one for Lithuania and a coordinator, added by the operator."""
-    return {
-        "lv": accounts.add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR),
-        "lt": accounts.add_user(session, "lt", "partner", PASSWORD, ["LT"], by=OPERATOR),
-        "coord": accounts.add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR),
-    }
+    return add_people(session, PASSWORD)
 
 
 def _row(value: float, country: str = "LV") -> UploadRow:

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from niem import accounts, practices
-from niem.accounts import OPERATOR, Account
+from niem import practices
+from niem.accounts import Account
 from niem.database import open_session
 from niem.errors import NiemError, PermissionDenied
 from niem.practice_import import PracticeRow
 from niem.practices import PracticeFilters, WrongPracticeStatus
-from tests.conftest import table_rows
+from tests.conftest import add_people, table_rows
 
 pytestmark = pytest.mark.both_databases
 
@@ -59,11 +59,7 @@ def session(empty_engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def people(session: Session) -> dict[str, Account]:
-    return {
-        "lv": accounts.add_user(session, "lv", "partner", PASSWORD, ["LV"], by=OPERATOR),
-        "lt": accounts.add_user(session, "lt", "partner", PASSWORD, ["LT"], by=OPERATOR),
-        "coord": accounts.add_user(session, "coord", "coordinator", PASSWORD, by=OPERATOR),
-    }
+    return add_people(session, PASSWORD)
 
 
 @pytest.fixture
