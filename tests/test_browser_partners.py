@@ -147,6 +147,8 @@ def test_a_partner_upload_is_approved_and_shown(server: str, page: Page, tmp_pat
     # The partner signs out (the session now survives a reload) and the coordinator signs in.
     page.goto(f"{server}/sign-in")
     page.get_by_role("button", name="Sign out").click()
+    # Wait until the sign-out has ended the session; leaving the page earlier races it.
+    page.get_by_role("button", name="Sign in").wait_for(timeout=RENDER_TIMEOUT_MS)
     _sign_in(page, server, "anna")
     _go(page, "Review")
     chosen = page.get_by_role("combobox", name="Revision").input_value()
