@@ -7,7 +7,7 @@ from niem.ui import data, feedback_views, practice_views, reports, urlstate, wha
 from niem.ui import explorer_views as views
 from niem.wording import round_caption
 
-catalogue, rounds, results = data.catalogue(), data.rounds(), data.results()
+catalogue, rounds = data.catalogue(), data.rounds()
 
 title = st.container()
 left, right = st.columns(2)
@@ -42,7 +42,7 @@ with weak:
 views.st_profile_chart(profile, catalogue, name)
 with st.container(key="screen-only-what-if"):
     whatif_views.st_what_if(data.framework(), catalogue, round_info, country)
-practice_views.st_gap_practices(results, round_info.year, country, catalogue)
+practice_views.st_gap_practices(round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
     views.st_profile_table(profile, catalogue, key="profile_dimensions")
     st.header(_("Every indicator"))

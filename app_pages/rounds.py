@@ -36,9 +36,8 @@ views.st_illustrative_notice(change.changes)
 what = options[measure_key]
 st.header(f"{what}: {before} → {after}")
 if change.changes["change"].notna().any():
-    st.altair_chart(
-        charts.slope_chart(change.changes, catalogue.countries, before, after, what, focus),
-        width="stretch",
+    views.st_chart(
+        charts.slope_chart, change.changes, catalogue.countries, before, after, what, focus
     )
 else:
     st.info(_("No country has a score in both rounds for this measure."))

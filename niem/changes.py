@@ -119,21 +119,38 @@ def source_to_store(before: PublishedValue | None, row: UploadRow) -> str:
 
 
 def _change(
-    before: PublishedValue | None, key: Key, after: tuple[float | None, str, str]
+    before: PublishedValue | None,
+    key: Key,
+    after: tuple[float | None, str, str],
+    *,
+    based_on_revision: int | None = None,
+    row: int | None = None,
 ) -> Change:
     value, note, source = after
+    kind = _kind(before, value, note, source)
+    current_revision = before.revision_id if before else None
+    # Someone changed this score after the template was made, and this row would overwrite.
+    conflict = (
+        kind != ChangeKind.UNCHANGED
+        and based_on_revision is not None
+        and based_on_revision != current_revision
+    )
     return Change(
         round_year=key[0],
         country=key[1],
         indicator=key[2],
-        kind=_kind(before, value, note, source),
+        kind=kind,
         before=before.value if before else None,
         after=value,
         before_note=before.note if before else "",
         after_note=note,
         before_source=before.source if before else "",
         after_source=source,
-        current_revision=before.revision_id if before else None,
+        current_revision=current_revision,
+        conflict=conflict,
+        newer_revision=current_revision if conflict else None,
+        row=row,
+        based_on_revision=based_on_revision,
     )
 
 
@@ -147,20 +164,13 @@ def preview_changes(session: Session, rows: Sequence[UploadRow]) -> Preview:
     preview = []
     for row in rows:
         before = current.get(row.key)
-        change = _change(before, row.key, (row.value, row.note, source_to_store(before, row)))
-        # Someone changed this score after the template was made, and this row would overwrite.
-        conflict = (
-            change.kind != ChangeKind.UNCHANGED
-            and row.based_on_revision is not None
-            and row.based_on_revision != change.current_revision
-        )
         preview.append(
-            replace(
-                change,
-                conflict=conflict,
-                newer_revision=change.current_revision if conflict else None,
-                row=row.row,
+            _change(
+                before,
+                row.key,
+                (row.value, row.note, source_to_store(before, row)),
                 based_on_revision=row.based_on_revision,
+                row=row.row,
             )
         )
     return Preview(preview)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sql
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from niem.models import CurrentValue, Revision, RevisionKind, RevisionStatus, Score, as_utc
@@ -27,6 +27,7 @@ from niem.store import (
 )
 
 BATCH = 5000
+KEY_COLUMNS = ("round_year", "country_code", "indicator_code")
 Rank = tuple[bool, datetime, int, int]
 
 
@@ -139,8 +140,23 @@ def _write(
 ) -> None:
     for start in range(0, len(inserts), BATCH):
         session.execute(insert(CurrentValue), list(inserts[start : start + BATCH]))
+    if not updates:
+        return
+    # Core executemany keyed on the primary key: the ORM's bulk update costs 50 µs a row.
+    table = CurrentValue.__table__  # type: ignore[attr-defined]
+    statement = (
+        sql.update(table)
+        .where(*(table.c[k] == sql.bindparam(f"key_{k}") for k in KEY_COLUMNS))
+        .values({k: sql.bindparam(f"new_{k}") for k in updates[0] if k not in KEY_COLUMNS})
+    )
     for start in range(0, len(updates), BATCH):
-        session.execute(update(CurrentValue), list(updates[start : start + BATCH]))
+        session.execute(
+            statement,
+            [
+                {f"key_{k}" if k in KEY_COLUMNS else f"new_{k}": v for k, v in row.items()}
+                for row in updates[start : start + BATCH]
+            ],
+        )
 
 
 def rebuild_current_values(session: Session) -> int:

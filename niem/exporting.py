@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -73,10 +74,19 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would run as formulas with an apostrophe."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(
-                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+        values = safe[column]
+        if isinstance(values.dtype, pd.StringDtype):
+            risky = values.str.startswith(FORMULA_PREFIXES).fillna(False).to_numpy(dtype=bool)
+        elif values.dtype == object:
+            risky = np.fromiter(
+                (isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in values),
+                dtype=bool,
+                count=len(values),
             )
+        else:
+            continue
+        if risky.any():
+            safe[column] = values.where(~risky, "'" + values[risky].astype(str))
     return safe
 
 

@@ -258,6 +258,16 @@ def check_fact(fact: Fact, results: pd.DataFrame) -> FactCheck:
     return _below_average(fact, scores)
 
 
+def rounds_checked(facts: Iterable[Fact]) -> tuple[int, ...]:
+    """The rounds whose figures checking these facts reads."""
+    years = set()
+    for fact in facts:
+        years.add(fact.round_year)
+        if fact.check == "averages_change":
+            years.add(int(fact.number("since")))
+    return tuple(sorted(years))
+
+
 def check_facts(facts: Iterable[Fact], results: pd.DataFrame) -> list[FactCheck]:
     """Every fact checked against the current figures, in the order given."""
     return [check_fact(fact, results) for fact in facts]

@@ -14,7 +14,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -130,7 +130,14 @@ class UploadResult:
         return bool(self.rows) and not self.problems
 
 
-def read_upload(data: bytes, filename: str, context: UploadContext) -> UploadResult:
+# Told (rows checked, rows in the file) while an upload's rows are checked.
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 1000
+
+
+def read_upload(
+    data: bytes, filename: str, context: UploadContext, progress: Progress | None = None
+) -> UploadResult:
     """Read a CSV or XLSX upload and check every row against the context."""
     read_notices: list[str] = []
     try:
@@ -139,7 +146,7 @@ def read_upload(data: bytes, filename: str, context: UploadContext) -> UploadRes
         return UploadResult(rows=[], problems=[Problem(error.row, "", str(error))], notices=[])
     if table is None:
         return _file_problem(_("the file is empty; fill in the template and upload it again"))
-    return _check_table(table, context, [Problem(None, "", n) for n in read_notices])
+    return _check_table(table, context, [Problem(None, "", n) for n in read_notices], progress)
 
 
 def problems_table(problems: Sequence[Problem]) -> pd.DataFrame:
@@ -157,7 +164,9 @@ def _file_problem(message: str) -> UploadResult:
     return UploadResult(rows=[], problems=[Problem(None, "", message)], notices=[])
 
 
-def _check_table(table: Table, context: UploadContext, notices: list[Problem]) -> UploadResult:
+def _check_table(
+    table: Table, context: UploadContext, notices: list[Problem], progress: Progress | None
+) -> UploadResult:
     problems: list[Problem] = []
     columns = _read_header(table, problems, notices)
     order = {name: i for i, name in reversed(list(enumerate(table.header)))}
@@ -168,7 +177,13 @@ def _check_table(table: Table, context: UploadContext, notices: list[Problem]) -
             Problem(None, "", _("the file has a header but no scores; add one row per score"))
         )
     checker = _RowChecker(table, columns, context)
-    rows = [row for number, cells in table.rows if (row := checker.check(number, cells))]
+    rows = []
+    total = len(table.rows)
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        if row := checker.check(number, cells):
+            rows.append(row)
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
     problems.extend(checker.problems)
     if not all(name in columns for name in REQUIRED_COLUMNS):
         rows = []

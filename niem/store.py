@@ -266,7 +266,8 @@ def current_values(
     session: Session, keys: Iterable[Key] | None = None
 ) -> dict[Key, PublishedValue]:
     """The current value of each score (of `keys`, or all), read from `CurrentValue`."""
-    query = select(CurrentValue)
+    # Columns, not ORM objects: an upload of 100,000 rows reads as many current values.
+    query = sql.select(*(col(getattr(CurrentValue, name)) for name in _CURRENT_COLUMNS))
     wanted = None if keys is None else set(keys)
     if wanted is not None:
         pairs = sorted({(year, country) for year, country, _ in wanted})
@@ -276,11 +277,32 @@ def current_values(
             tuple_(col(CurrentValue.round_year), col(CurrentValue.country_code)).in_(pairs)
         )
     values = {}
-    for row in session.execute(query.execution_options(yield_per=5000)).scalars():
-        key = (row.round_year, row.country_code, row.indicator_code)
+    for row in session.execute(query.execution_options(yield_per=5000)):
+        (year, country, indicator, value, note, source, revision_id, provenance, author,
+         published_at, score_id, ranks_as_illustrative) = row
+        key = (year, country, indicator)
         if wanted is None or key in wanted:
-            values[key] = current_value(row)
+            values[key] = PublishedValue(
+                round_year=year,
+                country=country,
+                indicator=indicator,
+                value=value,
+                note=note,
+                source=source,
+                revision_id=revision_id,
+                provenance=provenance,
+                author=author,
+                published_at=as_utc(published_at),
+                score_id=score_id,
+                ranks_as_illustrative=ranks_as_illustrative,
+            )
     return values
+
+
+_CURRENT_COLUMNS = (
+    "round_year", "country_code", "indicator_code", "value", "note", "source", "revision_id",
+    "provenance", "author", "published_at", "score_id", "ranks_as_illustrative",
+)
 
 
 def current_frame(session: Session, years: Iterable[int] | None = None) -> pd.DataFrame:
@@ -300,7 +322,10 @@ def current_frame(session: Session, years: Iterable[int] | None = None) -> pd.Da
     if years is not None:
         query = query.where(col(CurrentValue.round_year).in_(list(years)))
     result = session.execute(query)
-    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    names = list(result.keys())
+    # Built by columns: pandas inspects every row of a list of rows.
+    columns = list(zip(*result.all(), strict=True)) or [()] * len(names)
+    frame = pd.DataFrame(dict(zip(names, columns, strict=True)))
     frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True, format="ISO8601")
     return frame
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
-from niem.changes import Change, ChangeKind, preview_changes
+from niem.changes import Change, ChangeKind, Preview, preview_changes
 from niem.i18n import _, ngettext
 from niem.illustrative import SOURCE as ILLUSTRATIVE_SOURCE
 from niem.importing import Problem, UploadResult, UploadRow
@@ -155,14 +155,24 @@ def _placeholder_notice(rows: Sequence[int]) -> Problem:
 def check_against_current(session: Session, result: UploadResult) -> UploadResult:
     """The upload's result with letters lost to an encoding refused (and its rows dropped) and
     a notice for each removed placeholder source; a result with problems is returned as is."""
+    return checked_with_preview(session, result)[0]
+
+
+def checked_with_preview(
+    session: Session, result: UploadResult
+) -> tuple[UploadResult, Preview | None]:
+    """`check_against_current`, and the preview it made when the rows are kept: the same as
+    `preview_changes` until something is written."""
     if result.problems or not result.rows:
-        return result
-    changes = preview_changes(session, result.rows).rows
-    found = lost_letters(changes)
+        return result, None
+    preview = preview_changes(session, result.rows)
+    found = lost_letters(preview.rows)
     if found:
         problems = [Problem(None, "", lost_letters_message(found))]
-        return replace(result, rows=[], problems=problems + [_cell_problem(f) for f in found])
-    cleared = placeholder_cleared(result.rows, changes)
+        return replace(
+            result, rows=[], problems=problems + [_cell_problem(f) for f in found]
+        ), None
+    cleared = placeholder_cleared(result.rows, preview.rows)
     if not cleared:
-        return result
-    return replace(result, notices=[*result.notices, _placeholder_notice(cleared)])
+        return result, preview
+    return replace(result, notices=[*result.notices, _placeholder_notice(cleared)]), preview

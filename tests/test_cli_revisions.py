@@ -706,3 +706,22 @@ def test_the_excel_template_from_the_command_line_has_its_instructions(
         f"{target} is valid: 120 rows\n"
         "Against the current values: 0 changed, 0 new, 0 to no data, 120 unchanged.\n"
     )
+
+
+def test_import_shows_its_stages_on_a_progress_bar_only_when_asked(
+    initialised: str, tmp_path: Path
+) -> None:
+    rows = edited({"BRI-I-01": ("55.5", NOTE)})
+    target = write_latvian(tmp_path / "lv.csv", rows, "utf-8-sig")
+    code, out, err = run(
+        "import", str(target), "--user", "partner", "--comment", "x", "--progress"
+    )
+    assert (code, out) == (
+        0, "Revision 2 pending: 1 changed, 0 new, 0 to no data, 119 unchanged.\n"
+    )
+    assert "store: 100%" in err and "120/120" in err
+    code, out, err = run("import", str(target), "--user", "partner", "--comment", "y")
+    assert (code, out) == (
+        0, "Revision 3 pending: 1 changed, 0 new, 0 to no data, 119 unchanged.\n"
+    )
+    assert "%|" not in err

@@ -797,3 +797,16 @@ def test_importing_does_not_import_streamlit() -> None:
         ).stdout
         == "False\n"
     )
+
+
+def test_checking_rows_reports_its_progress_every_thousand_rows_and_at_the_end() -> None:
+    lines = ["round,country,indicator,score"] + [
+        f"2021,LV,MAI-L-01,{n % 100}" for n in range(2500)
+    ]
+    told: list[tuple[int, int]] = []
+    result = read_upload(
+        "\n".join(lines).encode(), "many.csv", COORDINATOR, lambda d, t: told.append((d, t))
+    )
+    assert told == [(1000, 2500), (2000, 2500), (2500, 2500)]
+    # Every row repeats the first one: the check ran over all of them.
+    assert len(result.problems) == 2499

@@ -11,7 +11,7 @@ A new group, such as `niem round ...`, gets a module of its own and a line at th
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -149,6 +149,32 @@ def progress(items: Sequence[T], description: str, *, shown: bool) -> Iterable[T
     return tqdm(
         items, desc=description, file=sys.stderr, disable=not (shown or sys.stderr.isatty())
     )
+
+
+@contextmanager
+def stage_bar(shown: bool) -> Iterator[tqdm]:
+    """A progress bar over an upload's rows on standard error (as `progress`), whose
+    description names the stage: check, compare, store."""
+    bar = tqdm(
+        total=0, desc="check", unit="row", file=sys.stderr,
+        disable=not (shown or sys.stderr.isatty()),
+    )
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def rows_checked(bar: tqdm) -> Callable[[int, int], None]:
+    """A callback that moves the bar to (rows checked, rows in the file)."""
+
+    def show(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        if done == total:
+            bar.set_description("compare")
+
+    return show
 
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:

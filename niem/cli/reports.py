@@ -8,9 +8,6 @@ import click
 
 from niem.cli import cli, country_code, echo, store_session
 from niem.i18n import available_languages, using_language
-from niem.reports.brief import build_brief
-from niem.reports.report import build_report
-from niem.reports.sources import load_report_data
 
 LANGUAGE = click.option(
     "--lang", type=click.Choice(available_languages()), default="en", show_default=True,
@@ -32,6 +29,11 @@ def _write(pdf: bytes, path: Path) -> None:
 @LANGUAGE
 def brief(country: str, round_year: int, output: Path | None, lang: str) -> None:
     """Write the national brief of a country in a round (one or two A4 pages)."""
+    # Imported here: the PDF and chart libraries take a second to load, and every other
+    # command would pay for it.
+    from niem.reports.brief import build_brief  # noqa: PLC0415
+    from niem.reports.sources import load_report_data  # noqa: PLC0415
+
     code = country_code(country)
     with store_session() as session:
         data = load_report_data(session, lang)
@@ -46,6 +48,9 @@ def brief(country: str, round_year: int, output: Path | None, lang: str) -> None
 @LANGUAGE
 def report(round_year: int, output: Path | None, lang: str) -> None:
     """Write the comparative report of a round."""
+    from niem.reports.report import build_report  # noqa: PLC0415 (as in `brief`)
+    from niem.reports.sources import load_report_data  # noqa: PLC0415
+
     with store_session() as session:
         data = load_report_data(session, lang)
     with using_language(lang):

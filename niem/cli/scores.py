@@ -20,7 +20,15 @@ from niem import (
 )
 from niem.accounts import OPERATOR, Account, Operator
 from niem.changes import ChangeKind, Preview
-from niem.cli import cli, country_code, echo, print_table, store_session
+from niem.cli import (
+    cli,
+    country_code,
+    echo,
+    print_table,
+    rows_checked,
+    stage_bar,
+    store_session,
+)
 from niem.config import load_settings
 from niem.errors import NiemError
 from niem.i18n import _
@@ -37,23 +45,28 @@ def _read_file(path: Path) -> bytes:
 
 
 def _check_upload(
-    session: Session, data: bytes, file_name: str, submitter: Account | Operator
-) -> importing.UploadResult:
-    """Read and check the file; print notices to standard error and problems to standard output."""
+    session: Session,
+    data: bytes,
+    file_name: str,
+    submitter: Account | Operator,
+    progress: importing.Progress | None = None,
+) -> tuple[importing.UploadResult, Preview | None]:
+    """Read and check the file; print notices to standard error and problems to standard output.
+    With it, the rows against the current values (None when rows are refused)."""
     context = importing.upload_context(
         store.load_rounds(session),
         store.load_catalogue(session),
         submitter,
         load_settings().upload_limits,
     )
-    result = upload_checks.check_against_current(
-        session, importing.read_upload(data, file_name, context)
+    result, preview = upload_checks.checked_with_preview(
+        session, importing.read_upload(data, file_name, context, progress)
     )
     for notice in result.notices:
         echo(f"Notice: {notice}", err=True)
     for problem in result.problems:
         echo(str(problem))
-    return result
+    return result, preview
 
 
 def _counts(preview: Preview) -> str:
@@ -70,10 +83,10 @@ def validate(file: Path) -> None:
     """Check an upload file; print every problem as `row R, column C: message`."""
     data = _read_file(file)
     with store_session() as session:
-        result = _check_upload(session, data, file.name, OPERATOR)
+        result, preview = _check_upload(session, data, file.name, OPERATOR)
         if not result.valid:
             raise NiemError(f"{file} has {plural(len(result.problems), 'problem')}")
-        preview = changes.preview_changes(session, result.rows)
+        preview = preview or Preview([])
     if preview.conflicts:
         keys = [r.key for r in preview.conflicts]
         rows = "1 row changes a score" if len(keys) == 1 else f"{len(keys)} rows change scores"
@@ -95,17 +108,21 @@ def validate(file: Path) -> None:
     is_flag=True,
     help="Overwrite scores that others changed after the template was made.",
 )
-def import_file(file: Path, user_name: str, comment: str, confirm_conflicts: bool) -> None:
+@click.option("--progress", "show_progress", is_flag=True, help="Show a progress bar.")
+def import_file(
+    file: Path, user_name: str, comment: str, confirm_conflicts: bool, show_progress: bool
+) -> None:
     """Validate a file and store it as a revision: pending for a partner, else published."""
     data = _read_file(file)
-    with store_session() as session:
+    with store_session() as session, stage_bar(show_progress) as bar:
         account = accounts.current_account(session, accounts.load_account(session, user_name))
         assert account is not None
-        result = _check_upload(session, data, file.name, account)
+        result, preview = _check_upload(session, data, file.name, account, rows_checked(bar))
         if not result.valid:
             problems = plural(len(result.problems), "problem")
             raise NiemError(f"{problems}; nothing was imported")
-        preview = changes.preview_changes(session, result.rows)
+        preview = preview or Preview([])
+        bar.set_description("store")
         try:
             revision = revisions.submit(
                 session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import pandas as pd
@@ -23,8 +24,8 @@ from niem.explorer import country_profile as country_profile_of
 from niem.explorer import (
     indicator_values as indicator_values_of,
 )
-from niem.facts import Fact, FactCheck, check_facts
-from niem.i18n import DEFAULT_LANGUAGE, _, current_language
+from niem.facts import Fact, FactCheck, check_facts, rounds_checked
+from niem.i18n import DEFAULT_LANGUAGE, _, count_text, current_language
 from niem.localise import localised_catalogue, localised_rounds
 from niem.methodology import Framework
 from niem.models import PublishedFigure
@@ -167,7 +168,7 @@ def _country_indicators(
 ) -> pd.DataFrame:
     catalogue = _catalogue(version, language)
     return indicator_table(
-        _results(version, None), catalogue, round_year,
+        _results(version, (round_year,)), catalogue, round_year,
         dimensions=list(catalogue.dimensions), countries=[country],
     )
 
@@ -179,7 +180,7 @@ def country_indicators(round_year: int, country: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _indicator_values(version: Version, round_year: int) -> dict[str, dict[str, float | None]]:
-    return indicator_values_of(_results(version, None), round_year)
+    return indicator_values_of(_results(version, (round_year,)), round_year)
 
 
 def indicator_values(round_year: int) -> dict[str, dict[str, float | None]]:
@@ -187,9 +188,16 @@ def indicator_values(round_year: int) -> dict[str, dict[str, float | None]]:
     return _indicator_values(data_version(), round_year)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _fact_checks(version: Version) -> list[FactCheck]:
+    facts = _facts(version)
+    return check_facts(facts, _results(version, rounds_checked(facts) or None))
+
+
 def fact_checks() -> list[FactCheck]:
-    """Every published fact checked against the current figures."""
-    return check_facts(published_facts(), results())
+    """Every published fact checked against the current figures of the rounds they name,
+    cached per data version."""
+    return _fact_checks(data_version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -228,13 +236,16 @@ def require_database() -> None:
     st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# Where a browser session keeps its last checked upload (see check_upload).
+CHECKED_KEY = "niem_checked_upload"
+
+
 def _checked_upload(
-    version: Version, data: bytes, file_name: str, submitter: Account, language: str
+    data: bytes, file_name: str, submitter: Account, progress: importing.Progress
 ) -> importing.UploadResult:
     limits = load_settings().upload_limits
     context = importing.upload_context(rounds(), catalogue(), submitter, limits)
-    result = importing.read_upload(data, file_name, context)
+    result = importing.read_upload(data, file_name, context, progress)
     with open_session(engine()) as session:
         return upload_checks.check_against_current(session, result)
 
@@ -245,9 +256,29 @@ def upload_limits() -> ReadLimits:
 
 
 def check_upload(data: bytes, file_name: str, account: Account) -> importing.UploadResult:
-    """Read and check an upload against the store and the countries the account may edit."""
-    with st.spinner(_("Checking the file…")):
-        return _checked_upload(data_version(), data, file_name, account, current_language())
+    """Read and check an upload against the store and the countries the account may edit,
+    with a progress bar; the page reruns on every click, so the session keeps the last result
+    until the file, the account, the language or the data change."""
+    fingerprint = (
+        data_version(), hashlib.sha256(data).hexdigest(), file_name, account, current_language()
+    )
+    remembered = st.session_state.get(CHECKED_KEY)
+    if remembered is not None and remembered[0] == fingerprint:
+        return remembered[1]
+    bar = st.progress(0.0, text=_("Checking the file…"))
+
+    def show(done: int, total: int) -> None:
+        text = _("Checked {done} of {total} rows…") if done < total else _(
+            "Comparing with the current values…"
+        )
+        bar.progress(done / total, text=text.format(done=count_text(done), total=count_text(total)))
+
+    try:
+        result = _checked_upload(data, file_name, account, show)
+    finally:
+        bar.empty()
+    st.session_state[CHECKED_KEY] = (fingerprint, result)
+    return result
 
 
 def preview(rows: Sequence[importing.UploadRow]) -> changes.Preview:

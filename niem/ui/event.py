@@ -21,6 +21,7 @@ from niem.config import load_settings
 from niem.event import app_root, event_link, qr_png
 from niem.i18n import _
 from niem.store import Catalogue
+from niem.ui import explorer_views
 
 KEY = "event_mode"
 PARAMETER = "event"
@@ -95,12 +96,19 @@ def st_event_frame(url_path: str) -> None:
         st.text(link)
 
 
+def event_ranking_chart(
+    figures: pd.DataFrame, names: dict[str, str], what: str, focus: str | None
+) -> alt.LayerChart:
+    """The ranking chart with bars a little narrower than on the page, so that the whole
+    ranking fits under the headline on a 1080-pixel screen."""
+    return charts.ranking_chart(figures, names, what, focus=focus).properties(
+        height=alt.Step(EVENT_BAND)
+    )
+
+
 def st_event_ranking(
     figures: pd.DataFrame, catalogue: Catalogue, what: str, focus: str | None
 ) -> None:
     """The ranking as large bars, for a projector."""
     if figures["score"].notna().any():
-        chart = charts.ranking_chart(figures, catalogue.countries, what, focus=focus)
-        # Bars a little narrower than on the page, so that the whole ranking fits under the
-        # headline on a 1080-pixel screen.
-        st.altair_chart(chart.properties(height=alt.Step(EVENT_BAND)), width="stretch")
+        explorer_views.st_chart(event_ranking_chart, figures, catalogue.countries, what, focus)

@@ -6,10 +6,13 @@ provenance in words); these functions only lay it out.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import pickle
 from collections.abc import Callable, Sequence
 from html import escape
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -161,7 +164,8 @@ def st_ranking(
 ) -> None:
     """The ranking as bars (countries without enough data keep their row) and as a table."""
     if figures["score"].notna().any():
-        chart = charts.ranking_chart(
+        st_chart(
+            charts.ranking_chart,
             figures,
             catalogue.countries,
             what,
@@ -169,7 +173,6 @@ def st_ranking(
             reference=reference.value if reference else None,
             reference_label=reference_label,
         )
-        st.altair_chart(chart, width="stretch")
     else:
         st.info(_("No country has enough data on this for this round."))
     st_figures_table(figures, catalogue, key, focus=focus)
@@ -219,9 +222,53 @@ def st_profile_headline(profile: CountryProfile, catalogue: Catalogue) -> None:
             st_origin(step["origin_of"])
 
 
+# Streamlit draws charts without Altair's default theme (its fixed 300-pixel view); so do we.
+alt.theme.enable("none")
+# A heat map of every indicator of fifty countries has more rows than Altair's default 5,000.
+alt.data_transformers.disable_max_rows()
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """A chart's Vega-Lite spec. The tests validate every chart against the schema; a page
+    does not, since checking the schema costs more than the rest of a warm page."""
+    return chart.to_dict(validate=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _spec_of(fingerprint: str, _build: Callable[[], alt.TopLevelMixin]) -> dict[str, Any]:
+    return chart_spec(_build())
+
+
+class _ContentPickler(pickle.Pickler):
+    """Pickles a table by its columns and cells, however its arrays happen to be laid out (a
+    cached copy pickles differently from the one first computed)."""
+
+    def persistent_id(self, obj: object) -> bytes | None:
+        if not isinstance(obj, pd.DataFrame):
+            return None
+        cells = pd.util.hash_pandas_object(obj.astype(str), index=True).to_numpy().tobytes()
+        return pickle.dumps(list(obj.columns)) + cells
+
+
+def st_chart(
+    build: Callable[..., alt.TopLevelMixin],
+    *inputs: Any,
+    width: Literal["stretch", "content"] = "stretch",
+    **options: Any,
+) -> None:
+    """Draw the chart `build(*inputs, **options)` makes (one with no selection). Building a
+    chart costs a page more than anything else once its data are cached, so a chart is built
+    once for the same inputs in the same language and shared by every visitor."""
+    described = (build.__module__, build.__qualname__, current_language(), inputs, options)
+    buffer = io.BytesIO()
+    _ContentPickler(buffer).dump(described)
+    fingerprint = hashlib.sha256(buffer.getvalue()).hexdigest()
+    st.vega_lite_chart(_spec_of(fingerprint, lambda: build(*inputs, **options)), width=width)
+
+
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _spec(key: tuple[object, ...], _build: Callable[[], alt.TopLevelMixin]) -> dict[str, Any]:
-    return _build().to_dict()
+    return chart_spec(_build())
 
 
 def st_chart_once(key: tuple[object, ...], build: Callable[[], alt.TopLevelMixin]) -> None:
@@ -296,8 +343,15 @@ def st_matrix(
     its table alternative and CSV download."""
     if matrix["score"].notna().any():
         with st.container(key=f"scroll-x-{key}"):
-            chart = charts.heatmap(matrix, row_names, catalogue.countries, what, focus=focus)
-            st.altair_chart(chart, width="content")
+            st_chart(
+                charts.heatmap,
+                matrix,
+                row_names,
+                catalogue.countries,
+                what,
+                focus=focus,
+                width="content",
+            )
         st.caption(
             _("Numbers in italics are illustrative; grey cells have no figure. On a narrow "
               "screen, swipe the chart sideways.")

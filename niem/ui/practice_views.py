@@ -8,7 +8,6 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from niem import practice_search, practice_tables, practices
@@ -47,7 +46,9 @@ def current_practices() -> list[PracticeRecord]:
 def _gap_links(
     version: data.Version, practices: tuple[int, str], round_year: int, country: str
 ) -> list[practice_tables.GapLink]:
-    return practice_tables.gap_links(data.results(), current_practices(), round_year, country)
+    return practice_tables.gap_links(
+        data.results(round_year), current_practices(), round_year, country
+    )
 
 
 def gap_links(round_year: int, country: str) -> list[practice_tables.GapLink]:
@@ -300,9 +301,7 @@ def st_practice_scores(practice: PracticeRecord, catalogue: Catalogue) -> None:
     )
 
 
-def st_gap_practices(
-    results: pd.DataFrame, round_year: int, country: str, catalogue: Catalogue
-) -> None:
+def st_gap_practices(round_year: int, country: str, catalogue: Catalogue) -> None:
     """For the country's three weakest dimensions, practices from the countries doing better."""
     links = gap_links(round_year, country)
     if not links:
