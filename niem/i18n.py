@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 
 from babel import Locale
@@ -93,16 +93,27 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@lru_cache(maxsize=16_384)
+def _decimal(value: float, pattern: str | None, language: str) -> str:
+    # Remembered: a page writes the same few hundred scores many times, at 50 µs each.
+    return format_decimal(value, format=pattern, locale=language)
+
+
+def decimal_text(value: float) -> str:
+    """A number as entered, in the reader's convention: '33.3', in Latvian '33,3'."""
+    return _decimal(value, None, current_language())
+
+
 def number_text(value: float, digits: int = 1, *, trailing_zeros: bool = True) -> str:
     """A number to `digits` decimals in the reader's convention: '50.7', '50,7', '1 234,5'
     ('5' rather than '5.0' without `trailing_zeros`)."""
     pattern = "#,##0" + ("." + ("0" if trailing_zeros else "#") * digits if digits > 0 else "")
-    return format_decimal(value, format=pattern, locale=current_language())
+    return _decimal(value, pattern, current_language())
 
 
 def count_text(count: int) -> str:
     """A whole number with the reader's thousands separator: '10,000', '10 000'."""
-    return format_decimal(count, format="#,##0", locale=current_language())
+    return _decimal(count, "#,##0", current_language())
 
 
 def day_text(moment: date | datetime) -> str:

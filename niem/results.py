@@ -263,29 +263,19 @@ def _aggregate_frame(
     """Cells, dimensions, steps, areas and overall for every pair, as `aggregate` does."""
     area_of = dict(framework.dimension_area)
     scored = scored.assign(area=scored["dimension"].map(area_of), overall="")
-    cells = scored.groupby(["pair", "dimension", "step"], sort=False).agg(
-        covered=("has", "sum"),
-        total=("has", "size"),
-        illustrative=("illustrative", "any"),
-        carried=("carried", "max"),
-    )
-    cells = cells.join(exact_means(scored, ["pair", "dimension", "step"]).rename("mean"))
-    cells["score"] = cells["mean"].where(cells["covered"] / cells["total"] >= COVERAGE_THRESHOLD)
-    cells = cells.reset_index()
+    cells = _level(scored, scored, ["dimension", "step"])
+    cells = cells.assign(level="cell", code=cells["dimension"] + "." + cells["step"])
     cell_scores = cells[["pair", "dimension", "step", "score"]]
-    dimension_scores = _level(scored, cell_scores, "dimension", "dimension")
-    dimension_only = dimension_scores[["pair", "dimension", "score"]].rename(
-        columns={"dimension": "key"}
-    )
-    dimension_only = dimension_only.assign(
-        area=dimension_only["key"].map(area_of), overall=""
+    dimension_scores = _named(_level(scored, cell_scores, ["dimension"]), "dimension")
+    dimension_only = dimension_scores[["pair", "dimension", "score"]].assign(
+        area=dimension_scores["dimension"].map(area_of), overall=""
     )
     levels = [
-        cells.assign(level="cell", code=cells["dimension"] + "." + cells["step"]),
+        cells,
         dimension_scores,
-        _level(scored, cell_scores, "step", "step"),
-        _level(scored, dimension_only, "area", "area"),
-        _level(scored, dimension_only, "overall", "overall"),
+        _named(_level(scored, cell_scores, ["step"]), "step"),
+        _named(_level(scored, dimension_only, ["area"]), "area"),
+        _named(_level(scored, dimension_only, ["overall"]), "overall"),
     ]
     order = {
         "cell": {
@@ -332,42 +322,93 @@ def _carried_marked(provenance: pd.Series, carried: pd.Series) -> pd.Series:
     return provenance.where(carried.isna(), marked)
 
 
-def exact_means(frame: pd.DataFrame, by: list[str]) -> pd.Series:
-    """The mean score of each group's present values, as `statistics.fmean` computes it.
+def _group_ids(
+    frame: pd.DataFrame, by: list[str], labels: list[pd.Index] | None = None
+) -> tuple[np.ndarray, list[pd.Index]]:
+    """A group number per row for (pair, *by), from the columns' own codes; rows whose value
+    is not among `labels` (when given) get -1."""
+    number = frame["pair"].to_numpy(dtype=np.int64)
+    found = np.ones(len(frame), dtype=bool)
+    seen = []
+    for index, column in enumerate(by):
+        if labels is None:
+            codes, uniques = pd.factorize(frame[column], sort=False)
+        else:
+            uniques = labels[index]
+            codes = uniques.get_indexer(frame[column])
+        found &= codes >= 0
+        number = number * len(uniques) + codes
+        seen.append(pd.Index(uniques))
+    return np.where(found, number, -1), seen
+
+
+def exact_means(groups: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
+    """The mean of each group's present scores, as `statistics.fmean` computes it (NaN for a
+    group with none).
 
     Summing with `math.fsum` (exactly rounded) keeps every figure identical to the pure
     path's, which decides rounding ties such as 36.25: a plain float sum can land either side.
     """
-    present = frame.loc[frame["score"].notna(), [*by, "score"]]
-    groups = present.groupby(by, sort=False)
-    numbers = groups.ngroup().to_numpy()
-    order = np.argsort(numbers, kind="stable")
-    values = present["score"].to_numpy()[order].tolist()
-    sizes = groups.size()
-    ends = np.cumsum(sizes.to_numpy()).tolist()
-    starts = [0, *ends][:-1]
-    means = [math.fsum(values[a:b]) / (b - a) for a, b in zip(starts, ends, strict=True)]
-    return pd.Series(means, index=sizes.index, dtype=float)
+    present = ~np.isnan(scores) & (groups >= 0)
+    groups, scores = groups[present], scores[present]
+    order = np.argsort(groups, kind="stable")
+    groups, values = groups[order], scores[order].tolist()
+    means = np.full(count, np.nan)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]).tolist() if len(groups) else []
+    ends = [*starts[1:], len(groups)]
+    for start, end in zip(starts, ends, strict=True):
+        means[groups[start]] = math.fsum(values[start:end]) / (end - start)
+    return means
 
 
-def _level(
-    scored: pd.DataFrame, children: pd.DataFrame, level: str, by: str
-) -> pd.DataFrame:
-    """One level's figures: coverage over the indicators beneath, mean of the child scores."""
-    coverage = scored.groupby(["pair", by], sort=False).agg(
-        covered=("has", "sum"),
-        total=("has", "size"),
-        illustrative=("illustrative", "any"),
-        carried=("carried", "max"),
+def _level(scored: pd.DataFrame, children: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """One level's figures per (pair, *by): coverage over the indicators beneath, and the mean
+    of the child scores (the indicators' for cells), where enough indicators are present."""
+    numbers, labels = _group_ids(scored, by)
+    # A row without a key (such as a dimension in no area) belongs to no group.
+    keyed = numbers >= 0
+    groups, inverse = np.unique(numbers[keyed], return_inverse=True)
+    count = len(groups)
+    has = scored["has"].to_numpy(dtype=float)[keyed]
+    carried = scored["carried"].to_numpy(dtype=float)[keyed]
+    illustrative = scored["illustrative"].to_numpy(dtype=float)[keyed]
+    highest = np.full(count, -np.inf)
+    np.maximum.at(highest, inverse, np.where(np.isnan(carried), -np.inf, carried))
+    child_numbers, _labels = _group_ids(children, by, labels)
+    child_groups = np.searchsorted(groups, child_numbers)
+    child_groups = np.where(
+        (child_numbers >= 0) & (child_groups < count)
+        & (groups[np.minimum(child_groups, count - 1)] == child_numbers),
+        child_groups,
+        -1,
     )
-    means = exact_means(children, ["pair", by])
-    frame = coverage.join(means.rename("mean")).reset_index()
-    frame["score"] = frame["mean"].where(frame["covered"] / frame["total"] >= COVERAGE_THRESHOLD)
-    frame["level"] = level
-    frame["code"] = frame[by]
-    frame["dimension"] = frame[by] if level == "dimension" else ""
-    frame["step"] = frame[by] if level == "step" else ""
+    mean = exact_means(child_groups, children["score"].to_numpy(dtype=float), count)
+    covered = np.bincount(inverse, weights=has, minlength=count).astype(np.int64)
+    total = np.bincount(inverse, minlength=count).astype(np.int64)
+    frame = pd.DataFrame({"pair": groups // math.prod(len(values) for values in labels)})
+    rest = groups.copy()
+    for column, values in reversed(list(zip(by, labels, strict=True))):
+        frame[column] = values.take(rest % len(values))
+        rest //= len(values)
+    frame = frame[["pair", *by]]
+    frame["covered"] = covered
+    frame["total"] = total
+    frame["illustrative"] = np.bincount(inverse, weights=illustrative, minlength=count) > 0
+    frame["carried"] = np.where(np.isinf(highest), np.nan, highest)
+    frame["mean"] = mean
+    frame["score"] = np.where(covered / total >= COVERAGE_THRESHOLD, mean, np.nan)
     return frame
+
+
+def _named(frame: pd.DataFrame, level: str) -> pd.DataFrame:
+    """A level's rows with the columns every level has: level, code, dimension and step."""
+    code = frame[level]
+    return frame.assign(
+        level=level,
+        code=code,
+        dimension=code if level == "dimension" else "",
+        step=code if level == "step" else "",
+    )
 
 
 def _with_published(framed: pd.DataFrame, published: Iterable[PublishedFigure]) -> pd.DataFrame:

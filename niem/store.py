@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sql
-from sqlalchemy import tuple_
 from sqlmodel import Session, col, func, select
 
 from niem.facts import Fact, make_fact
@@ -262,6 +261,17 @@ def published_values(
     return derive_published_values(session, keys, before=before, as_of=as_of)
 
 
+def within(
+    table: type[Score] | type[CurrentValue], pairs: Iterable[tuple[int, str]]
+) -> tuple[Any, Any]:
+    """Conditions that keep the rows of these rounds and countries, and perhaps a few more that
+    the caller drops: two lists use the (round, country, indicator) index, while SQLite plans a
+    list of pairs joined to revisions as a scan of every score."""
+    years = sorted({year for year, _ in pairs})
+    countries = sorted({country for _, country in pairs})
+    return col(table.round_year).in_(years), col(table.country_code).in_(countries)
+
+
 def current_values(
     session: Session, keys: Iterable[Key] | None = None
 ) -> dict[Key, PublishedValue]:
@@ -273,9 +283,7 @@ def current_values(
         pairs = sorted({(year, country) for year, country, _ in wanted})
         if not pairs:
             return {}
-        query = query.where(
-            tuple_(col(CurrentValue.round_year), col(CurrentValue.country_code)).in_(pairs)
-        )
+        query = query.where(*within(CurrentValue, pairs))
     values = {}
     for row in session.execute(query.execution_options(yield_per=5000)):
         (year, country, indicator, value, note, source, revision_id, provenance, author,
@@ -368,7 +376,7 @@ def derive_published_values(
         pairs = sorted({(year, country) for year, country, _ in wanted})
         if not pairs:
             return {}
-        query = query.where(tuple_(col(Score.round_year), col(Score.country_code)).in_(pairs))
+        query = query.where(*within(Score, pairs))
     rows = by_current_order(session.exec(query).all())
     published = {score.id: (score, revision) for score, revision in rows}
     limit = current_order(before) if before is not None else None

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from babel import Locale
-from babel.numbers import format_decimal
 
 from niem.cells import size_text
 from niem.config import ReadLimits
@@ -22,6 +21,7 @@ from niem.i18n import (
     count_text,
     current_language,
     day_text,
+    decimal_text,
     ngettext,
     number_text,
 )
@@ -90,7 +90,7 @@ def moment_text(moment: datetime | None, *, zone: bool = True) -> str:
 
 def value_text(value: float | None) -> str:
     """An indicator score as entered ('33.3', in Latvian '33,3'), or 'no data'."""
-    return _("no data") if value is None else format_decimal(value, locale=current_language())
+    return _("no data") if value is None else decimal_text(value)
 
 
 def _missing(value: object) -> bool:

@@ -121,7 +121,10 @@ def import_file(
         if not result.valid:
             problems = plural(len(result.problems), "problem")
             raise NiemError(f"{problems}; nothing was imported")
-        preview = preview or Preview([])
+        # Counted now and let go: `submit` compares again inside its transaction, and two
+        # previews of a large file at once would double the memory it needs.
+        counts = _counts(preview or Preview([]))
+        del preview
         bar.set_description("store")
         try:
             revision = revisions.submit(
@@ -137,7 +140,7 @@ def import_file(
             raise NiemError(f"{error}: run again with --confirm-conflicts") from error
         except revisions.CommentRequired as error:
             raise NiemError(f"{error}: add --comment TEXT") from error
-    echo(f"Revision {revision.id} {revision.status}: {_counts(preview)}.")
+    echo(f"Revision {revision.id} {revision.status}: {counts}.")
 
 
 @cli.command("history")
