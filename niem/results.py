@@ -354,7 +354,9 @@ def exact_means(groups: np.ndarray, scores: np.ndarray, count: int) -> np.ndarra
     order = np.argsort(groups, kind="stable")
     groups, values = groups[order], scores[order].tolist()
     means = np.full(count, np.nan)
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]).tolist() if len(groups) else []
+    if not len(groups):
+        return means
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]).tolist()
     ends = [*starts[1:], len(groups)]
     for start, end in zip(starts, ends, strict=True):
         means[groups[start]] = math.fsum(values[start:end]) / (end - start)

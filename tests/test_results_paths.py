@@ -6,11 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 
 from niem import store
+from niem.cli import cli
 from niem.config import load_settings
 from niem.database import make_engine, open_session
+from niem.loading import initialise
 from niem.results import build_results, frame_results, load_results
 from niem.synthetic import StoreSize, build_store
 
@@ -54,3 +57,29 @@ def test_a_small_synthetic_store_has_its_counts_and_the_same_figures(tmp_path: P
     assert andorra["level"].value_counts().to_dict() == {
         "indicator": 133, "cell": 36, "dimension": 12, "area": 4, "step": 3, "overall": 1
     }
+
+
+def test_a_round_without_values_has_every_figure_empty_on_both_paths(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'niem.db'}"
+    engine = make_engine(url)
+    initialise(engine, load_settings())
+    opened = CliRunner().invoke(
+        cli,
+        ["round", "add", "2025", "--label", "Evaluation 4", "--situation", "2025-06-30",
+         "--countries", "DE", "BE"],
+        env={"NIEM_DATABASE_URL": url},
+    )
+    assert opened.exit_code == 0, opened.output
+    columns, pure = both_paths(engine)
+    pd.testing.assert_frame_equal(columns, pure)
+    empty = columns[columns["round"] == 2025]
+    assert empty["level"].value_counts().to_dict() == {
+        "indicator": 256, "cell": 72, "dimension": 24, "area": 8, "step": 6, "overall": 2
+    }
+    assert empty["score"].isna().all()
+    assert empty.loc[empty["level"] == "overall", ["country", "covered", "total"]].to_dict(
+        "records"
+    ) == [
+        {"country": "BE", "covered": 0, "total": 120},
+        {"country": "DE", "covered": 0, "total": 120},
+    ]
