@@ -83,3 +83,15 @@ def test_a_round_without_values_has_every_figure_empty_on_both_paths(tmp_path: P
         {"country": "BE", "covered": 0, "total": 120},
         {"country": "DE", "covered": 0, "total": 120},
     ]
+
+
+def test_rounds_computed_one_at_a_time_and_joined_equal_all_rounds_at_once(
+    engine: Engine,
+) -> None:
+    # The app computes and caches each round on its own, and joins them for a country's trend.
+    with open_session(engine) as session:
+        whole = load_results(session)
+        years = [r.year for r in store.load_rounds(session)]
+        parts = pd.concat([load_results(session, [year]) for year in years], ignore_index=True)
+    assert years == [2017, 2019, 2021]
+    pd.testing.assert_frame_equal(parts, whole)

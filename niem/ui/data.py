@@ -62,10 +62,26 @@ def data_version() -> Version:
     return version if version is not None else read_data_version()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _results(version: Version, years: tuple[int, ...] | None) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=64)
+def _round_results(version: Version, year: int) -> pd.DataFrame:
     with open_session(engine()) as session:
-        return load_results(session, years)
+        return load_results(session, [year])
+
+
+def _results(version: Version, years: tuple[int, ...] | None) -> pd.DataFrame:
+    """The figures of the rounds `years` (all when None), each round computed once per data
+    version and shared by every page that shows it (a profile's trend and the overview both
+    read the round on screen)."""
+    chosen = years
+    if chosen is None:
+        chosen = tuple(r.year for r in _rounds(version, DEFAULT_LANGUAGE))
+    frames = [_round_results(version, year) for year in chosen]
+    if len(frames) == 1:
+        return frames[0]
+    if not frames:
+        with open_session(engine()) as session:
+            return load_results(session, [])
+    return pd.concat(frames, ignore_index=True)
 
 
 @st.cache_data(show_spinner=False)
