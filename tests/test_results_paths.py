@@ -88,7 +88,7 @@ def test_a_round_without_values_has_every_figure_empty_on_both_paths(tmp_path: P
 def test_rounds_computed_one_at_a_time_and_joined_equal_all_rounds_at_once(
     engine: Engine,
 ) -> None:
-    # The app computes and caches each round on its own, and joins them for a country's trend.
+    # The app caches one round on its own and all rounds together: the two must agree.
     with open_session(engine) as session:
         whole = load_results(session)
         years = [r.year for r in store.load_rounds(session)]

@@ -68,20 +68,19 @@ def _round_results(version: Version, year: int) -> pd.DataFrame:
         return load_results(session, [year])
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _rounds_results(version: Version, years: tuple[int, ...] | None) -> pd.DataFrame:
+    with open_session(engine()) as session:
+        return load_results(session, years)
+
+
 def _results(version: Version, years: tuple[int, ...] | None) -> pd.DataFrame:
-    """The figures of the rounds `years` (all when None), each round computed once per data
-    version and shared by every page that shows it (a profile's trend and the overview both
-    read the round on screen)."""
-    chosen = years
-    if chosen is None:
-        chosen = tuple(r.year for r in _rounds(version, DEFAULT_LANGUAGE))
-    frames = [_round_results(version, year) for year in chosen]
-    if len(frames) == 1:
-        return frames[0]
-    if not frames:
-        with open_session(engine()) as session:
-            return load_results(session, [])
-    return pd.concat(frames, ignore_index=True)
+    """The figures of the rounds `years` (all when None), cached per data version. One round
+    is cached on its own, shared by every page that shows it; several are computed together,
+    which costs less than one by one."""
+    if years is not None and len(years) == 1:
+        return _round_results(version, years[0])
+    return _rounds_results(version, years)
 
 
 @st.cache_data(show_spinner=False)
