@@ -251,7 +251,8 @@ def _indicator_frame(grid: pd.DataFrame) -> pd.DataFrame:
     frame["covered"] = grid["has"].astype(int)
     frame["total"] = 1
     for column in ("provenance", "source", "note"):
-        frame[column] = grid[column].fillna("").astype(object)
+        # As objects first: a round without values reads these columns as all-missing floats.
+        frame[column] = grid[column].astype(object).where(grid[column].notna(), "")
     frame["computed"] = None
     # The day in UTC; numpy writes 100,000 dates in a twentieth of pandas' strftime time.
     days = grid["published_at"].dt.tz_convert(None).to_numpy().astype("datetime64[D]")
