@@ -50,6 +50,9 @@ DIRECTION_WORDS = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
 Chart = TypeVar("Chart", alt.Chart, alt.LayerChart, alt.VConcatChart)
 
 
+# A heat map of every indicator of fifty countries has more rows than Altair's default 5,000.
+alt.data_transformers.disable_max_rows()
+
 def _configured(chart: Chart, description: str) -> Chart:
     return (
         chart.properties(description=description)

@@ -11,7 +11,7 @@ A new group, such as `niem round ...`, gets a module of its own and a line at th
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +28,7 @@ from niem.config import load_settings
 from niem.countries import resolve_country
 from niem.database import make_engine, open_session, sqlite_file_missing
 from niem.errors import NiemError, NotInitialised, UnknownChoice
+from niem.importing import Progress
 from niem.text import printable
 
 T = TypeVar("T")
@@ -146,26 +147,26 @@ def write_frames(frames: Iterable[pd.DataFrame], path: Path | None, fmt: str) ->
 def progress(items: Sequence[T], description: str, *, shown: bool) -> Iterable[T]:
     """The items, with a progress bar on standard error when it is a terminal or asked for,
     so that output read by scripts stays as it was."""
-    return tqdm(
-        items, desc=description, file=sys.stderr, disable=not (shown or sys.stderr.isatty())
-    )
+    return tqdm(items, desc=description, file=sys.stderr, disable=_hidden(shown))
+
+
+def _hidden(shown: bool) -> bool:
+    """No bar unless asked for or on a terminal: output read by scripts stays as it was."""
+    return not (shown or sys.stderr.isatty())
 
 
 @contextmanager
 def stage_bar(shown: bool) -> Iterator[tqdm]:
     """A progress bar over an upload's rows on standard error (as `progress`), whose
     description names the stage: check, compare, store."""
-    bar = tqdm(
-        total=0, desc="check", unit="row", file=sys.stderr,
-        disable=not (shown or sys.stderr.isatty()),
-    )
+    bar = tqdm(total=0, desc="check", unit="row", file=sys.stderr, disable=_hidden(shown))
     try:
         yield bar
     finally:
         bar.close()
 
 
-def rows_checked(bar: tqdm) -> Callable[[int, int], None]:
+def rows_checked(bar: tqdm) -> Progress:
     """A callback that moves the bar to (rows checked, rows in the file)."""
 
     def show(done: int, total: int) -> None:

@@ -28,7 +28,6 @@ from niem.palette import FOCUS
 from niem.provenance import Provenance, Strength
 from niem.store import Catalogue, RoundInfo
 from niem.trends import FLAT_THRESHOLD, RoundChange, direction
-from niem.ui import data
 from niem.ui.downloads import st_download, st_table
 from niem.wording import names_text, score_text, signed_text
 
@@ -222,12 +221,6 @@ def st_profile_headline(profile: CountryProfile, catalogue: Catalogue) -> None:
             st_origin(step["origin_of"])
 
 
-# Streamlit draws charts without Altair's default theme (its fixed 300-pixel view); so do we.
-alt.theme.enable("none")
-# A heat map of every indicator of fifty countries has more rows than Altair's default 5,000.
-alt.data_transformers.disable_max_rows()
-
-
 def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """A chart's Vega-Lite spec. The tests validate every chart against the schema; a page
     does not, since checking the schema costs more than the rest of a warm page."""
@@ -266,30 +259,10 @@ def st_chart(
     st.vega_lite_chart(_spec_of(fingerprint, lambda: build(*inputs, **options)), width=width)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _spec(key: tuple[object, ...], _build: Callable[[], alt.TopLevelMixin]) -> dict[str, Any]:
-    return chart_spec(_build())
-
-
-def st_chart_once(key: tuple[object, ...], build: Callable[[], alt.TopLevelMixin]) -> None:
-    """A chart built and validated once per `key` (data version, language and what it
-    shows) and drawn from then on for every visitor; for charts with no selection."""
-    st.vega_lite_chart(
-        _spec((data.data_version(), current_language(), *key), build), width="stretch"
-    )
-
-
-def _profile_key(profile: CountryProfile, name: str) -> tuple[object, ...]:
-    year = int(profile.figures["round"].iloc[0]) if len(profile.figures) else 0
-    return (profile.country, year, name)
-
-
 def st_trend(profile: CountryProfile, name: str) -> None:
     """The overall figure in every round the country took part in, as a chart and a table."""
     if profile.trend["score"].notna().sum() > 1:
-        st_chart_once(
-            ("trend", *_profile_key(profile, name)), lambda: charts.trend_chart(profile.trend, name)
-        )
+        st_chart(charts.trend_chart, profile.trend, name)
     st_shown_table(tables.trend_table(profile.trend), "profile_trend", download=False)
 
 
@@ -311,12 +284,7 @@ def st_profile_chart(profile: CountryProfile, catalogue: Catalogue, name: str) -
     if profile.dimensions["score"].isna().all():
         st.info(_("No dimension of this country has enough indicator data in this round."))
         return
-    st_chart_once(
-        ("profile", *_profile_key(profile, name)),
-        lambda: charts.profile_chart(
-            profile.dimensions, profile.others, catalogue.dimensions, name
-        ),
-    )
+    st_chart(charts.profile_chart, profile.dimensions, profile.others, catalogue.dimensions, name)
     st.caption(_("A hollow dot is an illustrative figure; the table below says where each "
                  "comes from."))
 
