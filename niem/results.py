@@ -3,39 +3,33 @@
 Everything the explorer shows and `niem export` writes comes from this table. `figures_of`
 computes one round and country from a mapping of indicator values with the pure scoring
 functions (the what-if and the tests use it); `frame_results` computes the same table over
-columns for many rounds and countries at once (the pages and the export use it), and the
-tests hold the two equal. Aggregates are rounded to one decimal by the one rounding rule
+arrays, a whole round at a time (the pages and the export use it), and the tests hold the
+two equal. Aggregates are rounded to one decimal by the one rounding rule
 (`niem.methodology.round_score`), as published.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sqlmodel import Session
 
-from niem.methodology import (
-    COVERAGE_THRESHOLD,
-    Framework,
-    aggregate,
-    indicators_beneath,
-    round_score,
-)
+from niem.aggregation import Layout, aggregate_arrays, layout_of, round_scores
+from niem.methodology import Framework, aggregate, indicators_beneath, round_score
 from niem.models import PublishedFigure, as_utc
 from niem.store import (
     ILLUSTRATIVE,
     WITH_CARRIED,
+    CurrentColumns,
     PublishedValue,
     RoundInfo,
     carried_year,
-    carried_years,
-    current_frame,
-    illustrative_codes,
+    current_columns,
     load_framework,
     load_published_figures,
     load_rounds,
@@ -196,7 +190,7 @@ def load_results(session: Session, years: Sequence[int] | None = None) -> pd.Dat
     return frame_results(
         load_framework(session),
         rounds,
-        current_frame(session, years),
+        current_columns(session, years),
         load_published_figures(session),
     )
 
@@ -204,231 +198,171 @@ def load_results(session: Session, years: Sequence[int] | None = None) -> pd.Dat
 def frame_results(
     framework: Framework,
     rounds: Sequence[RoundInfo],
-    current: pd.DataFrame,
+    current: CurrentColumns,
     published: Iterable[PublishedFigure],
 ) -> pd.DataFrame:
-    """The figures table computed over columns: the same rows as `build_results`.
-
-    `current` holds one row per current value: round, country, indicator, value,
-    provenance, source, note, published_at (as `niem.store.current_frame` reads them).
-    """
-    pairs = pd.DataFrame(
-        [(r.year, c) for r in rounds for c in r.countries], columns=["round", "country"]
-    )
-    pairs["pair"] = range(len(pairs))
-    if pairs.empty or not framework.indicators:
+    """The figures table computed over arrays, a round at a time: the same rows as
+    `build_results` (`niem.aggregation` computes the aggregates as the pure rule does)."""
+    rounds = [r for r in rounds if r.countries]
+    if not framework.indicators or not rounds:
         return pd.DataFrame(columns=COLUMNS)
-    indicators = pd.DataFrame(
-        [(i.code, i.dimension, i.step, i.scored) for i in framework.indicators],
-        columns=["code", "dimension", "step", "scored"],
-    )
-    indicators["position"] = range(len(indicators))
-    values = current.rename(columns={"indicator": "code", "value": "score"})
-    grid = pairs.merge(indicators, how="cross").merge(
-        values, on=["round", "country", "code"], how="left"
-    )
-    grid["has"] = grid["score"].notna()
-    grid["illustrative"] = grid["has"] & illustrative_codes(grid["provenance"])
-    grid["carried"] = carried_years(grid["provenance"]).where(grid["has"])
-    scored = grid[grid["scored"]]
-    framed = pd.concat(
-        [_indicator_frame(grid), _aggregate_frame(framework, pairs, scored)], ignore_index=True
-    )
-    framed = framed.sort_values(["pair", "block", "position"], kind="stable")
-    framed = _with_published(framed, published)[COLUMNS].reset_index(drop=True)
-    # The same column types as the rows `build_results` makes.
-    return framed.astype(
-        {"computed": float, "provenance": "str", "source": "str", "note": "str", "revised": "str"}
-    )
-
-
-def _indicator_frame(grid: pd.DataFrame) -> pd.DataFrame:
-    frame = grid[["pair", "round", "country", "code", "dimension", "step", "score"]].copy()
-    frame["block"] = 0
-    frame["position"] = grid["position"]
-    frame["level"] = "indicator"
-    frame["coverage"] = grid["has"].astype(float)
-    frame["covered"] = grid["has"].astype(int)
-    frame["total"] = 1
-    for column in ("provenance", "source", "note"):
-        # As objects first: a round without values reads these columns as all-missing floats.
-        frame[column] = grid[column].astype(object).where(grid[column].notna(), "")
-    frame["computed"] = None
-    # The day in UTC; numpy writes 100,000 dates in a twentieth of pandas' strftime time.
-    days = grid["published_at"].dt.tz_convert(None).to_numpy().astype("datetime64[D]")
-    frame["revised"] = np.where(np.isnat(days), "", np.datetime_as_string(days))
-    return frame
-
-
-def _aggregate_frame(
-    framework: Framework, pairs: pd.DataFrame, scored: pd.DataFrame
-) -> pd.DataFrame:
-    """Cells, dimensions, steps, areas and overall for every pair, as `aggregate` does."""
-    area_of = dict(framework.dimension_area)
-    scored = scored.assign(area=scored["dimension"].map(area_of), overall="")
-    cells = _level(scored, scored, ["dimension", "step"])
-    cells = cells.assign(level="cell", code=cells["dimension"] + "." + cells["step"])
-    cell_scores = cells[["pair", "dimension", "step", "score"]]
-    dimension_scores = _named(_level(scored, cell_scores, ["dimension"]), "dimension")
-    dimension_only = dimension_scores[["pair", "dimension", "score"]].assign(
-        area=dimension_scores["dimension"].map(area_of), overall=""
-    )
-    levels = [
-        cells,
-        dimension_scores,
-        _named(_level(scored, cell_scores, ["step"]), "step"),
-        _named(_level(scored, dimension_only, ["area"]), "area"),
-        _named(_level(scored, dimension_only, ["overall"]), "overall"),
+    layout = layout_of(framework)
+    published_by_key = published_index(published)
+    texts = {name: _Texts() for name in TEXT_COLUMNS}
+    parts = [
+        _round_columns(layout, r, current.of_round(r.year), published_by_key, texts)
+        for r in rounds
     ]
-    order = {
-        "cell": {
-            f"{d}.{s}": n
-            for n, (d, s) in enumerate(
-                (d, s) for d in framework.dimensions for s in framework.steps
-            )
-        },
-        "dimension": {d: n for n, d in enumerate(framework.dimensions)},
-        "step": {s: n for n, s in enumerate(framework.steps)},
-        "area": {a: n for n, a in enumerate(framework.areas)},
-        "overall": {"": 0},
+    columns: dict[str, Any] = {
+        name: texts[name].column([part[name] for part in parts])
+        if name in texts
+        else np.concatenate([part[name] for part in parts])
+        for name in COLUMNS
     }
-    blocks = {level: n + 1 for n, level in enumerate(order)}
-    frames = []
-    for frame in levels:
-        level = frame["level"].iloc[0] if len(frame) else None
-        if level is None:
-            continue
-        frame = frame.assign(
-            block=blocks[level],
-            position=frame["code"].map(order[level]),
-            computed=frame["score"].map(round_score, na_action="ignore"),
-            coverage=[
-                round(c / t, 3) if t else 0.0
-                for c, t in zip(frame["covered"], frame["total"], strict=True)
-            ],
-            provenance=_carried_marked(
-                frame["illustrative"].map({True: ILLUSTRATIVE, False: COMPUTED}), frame["carried"]
-            ),
-            source="",
-            note="",
-            revised="",
+    return pd.DataFrame(columns)
+
+
+TEXT_COLUMNS = (
+    "country", "level", "code", "dimension", "step", "provenance", "source", "note", "revised"
+)
+# The column type pandas gives text: Arrow strings, NaN for a missing value.
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+class _Texts:
+    """A text column kept as positions in a pool of its distinct texts, made into one Arrow
+    string array at the end: a round's 13,000 rows repeat a few hundred texts."""
+
+    def __init__(self) -> None:
+        self.pool: dict[str, int] = {}
+
+    def positions(self, texts: Iterable[str]) -> np.ndarray:
+        """Where each text sits in the pool (added if new)."""
+        return np.array(
+            [self.pool.setdefault(text, len(self.pool)) for text in texts], dtype=np.int32
         )
-        frames.append(frame.merge(pairs, on="pair"))
-    framed = pd.concat(frames, ignore_index=True)
-    framed["score"] = framed["computed"]
-    return framed
+
+    def column(self, parts: Sequence[np.ndarray]) -> pd.api.extensions.ExtensionArray:
+        """The column of these positions, as pandas' text type."""
+        pool = pa.array(list(self.pool), type=pa.large_string())
+        taken = pool.take(pa.array(np.concatenate(parts)))
+        return pd.arrays.ArrowStringArray(taken, dtype=TEXT)
 
 
-def _carried_marked(provenance: pd.Series, carried: pd.Series) -> pd.Series:
-    """Figures resting on values carried over from an earlier round say so."""
-    marked = WITH_CARRIED + ":" + carried.astype("Int64").astype(str) + ":" + provenance
-    return provenance.where(carried.isna(), marked)
+def _round_columns(
+    layout: Layout,
+    round_info: RoundInfo,
+    current: CurrentColumns,
+    published_by_key: Mapping[tuple[int, str, str, str], PublishedFigure],
+    texts: Mapping[str, _Texts],
+) -> dict[str, np.ndarray]:
+    """The figures table's columns for one round: per country, its indicators, then its
+    aggregates, in the layout's order (text columns as positions in their pools)."""
+    countries = round_info.countries
+    count, width = len(countries), len(layout.indicators)
+    country_at = _positions_in(current.country, countries)
+    indicator_at = _positions_in(current.indicator, layout.indicators)
+    kept = (country_at >= 0) & (indicator_at >= 0)
+    at = (country_at[kept], indicator_at[kept])
+    values = np.full((count, width), np.nan)
+    values[at] = current.value[kept]
+    provenance_codes, provenances = pd.factorize(current.provenance[kept])
+    kinds = provenances.tolist()
+    illustrative = np.zeros((count, width), dtype=bool)
+    illustrative[at] = np.array(
+        [original_provenance(k) == ILLUSTRATIVE for k in kinds], dtype=bool
+    )[provenance_codes]
+    carried = np.full((count, width), np.nan)
+    carried[at] = np.array([carried_year(k) or np.nan for k in kinds], dtype=float)[
+        provenance_codes
+    ]
+    aggregates = aggregate_arrays(layout, values, illustrative, carried)
+    computed = round_scores(aggregates.score)
+    totals = np.broadcast_to(layout.totals, aggregates.covered.shape)
 
+    # Text: the indicators' own, the aggregates' (computed or illustrative, perhaps resting
+    # on carried-over values), then the published figures over them.
+    nothing = {name: int(texts[name].positions([""])[0]) for name in ("source", "note")}
+    kind = texts["provenance"].positions([COMPUTED, ILLUSTRATIVE])
+    aggregate_text = {
+        "provenance": np.where(aggregates.illustrative, kind[1], kind[0]).astype(np.int32),
+        "source": np.full(computed.shape, nothing["source"], dtype=np.int32),
+        "note": np.full(computed.shape, nothing["note"], dtype=np.int32),
+    }
+    for row, place in zip(*np.nonzero(~np.isnan(aggregates.carried)), strict=True):
+        named = COMPUTED if aggregate_text["provenance"][row, place] == kind[0] else ILLUSTRATIVE
+        marked = f"{WITH_CARRIED}:{int(aggregates.carried[row, place])}:{named}"
+        aggregate_text["provenance"][row, place] = texts["provenance"].positions([marked])[0]
+    score = computed.copy()
+    country_row = {country: row for row, country in enumerate(countries)}
+    position = layout.position
+    for (year, country, level, code), figure in published_by_key.items():
+        row, place = country_row.get(country), position.get((level, code))
+        if year != round_info.year or row is None or place is None:
+            continue
+        score[row, place] = figure.value
+        for name, text in (
+            ("provenance", PUBLISHED), ("source", figure.source_url), ("note", figure.note)
+        ):
+            aggregate_text[name][row, place] = texts[name].positions([text])[0]
 
-def _group_ids(
-    frame: pd.DataFrame, by: list[str], labels: list[pd.Index] | None = None
-) -> tuple[np.ndarray, list[pd.Index]]:
-    """A group number per row for (pair, *by), from the columns' own codes; rows whose value
-    is not among `labels` (when given) get -1."""
-    number = frame["pair"].to_numpy(dtype=np.int64)
-    found = np.ones(len(frame), dtype=bool)
-    seen = []
-    for index, column in enumerate(by):
-        if labels is None:
-            codes, uniques = pd.factorize(frame[column], sort=False)
-        else:
-            uniques = labels[index]
-            codes = uniques.get_indexer(frame[column])
-        found &= codes >= 0
-        number = number * len(uniques) + codes
-        seen.append(pd.Index(uniques))
-    return np.where(found, number, -1), seen
-
-
-def exact_means(groups: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
-    """The mean of each group's present scores, as `statistics.fmean` computes it (NaN for a
-    group with none).
-
-    Summing with `math.fsum` (exactly rounded) keeps every figure identical to the pure
-    path's, which decides rounding ties such as 36.25: a plain float sum can land either side.
-    """
-    present = ~np.isnan(scores) & (groups >= 0)
-    groups, scores = groups[present], scores[present]
-    order = np.argsort(groups, kind="stable")
-    groups, values = groups[order], scores[order].tolist()
-    means = np.full(count, np.nan)
-    if not len(groups):
-        return means
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]).tolist()
-    ends = [*starts[1:], len(groups)]
-    for start, end in zip(starts, ends, strict=True):
-        means[groups[start]] = math.fsum(values[start:end]) / (end - start)
-    return means
-
-
-def _level(scored: pd.DataFrame, children: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """One level's figures per (pair, *by): coverage over the indicators beneath, and the mean
-    of the child scores (the indicators' for cells), where enough indicators are present."""
-    numbers, labels = _group_ids(scored, by)
-    # A row without a key (such as a dimension in no area) belongs to no group.
-    keyed = numbers >= 0
-    groups, inverse = np.unique(numbers[keyed], return_inverse=True)
-    count = len(groups)
-    has = scored["has"].to_numpy(dtype=float)[keyed]
-    carried = scored["carried"].to_numpy(dtype=float)[keyed]
-    illustrative = scored["illustrative"].to_numpy(dtype=float)[keyed]
-    highest = np.full(count, -np.inf)
-    np.maximum.at(highest, inverse, np.where(np.isnan(carried), -np.inf, carried))
-    child_numbers, _labels = _group_ids(children, by, labels)
-    child_groups = np.searchsorted(groups, child_numbers)
-    child_groups = np.where(
-        (child_numbers >= 0) & (child_groups < count)
-        & (groups[np.minimum(child_groups, count - 1)] == child_numbers),
-        child_groups,
-        -1,
+    moment_codes, revisions = pd.factorize(current.revision[kept])
+    moments = [current.published.get(r) for r in revisions.tolist()]
+    indicator_text = {
+        "provenance": (provenance_codes, provenances.tolist()),
+        "source": pd.factorize(current.source[kept]),
+        "note": pd.factorize(current.note[kept]),
+        # The day the revision that set the value was published, for its provenance.
+        "revised": (moment_codes, [_day(m) for m in _moments(moments)]),
+    }
+    columns: dict[str, np.ndarray] = {}
+    for name, (codes, distinct) in indicator_text.items():
+        pool = texts[name]
+        own = np.full((count, width), pool.positions([""])[0], dtype=np.int32)
+        own[at] = pool.positions(distinct)[codes] if len(codes) else []
+        beside = aggregate_text.get(name)
+        if beside is None:
+            beside = np.full(computed.shape, pool.positions([""])[0], dtype=np.int32)
+        columns[name] = np.hstack([own, beside]).ravel()
+    rows = width + len(layout.levels)
+    template = {
+        "level": ("indicator",) * width + layout.levels,
+        "code": layout.indicators + layout.codes,
+        "dimension": layout.indicator_dimensions + layout.dimensions,
+        "step": layout.indicator_steps + layout.steps,
+    }
+    for name, row_texts in template.items():
+        columns[name] = np.tile(texts[name].positions(row_texts), count)
+    present = ~np.isnan(values)
+    columns.update(
+        country=np.repeat(texts["country"].positions(countries), rows),
+        round=np.full(count * rows, round_info.year, dtype=np.int64),
+        score=np.hstack([values, score]).ravel(),
+        computed=np.hstack([np.full((count, width), np.nan), computed]).ravel(),
+        coverage=np.hstack([present.astype(float), _coverage(aggregates.covered, totals)]).ravel(),
+        covered=np.hstack([present.astype(np.int64), aggregates.covered]).ravel(),
+        total=np.hstack([np.ones((count, width), dtype=np.int64), totals]).ravel(),
     )
-    mean = exact_means(child_groups, children["score"].to_numpy(dtype=float), count)
-    covered = np.bincount(inverse, weights=has, minlength=count).astype(np.int64)
-    total = np.bincount(inverse, minlength=count).astype(np.int64)
-    frame = pd.DataFrame({"pair": groups // math.prod(len(values) for values in labels)})
-    rest = groups.copy()
-    for column, values in reversed(list(zip(by, labels, strict=True))):
-        frame[column] = values.take(rest % len(values))
-        rest //= len(values)
-    frame = frame[["pair", *by]]
-    frame["covered"] = covered
-    frame["total"] = total
-    frame["illustrative"] = np.bincount(inverse, weights=illustrative, minlength=count) > 0
-    frame["carried"] = np.where(np.isinf(highest), np.nan, highest)
-    frame["mean"] = mean
-    frame["score"] = np.where(covered / total >= COVERAGE_THRESHOLD, mean, np.nan)
-    return frame
+    return columns
 
 
-def _named(frame: pd.DataFrame, level: str) -> pd.DataFrame:
-    """A level's rows with the columns every level has: level, code, dimension and step."""
-    code = frame[level]
-    return frame.assign(
-        level=level,
-        code=code,
-        dimension=code if level == "dimension" else "",
-        step=code if level == "step" else "",
-    )
+def _positions_in(texts: np.ndarray, known: Sequence[str]) -> np.ndarray:
+    """Where each text sits in `known`, -1 where it is not there."""
+    codes, distinct = pd.factorize(texts)
+    place = {text: n for n, text in enumerate(known)}
+    found = np.array([place.get(text, -1) for text in distinct.tolist()], dtype=np.int64)
+    return found[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
 
-def _with_published(framed: pd.DataFrame, published: Iterable[PublishedFigure]) -> pd.DataFrame:
-    """A published figure is shown as published, with its source and note."""
-    figures = pd.DataFrame(
-        [
-            (f.round_year, f.country_code, f.level, f.code, f.value, f.source_url, f.note)
-            for f in published_index(published).values()
-        ],
-        columns=["round", "country", "level", "code", "published", "published_source", "pnote"],
-    )
-    merged = framed.merge(figures, on=["round", "country", "level", "code"], how="left")
-    hit = merged["published"].notna()
-    merged.loc[hit, "score"] = merged.loc[hit, "published"]
-    merged.loc[hit, "provenance"] = PUBLISHED
-    merged.loc[hit, "source"] = merged.loc[hit, "published_source"]
-    merged.loc[hit, "note"] = merged.loc[hit, "pnote"]
-    return merged
+def _moments(stored: Sequence[Any]) -> list[datetime | None]:
+    """Publication moments as stored (SQLite gives text, PostgreSQL datetimes), in UTC."""
+    converted = pd.to_datetime(pd.Series(stored, dtype=object), utc=True, format="ISO8601")
+    return [None if pd.isna(m) else m.to_pydatetime() for m in converted]
+
+
+def _coverage(covered: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Each aggregate's coverage to three decimals, as `round` gives it for one figure."""
+    largest = int(totals.max(initial=0)) + 1
+    keys, where = np.unique(covered * largest + totals, return_inverse=True)
+    shares = [round(k // largest / (k % largest), 3) if k % largest else 0.0 for k in keys.tolist()]
+    return np.array(shares, dtype=float)[where].reshape(covered.shape)

@@ -8,15 +8,16 @@ reads take one row per score however long its history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import pandas as pd
+import numpy as np
 import sqlalchemy as sql
 from sqlmodel import Session, col, func, select
 
+from niem.database import driver_rows
 from niem.facts import Fact, make_fact
 from niem.methodology import Framework, IndicatorRef
 from niem.models import (
@@ -143,18 +144,6 @@ def carried_year(code: str) -> int | None:
     return None
 
 
-def carried_years(codes: pd.Series) -> pd.Series:
-    """The round each value was carried over from (NaN where it was not), over a column."""
-    found = codes.fillna("").astype(str).str.extract(r"^carried:(\d+):", expand=False)
-    return pd.to_numeric(found, errors="coerce")
-
-
-def illustrative_codes(codes: pd.Series) -> pd.Series:
-    """Which provenance codes are illustrative, carried over or not."""
-    originals = codes.fillna("").astype(str).str.replace(r"^carried:\d+:", "", regex=True)
-    return originals == ILLUSTRATIVE
-
-
 def current_order(revision: Revision) -> tuple[bool, datetime, int]:
     """A published revision's rank among those setting a score; the highest gives the value.
 
@@ -173,15 +162,28 @@ def by_current_order(rows: Iterable[tuple[Score, Revision]]) -> list[tuple[Score
 
 def load_framework(session: Session) -> Framework:
     """The framework as plain data for the scoring method."""
-    dimensions = session.exec(select(Dimension).order_by(col(Dimension.position))).all()
-    steps = session.exec(select(Step).order_by(col(Step.position))).all()
-    indicators = session.exec(select(Indicator).order_by(col(Indicator.code))).all()
+    # Columns, not ORM objects: every figures table starts here.
+    connection = session.connection()
+    dimensions = connection.execute(
+        sql.select(col(Dimension.code), col(Dimension.area_code)).order_by(
+            col(Dimension.position)
+        )
+    ).all()
+    steps = connection.execute(
+        sql.select(col(Step.code)).order_by(col(Step.position))
+    ).scalars()
+    indicators = connection.execute(
+        sql.select(
+            col(Indicator.code),
+            col(Indicator.dimension_code),
+            col(Indicator.step_code),
+            col(Indicator.scored),
+        ).order_by(col(Indicator.code))
+    ).all()
     return Framework(
-        dimension_area={d.code: d.area_code for d in dimensions},
-        steps=tuple(s.code for s in steps),
-        indicators=tuple(
-            IndicatorRef(i.code, i.dimension_code, i.step_code, i.scored) for i in indicators
-        ),
+        dimension_area=dict(dimensions),  # type: ignore[arg-type]
+        steps=tuple(steps),
+        indicators=tuple(IndicatorRef(*row) for row in indicators),
     )
 
 
@@ -218,16 +220,20 @@ def load_local_names(session: Session) -> dict[tuple[str, str, str, str], str]:
 
 def load_rounds(session: Session) -> list[RoundInfo]:
     """Every round, oldest first, with its participating countries."""
-    rounds = session.exec(select(Round).order_by(col(Round.year))).all()
-    members = session.exec(select(RoundCountry)).all()
+    connection = session.connection()
+    rounds = connection.execute(
+        sql.select(col(Round.year), col(Round.situation), col(Round.label), col(Round.published))
+        .order_by(col(Round.year))
+    ).all()
+    members = connection.execute(
+        sql.select(col(RoundCountry.round_year), col(RoundCountry.country_code))
+    ).all()
     by_round: dict[int, list[str]] = {}
-    for member in members:
-        by_round.setdefault(member.round_year, []).append(member.country_code)
+    for year, country in members:
+        by_round.setdefault(year, []).append(country)
     return [
-        RoundInfo(
-            r.year, r.situation, r.label, r.published, tuple(sorted(by_round.get(r.year, [])))
-        )
-        for r in rounds
+        RoundInfo(year, situation, label, published, tuple(sorted(by_round.get(year, []))))
+        for year, situation, label, published in rounds
     ]
 
 
@@ -321,30 +327,90 @@ def current_values(
     }
 
 
-def current_frame(session: Session, years: Iterable[int] | None = None) -> pd.DataFrame:
-    """Every current value (of the rounds `years`, or all) as columns: round, country,
-    indicator, value, provenance, source, note, published_at (UTC), from `CurrentValue`."""
-    query = sql.select(  # type: ignore[var-annotated]
-        col(CurrentValue.round_year).label("round"),
-        col(CurrentValue.country_code).label("country"),
-        col(CurrentValue.indicator_code).label("indicator"),
-        col(CurrentValue.value).label("value"),
-        col(CurrentValue.provenance).label("provenance"),
-        col(CurrentValue.source).label("source"),
-        col(CurrentValue.note).label("note"),
-        # Read as stored: one vectorised conversion below, not a parse per row.
-        sql.type_coerce(CurrentValue.published_at, sql.String).label("published_at"),
+@dataclass(frozen=True)
+class CurrentColumns:
+    """Current values as columns, one entry per value: what the figures table is built from."""
+
+    round: np.ndarray
+    country: np.ndarray
+    indicator: np.ndarray
+    value: np.ndarray  # NaN where a score is set without a value
+    provenance: np.ndarray
+    source: np.ndarray
+    note: np.ndarray
+    revision: np.ndarray  # the revision that made each value current
+    # When each of those revisions was published, as stored (SQLite text, PostgreSQL datetimes).
+    published: Mapping[int, Any]
+
+    def of_round(self, year: int) -> CurrentColumns:
+        """The values of one round."""
+        if (self.round == year).all():
+            return self
+        keep = self.round == year
+        arrays = {name: getattr(self, name)[keep] for name in _ARRAY_FIELDS}
+        return CurrentColumns(**arrays, published=self.published)
+
+
+_ARRAY_FIELDS = (
+    "round", "country", "indicator", "value", "provenance", "source", "note", "revision"
+)
+
+
+def current_columns(session: Session, years: Iterable[int] | None = None) -> CurrentColumns:
+    """Every current value (of the rounds `years`, or all) as columns, from `CurrentValue`,
+    read round by round along its key."""
+    if years is None:
+        years = session.connection().execute(
+            sql.select(col(Round.year)).order_by(col(Round.year))
+        ).scalars()
+    parts = []
+    for year in years:
+        query = sql.select(
+            col(CurrentValue.country_code),
+            col(CurrentValue.indicator_code),
+            col(CurrentValue.value),
+            col(CurrentValue.provenance),
+            col(CurrentValue.source),
+            col(CurrentValue.note),
+            col(CurrentValue.revision_id),
+        ).where(col(CurrentValue.round_year) == year)
+        rows = driver_rows(session, query)
+        if rows:
+            table = np.array(rows, dtype=object)
+            parts.append((np.full(len(rows), year, dtype=np.int64), table))
+    if not parts:
+        empty = {name: np.zeros(0, dtype=object) for name in _ARRAY_FIELDS}
+        empty.update(
+            round=np.zeros(0, dtype=np.int64),
+            value=np.zeros(0),
+            revision=np.zeros(0, dtype=np.int64),
+        )
+        return CurrentColumns(**empty, published={})
+    table = np.concatenate([t for _, t in parts])
+    revision = table[:, 6].astype(np.int64)
+    return CurrentColumns(
+        round=np.concatenate([y for y, _ in parts]),
+        country=table[:, 0],
+        indicator=table[:, 1],
+        value=table[:, 2].astype(float),
+        provenance=table[:, 3],
+        source=table[:, 4],
+        note=table[:, 5],
+        revision=revision,
+        published=publication_moments(session, np.unique(revision).tolist()),
     )
-    if years is not None:
-        query = query.where(col(CurrentValue.round_year).in_(list(years)))
-    # Through the session's connection: the ORM's result handling doubles a plain select's cost.
-    result = session.connection().execute(query)
-    names = list(result.keys())
-    # Built by columns: pandas inspects every row of a list of rows.
-    columns = list(zip(*result.all(), strict=True)) or [()] * len(names)
-    frame = pd.DataFrame(dict(zip(names, columns, strict=True)))
-    frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True, format="ISO8601")
-    return frame
+
+
+def publication_moments(session: Session, revision_ids: Sequence[int]) -> dict[int, Any]:
+    """When each of these revisions was published, as stored."""
+    found: dict[int, Any] = {}
+    for start in range(0, len(revision_ids), 5000):
+        chunk = revision_ids[start : start + 5000]
+        query = sql.select(
+            col(Revision.id), sql.type_coerce(Revision.published_at, sql.String)
+        ).where(col(Revision.id).in_(chunk))
+        found.update(driver_rows(session, query))
+    return found
 
 
 def derive_published_values(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 
@@ -23,11 +24,12 @@ def both_paths(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
         framework = store.load_framework(session)
         rounds = store.load_rounds(session)
         published = store.load_published_figures(session)
-        columns = frame_results(framework, rounds, store.current_frame(session), published)
+        columns = frame_results(framework, rounds, store.current_columns(session), published)
         pure = build_results(framework, rounds, store.load_current_scores(session), published)
     return columns, pure
 
 
+@pytest.mark.both_databases
 def test_the_column_path_equals_the_pure_path_on_the_shipped_data(engine: Engine) -> None:
     columns, pure = both_paths(engine)
     assert len(pure) == 7728
@@ -85,6 +87,7 @@ def test_a_round_without_values_has_every_figure_empty_on_both_paths(tmp_path: P
     ]
 
 
+@pytest.mark.both_databases
 def test_rounds_computed_one_at_a_time_and_joined_equal_all_rounds_at_once(
     engine: Engine,
 ) -> None:
