@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from openpyxl.utils import get_column_letter
-
 from niem.i18n import _, count_text, ngettext, number_text
 
 # Plain numbers only: ASCII digits, one decimal point or comma, no exponent, no underscores.
@@ -73,6 +71,10 @@ def column_name(index: int) -> str:
     """'column 702 (ZZ)' for a 1-based column number; beyond Excel's columns, the number only."""
     if index > EXCEL_COLUMNS:
         return _("column {number}").format(number=count_text(index))
+    # Imported here: openpyxl loads its whole workbook model, and every command reads this
+    # module (numbers are worded with it) while few ever name a column.
+    from openpyxl.utils import get_column_letter
+
     return _("column {number} ({letters})").format(
         number=count_text(index), letters=get_column_letter(index)
     )

@@ -7,8 +7,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 import numpy as np
-import openpyxl
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from niem.errors import UnknownChoice
 from niem.methodology import LEVELS
@@ -23,6 +25,7 @@ EXPORT_COLUMNS = [c for c in COLUMNS if c != "revised"]
 # some spreadsheets skip them before looking for "=").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMATS = ("csv", "xlsx")
+FLOAT_FORMAT = "%.10g"
 
 
 def select_figures(
@@ -44,12 +47,14 @@ def select_figures(
         mask &= results["level"] == level
     chosen = results.loc[mask].reset_index(drop=True)
     chosen["computed"] = chosen["computed"].where(chosen["provenance"] == PUBLISHED)
-    chosen["note"] = [
-        _with_empty_words(note, covered, total) if pd.isna(score) else note
-        for score, note, covered, total in zip(
-            chosen["score"], chosen["note"], chosen["covered"], chosen["total"], strict=True
-        )
-    ]
+    empty = np.flatnonzero(chosen["score"].isna().to_numpy())
+    if len(empty):
+        notes = chosen["note"].to_numpy(dtype=object)
+        covered, total = chosen["covered"].to_numpy(), chosen["total"].to_numpy()
+        notes[empty] = [
+            _with_empty_words(notes[i], covered[i], total[i]) for i in empty.tolist()
+        ]
+        chosen["note"] = pd.array(notes, dtype=chosen["note"].dtype)
     return chosen[EXPORT_COLUMNS]
 
 
@@ -92,7 +97,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame, *, for_excel: bool = False) -> bytes:
     """UTF-8 CSV; `for_excel` adds a BOM so that Excel reads ā and š correctly."""
-    text = neutralise_formulas(frame).to_csv(index=False, float_format="%.10g")
+    text = neutralise_formulas(frame).to_csv(index=False, float_format=FLOAT_FORMAT)
     return text.encode("utf-8-sig" if for_excel else "utf-8")
 
 
@@ -111,6 +116,8 @@ def write_tables(frames: Iterable[pd.DataFrame], fmt: str, target: IO[bytes]) ->
         raise UnknownChoice(f"unknown format {fmt!r}; choose csv or xlsx")
     if fmt == "csv":
         return _write_csv(frames, target)
+    import openpyxl  # only for XLSX: it is a fifth of `niem export`'s start-up
+
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("scores")
     sheet.append(EXPORT_COLUMNS)
@@ -137,11 +144,40 @@ def csv_chunks(frames: Iterable[pd.DataFrame]) -> Iterator[tuple[bytes, int]]:
     for frame in frames:
         if frame.empty:
             continue
-        safe = neutralise_formulas(frame)
-        yield safe.to_csv(index=False, header=header, float_format="%.10g").encode(), len(frame)
+        yield _csv_chunk(neutralise_formulas(frame), header=header), len(frame)
         header = False
     if header:
         yield to_csv_bytes(pd.DataFrame(columns=EXPORT_COLUMNS)), 0
+
+
+# A CSV cell holding one of these must be quoted.
+NEEDS_QUOTES = r'[,"\r\n]'
+
+
+def _csv_chunk(frame: pd.DataFrame, *, header: bool) -> bytes:
+    """One table as CSV, exactly as pandas writes it (`to_csv_bytes`): numbers written once per
+    distinct value, then Arrow's C writer unless a cell needs quotes (pandas' then)."""
+    written = frame.copy()
+    for column in written.columns:
+        if pd.api.types.is_float_dtype(written[column].dtype):
+            written[column] = _float_texts(written[column].to_numpy(dtype=float))
+    table = pa.Table.from_pandas(written, preserve_index=False)
+    texts = [table[name] for name in table.column_names if pa.types.is_string(table[name].type)
+             or pa.types.is_large_string(table[name].type)]
+    if any(pc.any(pc.match_substring_regex(text, NEEDS_QUOTES)).as_py() for text in texts):
+        return written.to_csv(index=False, header=header).encode()
+    buffer = io.BytesIO()
+    if header:  # as pandas writes it: Arrow quotes every column name
+        buffer.write(frame.iloc[:0].to_csv(index=False).encode())
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, quoting_style="none"))
+    return buffer.getvalue()
+
+
+def _float_texts(values: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """Each number as `FLOAT_FORMAT` writes it, empty for none; formatted once per value."""
+    distinct, where = np.unique(values, return_inverse=True)
+    texts = ["" if v != v else FLOAT_FORMAT % v for v in distinct.tolist()]
+    return pd.array(np.array(texts, dtype=object)[where], dtype="str")
 
 
 def write_table(frame: pd.DataFrame, fmt: str, target: IO[bytes]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from niem.exporting import neutralise_formulas, to_csv_bytes
+from niem.exporting import csv_chunks, neutralise_formulas, to_csv_bytes
 
 
 def test_text_that_a_spreadsheet_would_run_is_prefixed_in_text_and_mixed_columns() -> None:
@@ -30,3 +30,20 @@ def test_text_that_a_spreadsheet_would_run_is_prefixed_in_text_and_mixed_columns
 def test_a_csv_export_holds_the_prefixed_text() -> None:
     frame = pd.DataFrame({"code": ["=1+1", "MAI-L-01"], "score": [50.7, None]})
     assert to_csv_bytes(frame).decode() == "code,score\n'=1+1,50.7\nMAI-L-01,\n"
+
+
+def test_export_chunks_are_the_csv_pandas_writes_with_and_without_cells_to_quote() -> None:
+    plain = pd.DataFrame(
+        {
+            "note": pd.Series(["", "plain", None, "ā š"], dtype="str"),
+            "score": [1.0, None, 0.1, 33.333333333333336],
+            "covered": [1, 2, 3, 4],
+        }
+    )
+    quoted = plain.assign(note=pd.Series(["x,y", 'q"uote', "line\nbreak", None], dtype="str"))
+    chunks = [chunk for chunk, _rows in csv_chunks([plain, quoted])]
+    assert chunks == [
+        "note,score,covered\n,1,1\nplain,,2\n,0.1,3\nā š,33.33333333,4\n".encode(),
+        b'"x,y",1,1\n"q""uote",,2\n"line\nbreak",0.1,3\n,33.33333333,4\n',
+    ]
+    assert b"".join(chunks) == to_csv_bytes(pd.concat([plain, quoted], ignore_index=True))

@@ -1,4 +1,7 @@
-"""`niem init`, `export`, `template`, `check` and `generate-illustrative`: the data itself."""
+"""`niem init`, `export`, `template` and `check`: the data itself.
+
+What only one command needs is imported by that command, so that `niem export` starts quickly.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from niem import exporting, illustrative, loading, store
-from niem.checks import CONTRADICTS_PUBLISHED, check_figures
+from niem import exporting, store
 from niem.cli import (
     cli,
     country_code,
@@ -21,16 +23,16 @@ from niem.cli import (
 )
 from niem.config import load_settings
 from niem.database import make_engine
-from niem.facts import check_facts
 from niem.methodology import LEVELS
 from niem.results import load_results
-from niem.templates import build_template, check_round_country, template_workbook
 
 
 @cli.command()
 @click.option("--no-demo", is_flag=True, help="Load no illustrative indicator scores.")
 def init(no_demo: bool) -> None:
     """Create or upgrade the database and load the shipped data (safe to repeat)."""
+    from niem import loading
+
     settings = load_settings()
     report = loading.initialise(make_engine(settings.database_url), settings, demo=not no_demo)
     echo(
@@ -80,6 +82,8 @@ def export(
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 def template(country: str, round_year: int, output: Path | None) -> None:
     """The upload template for one country and round, prefilled with current values."""
+    from niem.templates import build_template, check_round_country, template_workbook
+
     code = country_code(country)
     with store_session() as session:
         check_round_country(store.load_rounds(session), round_year, code)
@@ -99,6 +103,9 @@ def template(country: str, round_year: int, output: Path | None) -> None:
 @cli.command()
 def check() -> None:
     """Report coverage gaps, and exit 1 if the figures contradict a published figure or fact."""
+    from niem.checks import CONTRADICTS_PUBLISHED, check_figures
+    from niem.facts import check_facts
+
     with store_session() as session:
         results = load_results(session)
         facts = store.load_published_facts(session)
@@ -113,16 +120,3 @@ def check() -> None:
     echo(f"{len(verdicts) - broken} of {len(verdicts)} published facts hold.")
     if broken or any(f.kind == CONTRADICTS_PUBLISHED for f in findings):
         sys.exit(1)
-
-
-@cli.command("generate-illustrative")
-@click.option("--seed", type=int, default=illustrative.SEED, show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
-def generate_illustrative(seed: int, output: Path | None) -> None:
-    """Regenerate the shipped illustrative scores (deterministic for a seed)."""
-    text = illustrative.generate_from_shipped_files(load_settings(), seed)
-    if output is None:
-        echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        echo(f"Wrote {output}", err=True)
