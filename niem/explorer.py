@@ -231,9 +231,13 @@ def country_profile(
     round_year: int,
     country: str,
     facts: Sequence[Fact] = (),
+    *,
+    history: pd.DataFrame | None = None,
 ) -> CountryProfile:
     """A country's overall (with its rank), steps and dimensions against the others, the
-    change since its previous round and its overall figure in every round."""
+    change since its previous round and its overall figure in every round. `history` holds
+    the figures of the other rounds (their aggregates are enough); by default, `results`."""
+    history = results if history is None else history
     mine = (results["round"] == round_year) & (results["country"] == country)
     figures = describe(results[mine])
     participants = list(next(r.countries for r in rounds if r.year == round_year))
@@ -245,8 +249,8 @@ def country_profile(
     changes = pd.DataFrame(columns=["code", "change", "direction", "origin"])
     overall_change = None
     if previous is not None:
-        changes = country_changes(results, previous, round_year, country, "dimension")
-        mine = country_changes(results, previous, round_year, country, "overall")
+        changes = country_changes(history, previous, round_year, country, "dimension")
+        mine = country_changes(history, previous, round_year, country, "overall")
         if not mine.empty and pd.notna(mine["change"].iloc[0]):
             overall_change = Stat(float(mine["change"].iloc[0]), mine["origin_of"].iloc[0])
     return CountryProfile(
@@ -261,7 +265,7 @@ def country_profile(
         previous=previous,
         dimension_changes=changes,
         overall_change=overall_change,
-        trend=trend(results, rounds, country, Measure("overall")),
+        trend=trend(history, rounds, country, Measure("overall")),
     )
 
 

@@ -75,22 +75,67 @@ def _differs(row: Row) -> bool:
 
 def describe(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows with their words: `shown`, `origin` (and the `origin_of` provenance, its
-    `kind` and `strength`, -1 when there is no value) and `differs` from the current data."""
+    `kind` and `strength`, -1 when there is no value) and `differs` from the current data.
+
+    Words are worked out once for each different figure: a round's rows repeat a few hundred.
+    """
     described = frame.copy()
-    rows = frame.to_dict("records")
-    origins = [_provenance(row) for row in rows]
+    rows = _records(frame)
+    origin_of: dict[tuple[Any, ...], Provenance | None] = {}
+    shown: dict[tuple[Any, ...], str] = {}
+    origins, texts, differs = [], [], []
+    for row in rows:
+        key = (row["score"] != row["score"], row["provenance"], row["covered"], row["total"],
+               row["country"], row["source"], row["revised"])
+        if key not in origin_of:
+            origin_of[key] = _provenance(row)
+        origins.append(origin_of[key])
+        different = _differs(row)
+        differs.append(different)
+        text_key = (row["level"] == "indicator", row["score"], row["covered"], row["total"])
+        if different:
+            texts.append(shown_text(row))
+        else:
+            if text_key not in shown:
+                shown[text_key] = shown_text(row)
+            texts.append(shown[text_key])
     described["origin_of"] = origins
     described["origin"] = [p.words if p else "" for p in origins]
     described["kind"] = [p.kind if p else "" for p in origins]
     described["strength"] = [int(p.strength) if p else -1 for p in origins]
-    described["differs"] = [_differs(row) for row in rows]
-    described["shown"] = [shown_text(row) for row in rows]
+    described["differs"] = differs
+    described["shown"] = texts
     return described
+
+
+DESCRIBED_COLUMNS = (
+    "level", "score", "computed", "covered", "total", "provenance", "country", "source"
+)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The columns `describe` reads, row by row (read as lists: far quicker than records)."""
+    columns = {name: frame[name].tolist() for name in DESCRIBED_COLUMNS}
+    columns["revised"] = (
+        frame["revised"].fillna("").tolist() if "revised" in frame else [""] * len(frame)
+    )
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def rank_scores(scores: pd.Series) -> pd.Series:
     """Competition ranks, highest first: equal scores share a rank (1, 2, 2, 4)."""
     return scores.rank(method="min", ascending=False).astype("Int64")
+
+
+def rank_of(scores: pd.Series, score: float) -> str:
+    """The rank one figure has among `scores` (its own included), worded as `rank_among`
+    words it: '6th of 14', 'joint 13th of 14', or 'not ranked' without a figure."""
+    if pd.isna(score):
+        return _("not ranked")
+    scored = scores.dropna()
+    position = int((scored > score).sum()) + 1
+    return rank_text(position, len(scored), joint=int((scored == score).sum()) > 1)
 
 
 def rank_among(
@@ -105,10 +150,17 @@ def rank_among(
     ranked = ranked.copy()
     ranked["rank"] = rank_scores(ranked["score"])
     scored = ranked.dropna(subset=["score"])
-    counts = scored["score"].value_counts()
+    counts = scored["score"].value_counts().to_dict()
     everyone = weakest(scored["origin_of"]) if not scored.empty else None
     texts, origins, sources = [], [], []
-    for row in ranked.to_dict("records"):
+    rows = (
+        {"score": score, "rank": rank, "country": country}
+        for score, rank, country in zip(
+            ranked["score"].tolist(), ranked["rank"].tolist(), ranked["country"].tolist(),
+            strict=True,
+        )
+    )
+    for row in rows:
         text, origin = _rank_words(row, len(scored), counts, everyone, statements or {})
         texts.append(text)
         origins.append(origin)
@@ -123,7 +175,7 @@ def rank_among(
 def _rank_words(
     row: Row,
     count: int,
-    counts: pd.Series,
+    counts: Mapping[float, int],
     everyone: Provenance | None,
     statements: Mapping[str, Fact],
 ) -> tuple[str, Provenance | None]:

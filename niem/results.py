@@ -182,16 +182,21 @@ def _day(moment: datetime | None) -> str:
     return "" if moment is None else moment.date().isoformat()
 
 
-def load_results(session: Session, years: Sequence[int] | None = None) -> pd.DataFrame:
-    """The figures table for everything currently in the store, or for the rounds `years`."""
+def load_results(
+    session: Session, years: Sequence[int] | None = None, *, indicators: bool = True
+) -> pd.DataFrame:
+    """The figures table for everything currently in the store, or for the rounds `years`;
+    without `indicators`, only its aggregate rows (read without the values' notes and
+    sources: half the reading)."""
     rounds = load_rounds(session)
     if years is not None:
         rounds = [r for r in rounds if r.year in years]
     return frame_results(
         load_framework(session),
         rounds,
-        current_columns(session, years),
+        current_columns(session, years, text=indicators),
         load_published_figures(session),
+        indicators=indicators,
     )
 
 
@@ -200,9 +205,12 @@ def frame_results(
     rounds: Sequence[RoundInfo],
     current: CurrentColumns,
     published: Iterable[PublishedFigure],
+    *,
+    indicators: bool = True,
 ) -> pd.DataFrame:
     """The figures table computed over arrays, a round at a time: the same rows as
-    `build_results` (`niem.aggregation` computes the aggregates as the pure rule does)."""
+    `build_results` (`niem.aggregation` computes the aggregates as the pure rule does);
+    without `indicators`, only its aggregate rows."""
     rounds = [r for r in rounds if r.countries]
     if not framework.indicators or not rounds:
         return pd.DataFrame(columns=COLUMNS)
@@ -210,7 +218,9 @@ def frame_results(
     published_by_key = published_index(published)
     texts = {name: _Texts() for name in TEXT_COLUMNS}
     parts = [
-        _round_columns(layout, r, current.of_round(r.year), published_by_key, texts)
+        _round_columns(
+            layout, r, current.of_round(r.year), published_by_key, texts, indicators=indicators
+        )
         for r in rounds
     ]
     columns: dict[str, Any] = {
@@ -255,9 +265,11 @@ def _round_columns(
     current: CurrentColumns,
     published_by_key: Mapping[tuple[int, str, str, str], PublishedFigure],
     texts: Mapping[str, _Texts],
+    *,
+    indicators: bool,
 ) -> dict[str, np.ndarray]:
-    """The figures table's columns for one round: per country, its indicators, then its
-    aggregates, in the layout's order (text columns as positions in their pools)."""
+    """The figures table's columns for one round: per country, its indicators (unless not
+    wanted), then its aggregates, in the layout's order (text as positions in their pools)."""
     countries = round_info.countries
     count, width = len(countries), len(layout.indicators)
     country_at = _positions_in(current.country, countries)
@@ -306,44 +318,59 @@ def _round_columns(
         ):
             aggregate_text[name][row, place] = texts[name].positions([text])[0]
 
-    moment_codes, revisions = pd.factorize(current.revision[kept])
-    moments = [current.published.get(r) for r in revisions.tolist()]
-    indicator_text = {
-        "provenance": (provenance_codes, provenances.tolist()),
-        "source": pd.factorize(current.source[kept]),
-        "note": pd.factorize(current.note[kept]),
-        # The day the revision that set the value was published, for its provenance.
-        "revised": (moment_codes, [_day(m) for m in _moments(moments)]),
-    }
+    present = ~np.isnan(values)
+    own_text: dict[str, np.ndarray] = {}
+    if indicators:
+        moment_codes, revisions = pd.factorize(current.revision[kept])
+        moments = [current.published.get(r) for r in revisions.tolist()]
+        indicator_text = {
+            "provenance": (provenance_codes, provenances.tolist()),
+            "source": pd.factorize(current.source[kept]),
+            "note": pd.factorize(current.note[kept]),
+            # The day the revision that set the value was published, for its provenance.
+            "revised": (moment_codes, [_day(m) for m in _moments(moments)]),
+        }
+        for name, (codes, distinct) in indicator_text.items():
+            cells = np.full((count, width), texts[name].positions([""])[0], dtype=np.int32)
+            cells[at] = texts[name].positions(distinct)[codes] if len(codes) else []
+            own_text[name] = cells
     columns: dict[str, np.ndarray] = {}
-    for name, (codes, distinct) in indicator_text.items():
-        pool = texts[name]
-        own = np.full((count, width), pool.positions([""])[0], dtype=np.int32)
-        own[at] = pool.positions(distinct)[codes] if len(codes) else []
+    for name in ("provenance", "source", "note", "revised"):
         beside = aggregate_text.get(name)
         if beside is None:
-            beside = np.full(computed.shape, pool.positions([""])[0], dtype=np.int32)
-        columns[name] = np.hstack([own, beside]).ravel()
-    rows = width + len(layout.levels)
+            beside = np.full(computed.shape, texts[name].positions([""])[0], dtype=np.int32)
+        columns[name] = _joined(own_text.get(name), beside)
+    shown = width if indicators else 0
     template = {
-        "level": ("indicator",) * width + layout.levels,
-        "code": layout.indicators + layout.codes,
-        "dimension": layout.indicator_dimensions + layout.dimensions,
-        "step": layout.indicator_steps + layout.steps,
+        "level": ("indicator",) * shown + layout.levels,
+        "code": layout.indicators[:shown] + layout.codes,
+        "dimension": layout.indicator_dimensions[:shown] + layout.dimensions,
+        "step": layout.indicator_steps[:shown] + layout.steps,
     }
     for name, row_texts in template.items():
         columns[name] = np.tile(texts[name].positions(row_texts), count)
-    present = ~np.isnan(values)
+    rows = shown + len(layout.levels)
+
+    def own(matrix: np.ndarray) -> np.ndarray | None:
+        return matrix if indicators else None
+
     columns.update(
         country=np.repeat(texts["country"].positions(countries), rows),
         round=np.full(count * rows, round_info.year, dtype=np.int64),
-        score=np.hstack([values, score]).ravel(),
-        computed=np.hstack([np.full((count, width), np.nan), computed]).ravel(),
-        coverage=np.hstack([present.astype(float), _coverage(aggregates.covered, totals)]).ravel(),
-        covered=np.hstack([present.astype(np.int64), aggregates.covered]).ravel(),
-        total=np.hstack([np.ones((count, width), dtype=np.int64), totals]).ravel(),
+        score=_joined(own(values), score),
+        computed=_joined(own(np.full((count, width), np.nan)), computed),
+        coverage=_joined(own(present.astype(float)), _coverage(aggregates.covered, totals)),
+        covered=_joined(own(present.astype(np.int64)), aggregates.covered),
+        total=_joined(own(np.ones((count, width), dtype=np.int64)), totals),
     )
     return columns
+
+
+def _joined(indicator_part: np.ndarray | None, aggregate_part: np.ndarray) -> np.ndarray:
+    """One column: per country, its indicators' cells (when shown), then its aggregates'."""
+    if indicator_part is None:
+        return np.ascontiguousarray(aggregate_part).ravel()
+    return np.hstack([indicator_part, aggregate_part]).ravel()
 
 
 def _positions_in(texts: np.ndarray, known: Sequence[str]) -> np.ndarray:

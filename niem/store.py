@@ -356,24 +356,28 @@ _ARRAY_FIELDS = (
 )
 
 
-def current_columns(session: Session, years: Iterable[int] | None = None) -> CurrentColumns:
+def current_columns(
+    session: Session, years: Iterable[int] | None = None, *, text: bool = True
+) -> CurrentColumns:
     """Every current value (of the rounds `years`, or all) as columns, from `CurrentValue`,
-    read round by round along its key."""
+    read round by round along its key; without `text`, notes and sources are left empty."""
     if years is None:
         years = session.connection().execute(
             sql.select(col(Round.year)).order_by(col(Round.year))
         ).scalars()
+    wanted = [
+        col(CurrentValue.country_code),
+        col(CurrentValue.indicator_code),
+        col(CurrentValue.value),
+        col(CurrentValue.provenance),
+    ]
+    if text:
+        wanted += [
+            col(CurrentValue.source), col(CurrentValue.note), col(CurrentValue.revision_id)
+        ]
     parts = []
     for year in years:
-        query = sql.select(
-            col(CurrentValue.country_code),
-            col(CurrentValue.indicator_code),
-            col(CurrentValue.value),
-            col(CurrentValue.provenance),
-            col(CurrentValue.source),
-            col(CurrentValue.note),
-            col(CurrentValue.revision_id),
-        ).where(col(CurrentValue.round_year) == year)
+        query = sql.select(*wanted).where(col(CurrentValue.round_year) == year)
         rows = driver_rows(session, query)
         if rows:
             table = np.array(rows, dtype=object)
@@ -387,17 +391,19 @@ def current_columns(session: Session, years: Iterable[int] | None = None) -> Cur
         )
         return CurrentColumns(**empty, published={})
     table = np.concatenate([t for _, t in parts])
-    revision = table[:, 6].astype(np.int64)
+    count = len(table)
+    blank = np.full(count, "", dtype=object)
+    revision = table[:, 6].astype(np.int64) if text else np.zeros(count, dtype=np.int64)
     return CurrentColumns(
         round=np.concatenate([y for y, _ in parts]),
         country=table[:, 0],
         indicator=table[:, 1],
         value=table[:, 2].astype(float),
         provenance=table[:, 3],
-        source=table[:, 4],
-        note=table[:, 5],
+        source=table[:, 4] if text else blank,
+        note=table[:, 5] if text else blank,
         revision=revision,
-        published=publication_moments(session, np.unique(revision).tolist()),
+        published=publication_moments(session, np.unique(revision).tolist()) if text else {},
     )
 
 

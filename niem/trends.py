@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from niem.figures import Stat, describe, rank_among
+from niem.figures import Stat, describe, rank_of
 from niem.methodology import Measure, round_score
 from niem.provenance import weakest
 from niem.store import RoundInfo
@@ -136,12 +136,14 @@ def trend(
     results: pd.DataFrame, rounds: list[RoundInfo], country: str, measure: Measure
 ) -> pd.DataFrame:
     """A country's figure in every round it took part in, oldest first, with its rank."""
+    chosen = results[(results["level"] == measure.level) & (results["code"] == measure.code)]
+    by_round = dict(tuple(chosen.groupby("round", sort=False)))
     rows = []
     for round_info in rounds:
         if country not in round_info.countries:
             continue
-        ranked = rank_among(_measure_rows(results, round_info.year, measure))
-        mine = ranked[ranked["country"] == country].iloc[0]
+        figures = by_round.get(round_info.year, chosen.iloc[:0])
+        mine = describe(figures[figures["country"] == country]).iloc[0]
         rows.append(
             {
                 "round": round_info.year,
@@ -151,7 +153,7 @@ def trend(
                 "origin": mine["origin"],
                 "kind": mine["kind"],
                 "strength": mine["strength"],
-                "rank_text": mine["rank_text"],
+                "rank_text": rank_of(figures["score"], mine["score"]),
             }
         )
     return pd.DataFrame(

@@ -179,6 +179,23 @@ def test_latvia_profile_has_its_rank_its_trend_and_illustrative_changes(engine: 
     assert len(profile.strongest) == 3 and len(profile.weakest) == 3
 
 
+def test_a_profile_from_its_round_and_the_aggregates_of_every_round_is_the_same(
+    engine: Engine,
+) -> None:
+    # The app computes the chosen round in full and only the aggregates of the others.
+    results, rounds, _, facts = _shipped(engine)
+    with open_session(engine) as session:
+        own_round = load_results(session, [2021])
+        history = load_results(session, indicators=False)
+    whole = explorer.country_profile(results, rounds, 2021, "LV", facts)
+    parts = explorer.country_profile(own_round, rounds, 2021, "LV", facts, history=history)
+    assert parts.trend.equals(whole.trend)
+    assert parts.dimension_changes.equals(whole.dimension_changes)
+    assert parts.overall_change == whole.overall_change
+    assert parts.overall.drop("origin_of").equals(whole.overall.drop("origin_of"))
+    assert parts.figures["shown"].tolist() == whole.figures["shown"].tolist()
+
+
 def test_a_change_from_an_illustrative_figure_to_a_published_one_is_illustrative(
     engine: Engine,
 ) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from niem import provenance
 from niem.facts import make_fact
-from niem.figures import average, derived, describe, rank_among
+from niem.figures import average, derived, describe, rank_among, rank_of
 from niem.provenance import Provenance, Strength, weakest
 
 PUBLISHED = provenance.published("https://www.diversitygroup.lt/2022/report")
@@ -145,6 +145,13 @@ def test_a_rank_among_illustrative_neighbours_is_illustrative_and_ties_are_joint
         ["XX", "not ranked", ""],
     ]
     assert ranked["shown"].tolist()[-1] == "insufficient data (10 of 120 indicators)"
+
+
+def test_one_figure_s_rank_is_worded_as_in_the_whole_ranking() -> None:
+    scores = ROWS["score"]
+    assert [rank_of(scores, s) for s in (72.5, 51.6, None)] == [
+        "1st of 5", "joint 4th of 5", "not ranked"
+    ]
 
 
 def test_a_rank_a_published_fact_states_is_shown_as_published_with_its_source() -> None:

@@ -98,3 +98,14 @@ def test_rounds_computed_one_at_a_time_and_joined_equal_all_rounds_at_once(
         parts = pd.concat([load_results(session, [year]) for year in years], ignore_index=True)
     assert years == [2017, 2019, 2021]
     pd.testing.assert_frame_equal(parts, whole)
+
+
+def test_the_aggregates_alone_are_the_aggregate_rows_of_the_whole_table(engine: Engine) -> None:
+    with open_session(engine) as session:
+        whole = load_results(session)
+        aggregates = load_results(session, indicators=False)
+    expected = whole[whole["level"] != "indicator"].reset_index(drop=True)
+    # 42 countries in three rounds, 56 aggregates each: 36 cells, 12 dimensions, 3 steps,
+    # 4 areas and the overall figure.
+    assert len(aggregates) == 42 * 56 == 2352
+    pd.testing.assert_frame_equal(aggregates, expected)

@@ -74,6 +74,12 @@ def _rounds_results(version: Version, years: tuple[int, ...] | None) -> pd.DataF
         return load_results(session, years)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _aggregates(version: Version) -> pd.DataFrame:
+    with open_session(engine()) as session:
+        return load_results(session, indicators=False)
+
+
 def _results(version: Version, years: tuple[int, ...] | None) -> pd.DataFrame:
     """The figures of the rounds `years` (all when None), cached per data version. One round
     is cached on its own, shared by every page that shows it; several are computed together,
@@ -219,7 +225,12 @@ def fact_checks() -> list[FactCheck]:
 def _profile(version: Version, round_year: int, country: str, language: str) -> CountryProfile:
     # The language is part of the key: the profile's figures are described in words.
     return country_profile_of(
-        _results(version, None), _rounds(version, language), round_year, country, _facts(version)
+        _results(version, (round_year,)),
+        _rounds(version, language),
+        round_year,
+        country,
+        _facts(version),
+        history=_aggregates(version),
     )
 
 
