@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from niem import explorer
 from niem.i18n import _
 from niem.ui import data, urlstate
 from niem.ui import explorer_views as views
+from niem.views import reference_label
 from niem.wording import country_label
 
 catalogue, rounds = data.catalogue(), data.rounds()
@@ -28,42 +28,23 @@ if not chosen:
     st.stop()
 urlstate.keep_in_url(countries=None if chosen == participants else chosen)
 
-comparison = explorer.compare_countries(
-    data.results(round_info.year), round_info.year, chosen, focus if focus in chosen else None
-)
+view = data.comparison(round_info.year, chosen, focus if focus in chosen else None)
+comparison = view.comparison
 views.st_illustrative_notice(comparison.overall, comparison.dimensions, comparison.steps)
 
 st.header(_("Overall ranking"))
-reference = _("the average of the other chosen countries")
 if comparison.reference is not None:
     st.caption(
         _("Equal scores share a rank. The dashed line is {reference}: {value} ({origin}).").format(
-            reference=reference,
+            reference=reference_label(),
             value=comparison.reference.text,
             origin=comparison.reference.provenance.words,
         )
     )
-views.st_ranking(
-    comparison.overall,
-    catalogue,
-    _("the overall score of the chosen countries"),
-    "compare_ranking",
-    focus=focus,
-    reference=comparison.reference,
-    reference_label=reference,
-)
+views.st_ranking(view.ranking, "compare_ranking", focus=focus)
 
 st.header(_("Dimensions by country"))
-views.st_matrix(
-    comparison.dimensions,
-    catalogue.dimensions,
-    catalogue,
-    _("dimension scores"),
-    "compare_dimensions",
-    focus,
-)
+views.st_matrix(view.dimensions, "compare_dimensions", focus)
 
 st.header(_("Steps of the policy cycle by country"))
-views.st_matrix(
-    comparison.steps, catalogue.steps, catalogue, _("step scores"), "compare_steps", focus
-)
+views.st_matrix(view.steps, "compare_steps", focus)

@@ -18,7 +18,8 @@ if country is None:
     st.info(_("Choose a country to see its profile."))
     st.stop()
 
-profile = data.country_profile(round_info.year, country)
+view = data.profile_view(round_info.year, country)
+profile = view.profile
 name = catalogue.countries.get(country, country)
 title.title(f"{name}: {round_info.label}")
 title.caption(round_caption(round_info))
@@ -29,7 +30,7 @@ with st.container(key="screen-only-brief"):
 
 with st.container(key="screen-only-trend"):
     st.header(_("Overall score in every round"))
-    views.st_trend(profile, name)
+    views.st_trend(view)
 
 st.header(_("The twelve dimensions"))
 strong, weak = st.columns(2)
@@ -39,16 +40,15 @@ with strong:
 with weak:
     st.subheader(_("Weakest"))
     views.st_dimension_list(profile.weakest, catalogue)
-views.st_profile_chart(profile, catalogue, name)
+views.st_profile_chart(view)
 with st.container(key="screen-only-what-if"):
     whatif_views.st_what_if(data.framework(), catalogue, round_info, country)
 practice_views.st_gap_practices(round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
-    views.st_profile_table(profile, catalogue, key="profile_dimensions")
+    views.st_profile_table(view, key="profile_dimensions")
     st.header(_("Every indicator"))
-    indicators = data.country_indicators(round_info.year, country)
-    views.st_indicator_table(indicators, key="profile_indicators")
-    feedback_views.st_feedback_form(indicators, round_info.year, key="profile_feedback")
+    views.st_indicator_table(view.indicator_table, key="profile_indicators")
+    feedback_views.st_feedback_form(view.indicators, round_info.year, key="profile_feedback")
 st.caption(
     _("NIEM Explorer · {name}, {round} · print this page for a one-page summary.").format(
         name=name, round=round_info.label

@@ -20,12 +20,12 @@ round_info = urlstate.st_round_select(first, rounds, remember=True)
 measure_key = urlstate.st_measure_select(second, options)
 focus = urlstate.st_my_country_select(third, round_info, catalogue.countries)
 
-figures = data.figures(round_info.year, measure_key)
-views.st_illustrative_notice(figures)
+view = data.overview(round_info.year, measure_key, focus)
+views.st_illustrative_notice(view.figures)
 
 map_column, side = st.columns(2, gap="large")
 with map_column:
-    clicked = views.st_map(figures, round_info, rounds, catalogue, options[measure_key], focus)
+    clicked = views.st_map(view, rounds, catalogue, options[measure_key], focus)
     if focus:
         st.page_link(
             "app_pages/country.py",
@@ -39,11 +39,11 @@ if clicked in round_info.countries:
     )
 
 with side:
-    views.st_headline(explorer.headline(figures), catalogue)
+    views.st_headline(view.headline, catalogue)
     title = _("Ranking: {measure}, {round}")
     st.header(title.format(measure=options[measure_key], round=round_info.label), anchor="ranking")
     if event.is_on():
-        event.st_event_ranking(figures, catalogue, options[measure_key], focus)
+        event.st_event_ranking(view.figures, catalogue, options[measure_key], focus)
     else:
-        views.st_figures_table(figures, catalogue, key="ranking", focus=focus)
+        views.st_figures_table(view.table, key="ranking", focus=focus)
         reports.st_report_download(round_info.year)

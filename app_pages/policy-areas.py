@@ -26,39 +26,32 @@ step = urlstate.st_url_select(
 )
 focus = urlstate.st_my_country_select(fourth, round_info, catalogue.countries)
 
-view = explorer.policy_area(
-    data.results(round_info.year),
-    catalogue,
-    round_info.year,
-    explorer.Measure.from_key(measure_key),
-    step,
-    focus,
-)
-views.st_illustrative_notice(view.leaders, view.matrix)
-description = catalogue.dimension_descriptions.get(view.measure.code)
+what = options[measure_key] + (f", {steps[step]}" if step else "")
+view = data.policy_area(round_info.year, measure_key, what, step, focus)
+area = view.area
+views.st_illustrative_notice(area.leaders, area.matrix)
+description = catalogue.dimension_descriptions.get(area.measure.code)
 if description:
     st.caption(description)
 
-what = options[measure_key] + (f", {steps[step]}" if step else "")
-if view.standing is not None:
+if area.standing is not None:
     st.header(
-        _("{country} against the best").format(country=catalogue.countries[view.standing.country])
+        _("{country} against the best").format(country=catalogue.countries[area.standing.country])
     )
-    views.st_standing(view.standing, catalogue)
+    views.st_standing(area.standing, catalogue)
 
 st.header(_("Who leads: {what}").format(what=what))
-views.st_ranking(view.leaders, catalogue, what, "policy_leaders", focus=focus)
-practice_views.st_leader_practices(view, catalogue, step)
+views.st_ranking(view.leaders, "policy_leaders", focus=focus)
+practice_views.st_leader_practices(area, catalogue, step)
 
 st.header(_("Indicators by country"))
-if view.matrix.empty:
+if view.matrix is None:
     st.info(_("No indicator scores in this round for this selection."))
 else:
-    titles = explorer.indicator_titles(view.matrix, catalogue)
-    views.st_matrix(view.matrix, titles, catalogue, _("indicator scores"), "policy_matrix", focus)
+    views.st_matrix(view.matrix, "policy_matrix", focus)
 
 st.header(_("Every indicator with the expert's note and source"))
-views.st_indicator_table(view.indicators, key="policy_indicators")
+views.st_indicator_table(view.indicator_table, key="policy_indicators")
 feedback_views.st_feedback_form(
-    view.indicators, round_info.year, key="policy_feedback", with_country=True, focus=focus
+    area.indicators, round_info.year, key="policy_feedback", with_country=True, focus=focus
 )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from niem import charts, explorer, trends
+from niem import explorer
 from niem.i18n import _
 from niem.ui import data, urlstate
 from niem.ui import explorer_views as views
@@ -26,22 +26,19 @@ before = urlstate.st_round_select(
 after = after_round.year
 measure_key = urlstate.st_measure_select(third, options)
 focus = urlstate.st_my_country_select(fourth, after_round, catalogue.countries)
-change = trends.compare_rounds(
-    data.results(before, after), rounds, before, after, explorer.Measure.from_key(measure_key)
-)
+what = options[measure_key]
+view = data.round_change(before, after, measure_key, what, focus)
+change = view.change
 st.caption(views.flat_note())
 views.st_joined_and_left(change, before, after, catalogue)
 views.st_illustrative_notice(change.changes)
 
-what = options[measure_key]
 st.header(f"{what}: {before} → {after}")
-if change.changes["change"].notna().any():
-    views.st_chart(
-        charts.slope_chart, change.changes, catalogue.countries, before, after, what, focus
-    )
+if view.chart is not None:
+    views.st_spec(view.chart)
 else:
     st.info(_("No country has a score in both rounds for this measure."))
-views.st_change_table(change.changes, catalogue, key="round_changes")
+views.st_change_table(view, key="round_changes")
 
 st.header(_("Biggest movers and what drove them"))
 views.st_movers(change, catalogue)

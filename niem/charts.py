@@ -85,6 +85,12 @@ def _configured(chart: Chart, description: str) -> Chart:
     return chart
 
 
+def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """A chart's Vega-Lite spec. The tests validate every chart against the schema; the app
+    does not, since checking the schema costs more than building the chart."""
+    return chart.to_dict(validate=False)
+
+
 def _if(test: str, value: object) -> dict[str, object]:
     """A channel's value where the test holds (else the channel's own). Written as the
     channel's `condition` rather than with `alt.condition`, whose dict Altair resolves

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sql
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from niem.database import driver_rows
 from niem.facts import Fact, make_fact
@@ -502,12 +502,17 @@ def load_current_scores(session: Session) -> list[PublishedValue]:
 
 
 def data_version(session: Session) -> tuple[int, int, str]:
-    """A cheap fingerprint that changes whenever published data change; keys the caches."""
-    revisions = session.exec(select(func.count()).select_from(Revision)).one()
-    figures = session.exec(select(func.count()).select_from(PublishedFigure)).one()
-    figures += session.exec(select(func.count()).select_from(PublishedFact)).one()
-    latest = session.exec(select(func.max(Revision.published_at))).one()
-    reviewed = session.exec(select(func.max(Revision.reviewed_at))).one()
-    # A round or a country added to one changes what pages show, though no value changed.
-    members = session.exec(select(func.count()).select_from(RoundCountry)).one()
-    return revisions, figures, f"{latest}|{reviewed}|{members}"
+    """A cheap fingerprint that changes whenever published data change; keys the caches.
+    One query: every page run starts by reading it."""
+    count = sql.func.count()
+    query = sql.select(
+        sql.select(count).select_from(Revision).scalar_subquery(),
+        sql.select(count).select_from(PublishedFigure).scalar_subquery(),
+        sql.select(count).select_from(PublishedFact).scalar_subquery(),
+        sql.select(sql.func.max(Revision.published_at)).scalar_subquery(),
+        sql.select(sql.func.max(Revision.reviewed_at)).scalar_subquery(),
+        # A round or a country added to one changes what pages show, though no value changed.
+        sql.select(count).select_from(RoundCountry).scalar_subquery(),
+    )
+    revisions, figures, facts, latest, reviewed, members = session.execute(query).one()
+    return revisions, figures + facts, f"{latest}|{reviewed}|{members}"

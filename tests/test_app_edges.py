@@ -134,7 +134,7 @@ def test_an_unexpected_error_on_a_page_is_a_short_message_and_a_logged_traceback
     def broken(*view: object) -> None:
         raise RuntimeError("secret detail /srv/niem/path")
 
-    monkeypatch.setattr("niem.ui.data.figures", broken)
+    monkeypatch.setattr("niem.ui.data.overview", broken)
     with caplog.at_level(logging.ERROR, logger="niem.app"):
         app = open_page("app_pages/home.py")
     assert not app.exception

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from niem import changes, effects, history, importing, store, upload_checks
+from niem import changes, effects, history, importing, store, upload_checks, views
 from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
@@ -168,22 +169,13 @@ def published_facts() -> list[Fact]:
     return _facts(data_version())
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _figures(version: Version, round_year: int, measure_key: str, language: str) -> pd.DataFrame:
-    # The language is part of the key: the figures are described in words.
+def _figures(version: Version, round_year: int, measure_key: str) -> pd.DataFrame:
     return figures_for(
         _results(version, (round_year,)), round_year, Measure.from_key(measure_key),
         _facts(version),
     )
 
 
-def figures(round_year: int, measure_key: str) -> pd.DataFrame:
-    """One described, ranked row per participating country for a measure in a round, cached
-    per data version: a room opening the same view computes it once."""
-    return _figures(data_version(), round_year, measure_key, current_language())
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
 def _country_indicators(
     version: Version, round_year: int, country: str, language: str
 ) -> pd.DataFrame:
@@ -192,11 +184,6 @@ def _country_indicators(
         _results(version, (round_year,)), catalogue, round_year,
         dimensions=list(catalogue.dimensions), countries=[country],
     )
-
-
-def country_indicators(round_year: int, country: str) -> pd.DataFrame:
-    """Every indicator of one country in a round, described, cached per data version."""
-    return _country_indicators(data_version(), round_year, country, current_language())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -221,9 +208,7 @@ def fact_checks() -> list[FactCheck]:
     return _fact_checks(data_version())
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
 def _profile(version: Version, round_year: int, country: str, language: str) -> CountryProfile:
-    # The language is part of the key: the profile's figures are described in words.
     return country_profile_of(
         _results(version, (round_year,)),
         _rounds(version, language),
@@ -234,10 +219,127 @@ def _profile(version: Version, round_year: int, country: str, language: str) -> 
     )
 
 
-def country_profile(round_year: int, country: str) -> CountryProfile:
-    """A country's profile, computed once per data version, round and country and shared by
-    every visitor (it is read, never changed)."""
-    return _profile(data_version(), round_year, country, current_language())
+# Views are built once per data version, choice and language (they are worded) and shared by
+# every visitor, who only reads them; a few dozen choices cover a room.
+VIEWS_KEPT = 64
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def _overview(
+    version: Version, round_year: int, measure_key: str, focus: str | None, language: str
+) -> views.OverviewView:
+    round_info = next(r for r in _rounds(version, language) if r.year == round_year)
+    return views.overview_view(
+        _figures(version, round_year, measure_key),
+        round_info,
+        _catalogue(version, language),
+        focus,
+    )
+
+
+def overview(round_year: int, measure_key: str, focus: str | None) -> views.OverviewView:
+    """The overview's ranking of one round and measure, built once per data version."""
+    return _overview(data_version(), round_year, measure_key, focus, current_language())
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def _comparison(
+    version: Version,
+    round_year: int,
+    countries: tuple[str, ...],
+    focus: str | None,
+    language: str,
+) -> views.CompareView:
+    return views.compare_view(
+        _results(version, (round_year,)),
+        _catalogue(version, language),
+        round_year,
+        list(countries),
+        focus,
+    )
+
+
+def comparison(round_year: int, countries: Sequence[str], focus: str | None) -> views.CompareView:
+    """The chosen countries side by side, built once per data version and choice."""
+    return _comparison(data_version(), round_year, tuple(countries), focus, current_language())
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def _policy_area(
+    version: Version,
+    round_year: int,
+    measure_key: str,
+    what: str,
+    step: str,
+    focus: str | None,
+    language: str,
+) -> views.PolicyView:
+    return views.policy_view(
+        _results(version, (round_year,)),
+        _catalogue(version, language),
+        round_year,
+        Measure.from_key(measure_key),
+        what,
+        step,
+        focus,
+    )
+
+
+def policy_area(
+    round_year: int, measure_key: str, what: str, step: str, focus: str | None
+) -> views.PolicyView:
+    """One policy area in a round, built once per data version and choice."""
+    return _policy_area(
+        data_version(), round_year, measure_key, what, step, focus, current_language()
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def _round_change(
+    version: Version,
+    before: int,
+    after: int,
+    measure_key: str,
+    what: str,
+    focus: str | None,
+    language: str,
+) -> views.RoundsView:
+    return views.rounds_view(
+        _results(version, (before, after)),
+        _rounds(version, language),
+        _catalogue(version, language),
+        before,
+        after,
+        Measure.from_key(measure_key),
+        what,
+        focus,
+    )
+
+
+def round_change(
+    before: int, after: int, measure_key: str, what: str, focus: str | None
+) -> views.RoundsView:
+    """What changed between two rounds on a measure, built once per data version and choice."""
+    return _round_change(data_version(), before, after, measure_key, what, focus,
+                         current_language())
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def _profile_view(
+    version: Version, round_year: int, country: str, language: str
+) -> views.ProfileView:
+    catalogue = _catalogue(version, language)
+    return views.profile_view(
+        _profile(version, round_year, country, language),
+        _country_indicators(version, round_year, country, language),
+        catalogue,
+        catalogue.countries.get(country, country),
+    )
+
+
+def profile_view(round_year: int, country: str) -> views.ProfileView:
+    """A country's profile with its charts and tables, built once per data version."""
+    return _profile_view(data_version(), round_year, country, current_language())
 
 
 def template(round_year: int, country: str) -> pd.DataFrame:
@@ -254,8 +356,13 @@ def clear_caches() -> None:
 def require_database() -> None:
     """Read this run's data version; stop the page with a message when the database has not
     been built yet."""
-    if inspect(engine()).has_table("indicator"):
+    try:
         read_data_version()
+    except SQLAlchemyError:
+        # Checked only when reading fails: a page run cannot afford to inspect the schema.
+        if inspect(engine()).has_table("indicator"):
+            raise
+    else:
         if rounds():
             return
     st.info(_("The database is empty. Build it with `niem init` (or `make run`), then reload."))

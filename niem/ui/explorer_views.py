@@ -15,12 +15,13 @@ from html import escape
 from typing import Any, Literal
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
 from niem import charts, maps, tables
-from niem.explorer import CountryProfile, Headline, Standing, Stat, map_values
+from niem.explorer import CountryProfile, Headline, Standing, Stat
 from niem.facts import FactCheck
 from niem.i18n import _, current_language, number_text
 from niem.models import PublishedFigure
@@ -29,6 +30,7 @@ from niem.provenance import Provenance, Strength
 from niem.store import Catalogue, RoundInfo
 from niem.trends import FLAT_THRESHOLD, RoundChange, direction
 from niem.ui.downloads import st_download, st_table
+from niem.views import MatrixView, OverviewView, ProfileView, RankingView, RoundsView
 from niem.wording import names_text, score_text, signed_text
 
 FOCUS_ROW = f"background-color: #fdebd3; color: {FOCUS}"
@@ -67,10 +69,17 @@ def st_shown_table(
     row whose `Code` is the focus country is highlighted."""
     shown: pd.DataFrame | Styler = table
     if focus is not None and _("Code") in table.columns:
-        shown = table.style.apply(
-            lambda row: [FOCUS_ROW if row[_("Code")] == focus else "" for _cell in row], axis=1
-        )
+        shown = table.style.apply(_focus_row_styles, axis=None, code=_("Code"), focus=focus)
     st_table(shown, key, column_config=_column_config(table), **options)
+
+
+def _focus_row_styles(table: pd.DataFrame, code: str, focus: str) -> pd.DataFrame:
+    """The focus country's row highlighted, every other cell plain (one call for the table)."""
+    mine = (table[code] == focus).to_numpy()
+    styles = np.where(mine[:, None], FOCUS_ROW, "")
+    return pd.DataFrame(
+        np.broadcast_to(styles, table.shape), index=table.index, columns=table.columns
+    )
 
 
 def st_origin(provenance: Provenance | None) -> None:
@@ -126,8 +135,7 @@ def _built_map(values: str, frame: tuple[str, ...], language: str) -> maps.Compa
 
 
 def st_map(
-    figures: pd.DataFrame,
-    round_info: RoundInfo,
+    view: OverviewView,
     rounds: Sequence[RoundInfo],
     catalogue: Catalogue,
     what: str,
@@ -135,7 +143,7 @@ def st_map(
 ) -> str | None:
     """The map with its legend and a link to its table; returns the country clicked."""
     frame = tuple(sorted({c for r in rounds for c in r.countries}))
-    values = map_values(figures, round_info, catalogue, focus)
+    values = view.map_values
     event = st.pydeck_chart(
         _built_map(json.dumps(values, sort_keys=True), frame, current_language()),
         height=maps.MAP_HEIGHT,
@@ -151,37 +159,18 @@ def st_map(
     return maps.selected_country(event)
 
 
-def st_ranking(
-    figures: pd.DataFrame,
-    catalogue: Catalogue,
-    what: str,
-    key: str,
-    *,
-    focus: str | None = None,
-    reference: Stat | None = None,
-    reference_label: str = "",
-) -> None:
+def st_ranking(view: RankingView, key: str, *, focus: str | None = None) -> None:
     """The ranking as bars (countries without enough data keep their row) and as a table."""
-    if figures["score"].notna().any():
-        st_chart(
-            charts.ranking_chart,
-            figures,
-            catalogue.countries,
-            what,
-            focus=focus,
-            reference=reference.value if reference else None,
-            reference_label=reference_label,
-        )
+    if view.chart is not None:
+        st_spec(view.chart)
     else:
         st.info(_("No country has enough data on this for this round."))
-    st_figures_table(figures, catalogue, key, focus=focus)
+    st_figures_table(view.table, key, focus=focus)
 
 
-def st_figures_table(
-    figures: pd.DataFrame, catalogue: Catalogue, key: str, *, focus: str | None = None
-) -> None:
-    """A ranking table (the accessible alternative to a chart) with its CSV download."""
-    table = tables.ranking_table(figures, catalogue)
+def st_figures_table(table: pd.DataFrame, key: str, *, focus: str | None = None) -> None:
+    """A ranking table (`tables.ranking_table`, the accessible alternative to a chart) with
+    its CSV download."""
     height = min(ROW_HEIGHT * (len(table) + 1) + 4, 640)
     st_shown_table(table, key, focus=focus, height=height)
 
@@ -221,15 +210,9 @@ def st_profile_headline(profile: CountryProfile, catalogue: Catalogue) -> None:
             st_origin(step["origin_of"])
 
 
-def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """A chart's Vega-Lite spec. The tests validate every chart against the schema; a page
-    does not, since checking the schema costs more than the rest of a warm page."""
-    return chart.to_dict(validate=False)
-
-
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _spec_of(fingerprint: str, _build: Callable[[], alt.TopLevelMixin]) -> dict[str, Any]:
-    return chart_spec(_build())
+    return charts.spec(_build())
 
 
 class _ContentPickler(pickle.Pickler):
@@ -241,6 +224,11 @@ class _ContentPickler(pickle.Pickler):
             return None
         cells = pd.util.hash_pandas_object(obj.astype(str), index=True).to_numpy().tobytes()
         return pickle.dumps(list(obj.columns)) + cells
+
+
+def st_spec(spec: dict[str, Any], width: Literal["stretch", "content"] = "stretch") -> None:
+    """Draw a chart from its Vega-Lite spec, built once with its view (`niem.views`)."""
+    st.vega_lite_chart(spec, width=width)
 
 
 def st_chart(
@@ -259,11 +247,11 @@ def st_chart(
     st.vega_lite_chart(_spec_of(fingerprint, lambda: build(*inputs, **options)), width=width)
 
 
-def st_trend(profile: CountryProfile, name: str) -> None:
+def st_trend(view: ProfileView) -> None:
     """The overall figure in every round the country took part in, as a chart and a table."""
-    if profile.trend["score"].notna().sum() > 1:
-        st_chart(charts.trend_chart, profile.trend, name)
-    st_shown_table(tables.trend_table(profile.trend), "profile_trend", download=False)
+    if view.trend_chart is not None:
+        st_spec(view.trend_chart)
+    st_shown_table(view.trend_table, "profile_trend", download=False)
 
 
 def st_dimension_list(dimensions: pd.DataFrame, catalogue: Catalogue) -> None:
@@ -279,47 +267,33 @@ def st_dimension_list(dimensions: pd.DataFrame, catalogue: Catalogue) -> None:
     st.markdown("\n".join(lines))
 
 
-def st_profile_chart(profile: CountryProfile, catalogue: Catalogue, name: str) -> None:
+def st_profile_chart(view: ProfileView) -> None:
     """The country's dimensions against the average of the others, as dots."""
-    if profile.dimensions["score"].isna().all():
+    if view.dimensions_chart is None:
         st.info(_("No dimension of this country has enough indicator data in this round."))
         return
-    st_chart(charts.profile_chart, profile.dimensions, profile.others, catalogue.dimensions, name)
+    st_spec(view.dimensions_chart)
     st.caption(_("A hollow dot is an illustrative figure; the table below says where each "
                  "comes from."))
 
 
-def st_profile_table(profile: CountryProfile, catalogue: Catalogue, key: str) -> None:
+def st_profile_table(view: ProfileView, key: str) -> None:
     """The dimension chart's table alternative, with the change since the previous round."""
-    st_shown_table(tables.profile_table(profile, catalogue), key)
+    st_shown_table(view.dimensions_table, key)
 
 
-def st_indicator_table(indicators: pd.DataFrame, key: str) -> None:
-    """Indicators as entered, with provenance, the expert's note and the source; with CSV."""
-    st_shown_table(tables.indicators_shown(indicators), key)
+def st_indicator_table(table: pd.DataFrame, key: str) -> None:
+    """Indicators as entered (`tables.indicators_shown`), with provenance, the expert's note
+    and the source; with CSV."""
+    st_shown_table(table, key)
 
 
-def st_matrix(
-    matrix: pd.DataFrame,
-    row_names: dict[str, str],
-    catalogue: Catalogue,
-    what: str,
-    key: str,
-    focus: str | None = None,
-) -> None:
+def st_matrix(view: MatrixView, key: str, focus: str | None = None) -> None:
     """A heat map of codes by country, scrolling sideways in its own frame on a phone, with
     its table alternative and CSV download."""
-    if matrix["score"].notna().any():
+    if view.chart is not None:
         with st.container(key=f"scroll-x-{key}"):
-            st_chart(
-                charts.heatmap,
-                matrix,
-                row_names,
-                catalogue.countries,
-                what,
-                focus=focus,
-                width="content",
-            )
+            st_spec(view.chart, width="content")
         st.caption(
             _("Numbers in italics are illustrative; grey cells have no figure. On a narrow "
               "screen, swipe the chart sideways.")
@@ -327,12 +301,12 @@ def st_matrix(
     else:
         st.info(_("No figures at this level for these countries in this round."))
     with st.expander(_("Table and download")):
-        st_shown_table(tables.matrix_table(matrix, row_names), key)
+        st_shown_table(view.table, key)
 
 
-def st_change_table(changes: pd.DataFrame, catalogue: Catalogue, key: str) -> None:
+def st_change_table(view: RoundsView, key: str) -> None:
     """The slope chart's table alternative: before, after, change, arrow and provenance."""
-    st_shown_table(tables.change_table(changes, catalogue), key)
+    st_shown_table(view.table, key)
 
 
 def st_joined_and_left(change: RoundChange, before: int, after: int, catalogue: Catalogue) -> None:
