@@ -48,7 +48,9 @@ with st.container(key="screen-only-details"):
     views.st_profile_table(view, key="profile_dimensions")
     st.header(_("Every indicator"))
     views.st_indicator_table(view.indicator_table, key="profile_indicators")
-    feedback_views.st_feedback_form(view.indicators, round_info.year, key="profile_feedback")
+    feedback_views.st_feedback_form(
+        view.indicators, view.score_choices, round_info.year, key="profile_feedback"
+    )
 st.caption(
     _("NIEM Explorer · {name}, {round} · print this page for a one-page summary.").format(
         name=name, round=round_info.label

@@ -42,7 +42,7 @@ if area.standing is not None:
 
 st.header(_("Who leads: {what}").format(what=what))
 views.st_ranking(view.leaders, "policy_leaders", focus=focus)
-practice_views.st_leader_practices(area, catalogue, step)
+practice_views.st_leader_practices(area, round_info.year, catalogue, step)
 
 st.header(_("Indicators by country"))
 if view.matrix is None:
@@ -53,5 +53,5 @@ else:
 st.header(_("Every indicator with the expert's note and source"))
 views.st_indicator_table(view.indicator_table, key="policy_indicators")
 feedback_views.st_feedback_form(
-    area.indicators, round_info.year, key="policy_feedback", with_country=True, focus=focus
+    area.indicators, view.score_choices, round_info.year, key="policy_feedback"
 )

@@ -147,6 +147,23 @@ def indicators_shown(indicators: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def score_choices(
+    indicators: pd.DataFrame, *, with_country: bool, focus: str | None = None
+) -> dict[str, str]:
+    """Each score of an indicator table ('LV:BRI-I-01') with its label, for the "Is this
+    right?" form, the focus country's first; built by columns: a policy area lists hundreds."""
+    if focus is not None:
+        indicators = indicators.sort_values(
+            "country", key=lambda codes: codes != focus, kind="stable"
+        )
+    keys = indicators["country"] + ":" + indicators["code"]
+    # The code and the value first: a phone cuts the end of a long title.
+    labels = indicators["code"] + " (" + indicators["shown"] + "): " + indicators["indicator"]
+    if with_country:
+        labels = indicators["country name"] + " · " + labels
+    return dict(zip(keys, labels, strict=True))
+
+
 def matrix_table(matrix: pd.DataFrame, row_names: Mapping[str, str]) -> pd.DataFrame:
     """Figures as shown, with a row per code and a column per country, in the matrix's order."""
     wide = matrix.pivot_table(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from niem import charts, explorer, tables, trends
 from niem.explorer import Comparison, CountryProfile, Measure, PolicyArea
@@ -24,13 +25,51 @@ Spec = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class Shown:
+    """A table as a page shows and downloads it (headings in the reader's language), and the
+    Arrow table it is drawn from, made once with its view."""
+
+    frame: pd.DataFrame
+    arrow: pa.Table
+
+
+def shown(frame: pd.DataFrame) -> Shown:
+    """A table with its Arrow form."""
+    return Shown(frame, pa.Table.from_pandas(frame, preserve_index=False))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's Vega-Lite spec, and the same spec with each data set as an Arrow IPC stream:
+    the form the app draws it from, made once with its view."""
+
+    spec: Spec
+    drawn: Spec
+
+
+def chart_of(built: Any) -> Chart:
+    """The spec of an Altair chart, and its drawing form."""
+    spec = charts.spec(built)
+    datasets = {name: _ipc(records) for name, records in spec.get("datasets", {}).items()}
+    return Chart(spec, {**spec, "datasets": datasets} if datasets else spec)
+
+
+def _ipc(records: list[dict[str, Any]]) -> bytes:
+    sink = pa.BufferOutputStream()
+    table = pa.Table.from_pylist(records)
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())
+
+
+@dataclass(frozen=True)
 class RankingView:
     """A ranking: its described figures, its bar chart (None when no country has a figure)
     and its table."""
 
     figures: pd.DataFrame
-    chart: Spec | None
-    table: pd.DataFrame
+    chart: Chart | None
+    table: Shown
 
 
 @dataclass(frozen=True)
@@ -39,8 +78,8 @@ class MatrixView:
     table."""
 
     matrix: pd.DataFrame
-    chart: Spec | None
-    table: pd.DataFrame
+    chart: Chart | None
+    table: Shown
 
 
 def ranking_view(
@@ -55,7 +94,7 @@ def ranking_view(
     """A ranking as the pages show it."""
     chart = None
     if figures["score"].notna().any():
-        chart = charts.spec(
+        chart = chart_of(
             charts.ranking_chart(
                 figures,
                 catalogue.countries,
@@ -65,7 +104,7 @@ def ranking_view(
                 reference_label=reference_label,
             )
         )
-    return RankingView(figures, chart, tables.ranking_table(figures, catalogue))
+    return RankingView(figures, chart, shown(tables.ranking_table(figures, catalogue)))
 
 
 def matrix_view(
@@ -78,10 +117,10 @@ def matrix_view(
     """A heat map of codes by country and its table."""
     chart = None
     if matrix["score"].notna().any():
-        chart = charts.spec(
+        chart = chart_of(
             charts.heatmap(matrix, row_names, catalogue.countries, what, focus=focus)
         )
-    return MatrixView(matrix, chart, tables.matrix_table(matrix, row_names))
+    return MatrixView(matrix, chart, shown(tables.matrix_table(matrix, row_names)))
 
 
 @dataclass(frozen=True)
@@ -92,7 +131,7 @@ class OverviewView:
     figures: pd.DataFrame
     headline: explorer.Headline
     map_values: dict[str, dict[str, object]]
-    table: pd.DataFrame
+    table: Shown
 
 
 def overview_view(
@@ -103,7 +142,7 @@ def overview_view(
         figures=figures,
         headline=explorer.headline(figures),
         map_values=explorer.map_values(figures, round_info, catalogue, focus),
-        table=tables.ranking_table(figures, catalogue),
+        table=shown(tables.ranking_table(figures, catalogue)),
     )
 
 
@@ -159,7 +198,8 @@ class PolicyView:
     what: str
     leaders: RankingView
     matrix: MatrixView | None  # None when the area has no indicator score in the round
-    indicator_table: pd.DataFrame
+    indicator_table: Shown
+    score_choices: dict[str, str]  # the scores the "Is this right?" form offers
 
 
 def policy_view(
@@ -182,7 +222,8 @@ def policy_view(
         what=what,
         leaders=ranking_view(area.leaders, catalogue, what, focus=focus),
         matrix=matrix,
-        indicator_table=tables.indicators_shown(area.indicators),
+        indicator_table=shown(tables.indicators_shown(area.indicators)),
+        score_choices=tables.score_choices(area.indicators, with_country=True, focus=focus),
     )
 
 
@@ -191,8 +232,8 @@ class RoundsView:
     """What changed on one measure between two rounds: the slope chart and its table."""
 
     change: RoundChange
-    chart: Spec | None  # None when no country has a figure in both rounds
-    table: pd.DataFrame
+    chart: Chart | None  # None when no country has a figure in both rounds
+    table: Shown
 
 
 def rounds_view(
@@ -209,10 +250,10 @@ def rounds_view(
     change = trends.compare_rounds(results, rounds, before, after, measure)
     chart = None
     if change.changes["change"].notna().any():
-        chart = charts.spec(
+        chart = chart_of(
             charts.slope_chart(change.changes, catalogue.countries, before, after, what, focus)
         )
-    return RoundsView(change, chart, tables.change_table(change.changes, catalogue))
+    return RoundsView(change, chart, shown(tables.change_table(change.changes, catalogue)))
 
 
 @dataclass(frozen=True)
@@ -220,12 +261,13 @@ class ProfileView:
     """A country's profile with its charts and tables."""
 
     profile: CountryProfile
-    trend_chart: Spec | None  # None with a figure in fewer than two rounds
-    trend_table: pd.DataFrame
-    dimensions_chart: Spec | None  # None when no dimension has a figure
-    dimensions_table: pd.DataFrame
+    trend_chart: Chart | None  # None with a figure in fewer than two rounds
+    trend_table: Shown
+    dimensions_chart: Chart | None  # None when no dimension has a figure
+    dimensions_table: Shown
     indicators: pd.DataFrame  # described, as `explorer.indicator_table` gives them
-    indicator_table: pd.DataFrame
+    indicator_table: Shown
+    score_choices: dict[str, str]  # the scores the "Is this right?" form offers
 
 
 def profile_view(
@@ -234,18 +276,19 @@ def profile_view(
     """The charts and tables of a country's profile and of its indicators."""
     trend_chart = None
     if profile.trend["score"].notna().sum() > 1:
-        trend_chart = charts.spec(charts.trend_chart(profile.trend, name))
+        trend_chart = chart_of(charts.trend_chart(profile.trend, name))
     dimensions_chart = None
     if not profile.dimensions["score"].isna().all():
-        dimensions_chart = charts.spec(
+        dimensions_chart = chart_of(
             charts.profile_chart(profile.dimensions, profile.others, catalogue.dimensions, name)
         )
     return ProfileView(
         profile=profile,
         trend_chart=trend_chart,
-        trend_table=tables.trend_table(profile.trend),
+        trend_table=shown(tables.trend_table(profile.trend)),
         dimensions_chart=dimensions_chart,
-        dimensions_table=tables.profile_table(profile, catalogue),
+        dimensions_table=shown(tables.profile_table(profile, catalogue)),
         indicators=indicators,
-        indicator_table=tables.indicators_shown(indicators),
+        indicator_table=shown(tables.indicators_shown(indicators)),
+        score_choices=tables.score_choices(indicators, with_country=False),
     )

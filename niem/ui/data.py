@@ -63,6 +63,11 @@ def data_version() -> Version:
     return version if version is not None else read_data_version()
 
 
+# Read-only reference data (names, rounds, published figures and facts) is shared, not copied
+# per visitor: a cached copy is unpickled on every read, and the catalogue holds 200 rows.
+VERSIONS_KEPT = 8
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _round_results(version: Version, year: int) -> pd.DataFrame:
     with open_session(engine()) as session:
@@ -90,27 +95,27 @@ def _results(version: Version, years: tuple[int, ...] | None) -> pd.DataFrame:
     return _rounds_results(version, years)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=VERSIONS_KEPT)
 def _catalogue(version: Version, language: str) -> Catalogue:
     with open_session(engine()) as session:
         catalogue = store.load_catalogue(session)
         return localised_catalogue(catalogue, store.load_local_names(session), language)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=VERSIONS_KEPT)
 def _rounds(version: Version, language: str) -> list[RoundInfo]:
     with open_session(engine()) as session:
         rounds = store.load_rounds(session)
         return localised_rounds(rounds, store.load_local_names(session), language)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=VERSIONS_KEPT)
 def _published(version: Version) -> list[PublishedFigure]:
     with open_session(engine()) as session:
         return store.load_published_figures(session)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=VERSIONS_KEPT)
 def _facts(version: Version) -> list[Fact]:
     with open_session(engine()) as session:
         return store.load_published_facts(session)
@@ -127,7 +132,7 @@ def _template(version: Version, round_year: int, country: str) -> pd.DataFrame:
         )
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=VERSIONS_KEPT)
 def _framework(version: Version) -> Framework:
     with open_session(engine()) as session:
         return store.load_framework(session)

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from pandas.io.formats.style import Styler
 
@@ -28,19 +29,23 @@ def st_download(frame: pd.DataFrame, file_name: str, key: str, label: str | None
 
 
 def st_table(
-    table: pd.DataFrame | Styler,
+    table: pd.DataFrame | Styler | pa.Table,
     key: str,
     *,
     column_config: dict[str, Any] | None = None,
     download: str | bool = True,
+    download_frame: pd.DataFrame | None = None,
     **options: Any,
 ) -> None:
     """A table without its index, and below it the download (`download` is its label, or
-    False for none); a styled table downloads its data."""
+    False for none) of `download_frame`, by default the table's own data."""
     st.dataframe(
         table, hide_index=True, key=f"{key}_table", column_config=column_config, **options
     )
     if download is not False:
-        frame = table.data if isinstance(table, Styler) else table
+        frame = download_frame
+        if frame is None:
+            frame = table.data if isinstance(table, Styler) else table
+        assert isinstance(frame, pd.DataFrame)
         label = download if isinstance(download, str) else None
         st_download(frame, f"{key}.csv", key=f"{key}_download", label=label)

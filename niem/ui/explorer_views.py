@@ -17,6 +17,7 @@ from typing import Any, Literal
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from pandas.io.formats.style import Styler
 
@@ -30,7 +31,15 @@ from niem.provenance import Provenance, Strength
 from niem.store import Catalogue, RoundInfo
 from niem.trends import FLAT_THRESHOLD, RoundChange, direction
 from niem.ui.downloads import st_download, st_table
-from niem.views import MatrixView, OverviewView, ProfileView, RankingView, RoundsView
+from niem.views import (
+    Chart,
+    MatrixView,
+    OverviewView,
+    ProfileView,
+    RankingView,
+    RoundsView,
+    Shown,
+)
 from niem.wording import names_text, score_text, signed_text
 
 FOCUS_ROW = f"background-color: #fdebd3; color: {FOCUS}"
@@ -63,14 +72,16 @@ def _column_config(table: pd.DataFrame) -> dict[str, Any]:
 
 
 def st_shown_table(
-    table: pd.DataFrame, key: str, *, focus: str | None = None, **options: Any
+    table: pd.DataFrame | Shown, key: str, *, focus: str | None = None, **options: Any
 ) -> None:
     """A table of described figures (numbers as text, right-aligned) with its download; the
-    row whose `Code` is the focus country is highlighted."""
-    shown: pd.DataFrame | Styler = table
-    if focus is not None and _("Code") in table.columns:
-        shown = table.style.apply(_focus_row_styles, axis=None, code=_("Code"), focus=focus)
-    st_table(shown, key, column_config=_column_config(table), **options)
+    row whose `Code` is the focus country is highlighted. A view's table is drawn from the
+    Arrow form it was made with."""
+    frame = table.frame if isinstance(table, Shown) else table
+    drawn: pd.DataFrame | Styler | pa.Table = table.arrow if isinstance(table, Shown) else table
+    if focus is not None and _("Code") in frame.columns:
+        drawn = frame.style.apply(_focus_row_styles, axis=None, code=_("Code"), focus=focus)
+    st_table(drawn, key, column_config=_column_config(frame), download_frame=frame, **options)
 
 
 def _focus_row_styles(table: pd.DataFrame, code: str, focus: str) -> pd.DataFrame:
@@ -168,10 +179,10 @@ def st_ranking(view: RankingView, key: str, *, focus: str | None = None) -> None
     st_figures_table(view.table, key, focus=focus)
 
 
-def st_figures_table(table: pd.DataFrame, key: str, *, focus: str | None = None) -> None:
+def st_figures_table(table: Shown, key: str, *, focus: str | None = None) -> None:
     """A ranking table (`tables.ranking_table`, the accessible alternative to a chart) with
     its CSV download."""
-    height = min(ROW_HEIGHT * (len(table) + 1) + 4, 640)
+    height = min(ROW_HEIGHT * (len(table.frame) + 1) + 4, 640)
     st_shown_table(table, key, focus=focus, height=height)
 
 
@@ -226,9 +237,9 @@ class _ContentPickler(pickle.Pickler):
         return pickle.dumps(list(obj.columns)) + cells
 
 
-def st_spec(spec: dict[str, Any], width: Literal["stretch", "content"] = "stretch") -> None:
-    """Draw a chart from its Vega-Lite spec, built once with its view (`niem.views`)."""
-    st.vega_lite_chart(spec, width=width)
+def st_spec(chart: Chart, width: Literal["stretch", "content"] = "stretch") -> None:
+    """Draw a chart built once with its view (`niem.views`)."""
+    st.vega_lite_chart(chart.drawn, width=width)
 
 
 def st_chart(
@@ -282,7 +293,7 @@ def st_profile_table(view: ProfileView, key: str) -> None:
     st_shown_table(view.dimensions_table, key)
 
 
-def st_indicator_table(table: pd.DataFrame, key: str) -> None:
+def st_indicator_table(table: Shown, key: str) -> None:
     """Indicators as entered (`tables.indicators_shown`), with provenance, the expert's note
     and the source; with CSV."""
     st_shown_table(table, key)

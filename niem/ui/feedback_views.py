@@ -23,34 +23,18 @@ def _generation(key: str) -> int:
     return int(st.session_state.get(f"{key}_generation", 0))
 
 
-def score_choices(indicators: pd.DataFrame, *, with_country: bool) -> dict[str, str]:
-    """Each score of an indicator table ('LV:BRI-I-01') with its label, built by columns: a
-    policy area lists a few hundred, and the page should not notice."""
-    keys = indicators["country"] + ":" + indicators["code"]
-    # The code and the value first: a phone cuts the end of a long title.
-    labels = indicators["code"] + " (" + indicators["shown"] + "): " + indicators["indicator"]
-    if with_country:
-        labels = indicators["country name"] + " · " + labels
-    return dict(zip(keys, labels, strict=True))
-
-
 def st_feedback_form(
     indicators: pd.DataFrame,
+    choices: dict[str, str],
     round_year: int,
     *,
     key: str,
-    with_country: bool = False,
-    focus: str | None = None,
 ) -> None:
-    """An "Is this right?" form for the scores of an indicator table (the focus country's
-    first): anyone may say what is wrong with one, with evidence and a contact; it reaches the
-    reviewers, never the page."""
+    """An "Is this right?" form for the scores of an indicator table (`choices`, as
+    `tables.score_choices` lists them): anyone may say what is wrong with one, with evidence
+    and a contact; it reaches the reviewers, never the page."""
     if indicators.empty:
         return
-    if focus is not None:
-        indicators = indicators.sort_values(
-            "country", key=lambda codes: codes != focus, kind="stable"
-        )
     confirmation = session.message(key)
     with st.container(key=key), st.expander(
         _("Is this right? Tell the coordinator about a score"),
@@ -64,7 +48,6 @@ def st_feedback_form(
               "partner, with the score as shown now; it is never shown on these pages.")
         )
         limit = load_settings().feedback_characters
-        choices = score_choices(indicators, with_country=with_country)
         generation = _generation(key)
         with st.form(f"{key}_form_{generation}", border=False):
             chosen = st.selectbox(

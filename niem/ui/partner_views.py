@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,7 @@ from niem import exporting, tables
 from niem.changes import Change, ChangeKind, Preview, conflicts_message
 from niem.effects import FigureEffect
 from niem.history import HistoryEntry, RevisionSummary
-from niem.i18n import _, ngettext
+from niem.i18n import _, current_language, ngettext, using_language
 from niem.importing import Problem, UploadResult
 from niem.practice_import import PracticeUpload
 from niem.store import Catalogue
@@ -27,23 +28,33 @@ WIDE_TEXT = st.column_config.TextColumn(width="large")
 
 
 def st_template_downloads(frame: pd.DataFrame, round_year: int, country: str) -> None:
-    """Download buttons for the template as an Excel workbook and as CSV."""
+    """Download buttons for the template as an Excel workbook and as CSV, each made when
+    clicked (a workbook takes longer than the rest of the page), its instructions in the
+    language of the page it was clicked on."""
     name = f"niem-template-{country}-{round_year}"
+    language = current_language()
+
+    def workbook() -> bytes:
+        with using_language(language):
+            return template_workbook(frame)
+
     excel, csv = st.columns(2)
     excel.download_button(
         _("Download the template (Excel)"),
-        template_workbook(frame),
+        workbook,
         file_name=f"{name}.xlsx",
         mime=XLSX,
+        on_click="ignore",
         key="template_xlsx",
         icon=":material/download:",
         width="stretch",
     )
     csv.download_button(
         _("Download the template (CSV)"),
-        exporting.to_csv_bytes(frame, for_excel=True),
+        partial(exporting.to_csv_bytes, frame, for_excel=True),
         file_name=f"{name}.csv",
         mime="text/csv",
+        on_click="ignore",
         key="template_csv",
         icon=":material/download:",
         width="stretch",

@@ -8,6 +8,7 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from niem import practice_search, practice_tables, practices
@@ -342,14 +343,38 @@ def _leader_text(leader: practice_tables.Leader, catalogue: Catalogue) -> str:
     )
 
 
-def st_leader_practices(view: PolicyArea, catalogue: Catalogue, step: str | None = None) -> None:
-    """Practices from the countries that lead on this area or dimension, beside the ranking."""
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _leader_practices(
+    version: data.Version,
+    practices: tuple[int, str],
+    round_year: int,
+    measure_key: str,
+    step: str,
+    dimensions: tuple[str, ...],
+    _leaders: pd.DataFrame,  # the same for the same round, measure, step and data version
+) -> list[tuple[PracticeRecord, practice_tables.Leader]]:
+    return practice_tables.leader_practices(
+        _leaders, current_practices(), list(dimensions), step or None
+    )
+
+
+def st_leader_practices(
+    view: PolicyArea, round_year: int, catalogue: Catalogue, step: str | None = None
+) -> None:
+    """Practices from the countries that lead on this area or dimension, beside the ranking;
+    found once per data version, practices version and choice."""
     if view.measure.level == "area":
         dimensions = [d for d, a in catalogue.dimension_area.items() if a == view.measure.code]
     else:
         dimensions = [view.measure.code]
-    found = practice_tables.leader_practices(
-        view.leaders, current_practices(), dimensions, step or None
+    found = _leader_practices(
+        data.data_version(),
+        practices_version(),
+        round_year,
+        view.measure.key,
+        step or "",
+        tuple(dimensions),
+        view.leaders,
     )
     st.subheader(_("How the leaders do it"))
     if not found:
