@@ -3,7 +3,9 @@ its floor measured in the same run, and the same figures on PostgreSQL when
 `NIEM_TEST_POSTGRES_URL` is set.
 
 Every command and the app run in a child process, so each one's peak memory is its own
-(`os.wait4` gives the child's `ru_maxrss`). The store is left at `store_path`.
+(`os.wait4` gives the child's `ru_maxrss`); the floors of export and import run the same way
+(`tests.benchmarks.floors`), so that a command and its floor both pay a process's start. The
+store is left at `store_path`.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ NIEM = str(Path(sys.executable).parent / "niem")
 PASSWORD = "correct horse battery"
 POSTGRES_DATABASE = "niem_issue9_bench"
 IMPORT_ROWS = 100_000
+AGGREGATE_SAMPLES = 11
+FLOOR = [sys.executable, "-m", "tests.benchmarks.floors"]
 TARGETS = {
     "page_cold_ms": 500,
     "page_warm_ms": 100,
@@ -112,20 +116,12 @@ def export_figures(url: str, folder: Path) -> dict[str, float]:
         for _ in range(3)
     ]
     rows = sum(1 for _ in target.open()) - 1
-
-    def floor() -> None:
-        engine = make_engine(url)
-        with engine.connect() as connection, (folder / "floor.csv").open("w") as out:
-            writer = csv.writer(out)
-            result = connection.execute(text("SELECT * FROM currentvalue"))
-            writer.writerow(result.keys())
-            for row in result:
-                writer.writerow(row)
-        engine.dispose()
-
+    floors = [
+        run_child([*FLOOR, "export", url, str(folder / "floor.csv")])[0] for _ in range(3)
+    ]
     return {
         "export_all_s": round(statistics.median(r[0] for r in runs), 3),
-        "export_floor_s": round(median_time(floor, 3), 3),
+        "export_floor_s": round(statistics.median(floors), 3),
         "export_peak_rss_mb": round(max(r[1] for r in runs), 1),
         "export_rows": rows,
     }
@@ -166,37 +162,33 @@ def import_figures(folder: Path) -> dict[str, float]:
         )
         times.append(seconds)
         peaks.append(peak)
-
-    def floor() -> None:
-        import pandas as pd
-
-        frame = pd.read_csv(upload)
-        with sqlite3.connect(folder / "import.db") as connection:
-            connection.execute("CREATE TEMP TABLE floor (r, c, i, v, n, s)")
-            connection.executemany(
-                "INSERT INTO floor VALUES (?, ?, ?, ?, ?, ?)",
-                frame.itertuples(index=False, name=None),
-            )
-
+    floors = [
+        run_child([*FLOOR, "import", str(upload), str(folder / "import.db")])[0]
+        for _ in range(3)
+    ]
     return {
         "import_100k_s": round(statistics.median(times), 3),
-        "import_floor_s": round(median_time(floor, 3), 3),
+        "import_floor_s": round(statistics.median(floors), 3),
         "import_peak_rss_mb": round(max(peaks), 1),
     }
 
 
 def aggregate_figures(url: str) -> dict[str, float]:
-    """Every figure of one round against one bare GROUP BY over the same values."""
+    """Every figure of one round against one bare GROUP BY over the same values: each run once
+    first (so both read pages the database already holds in memory), then turn about."""
     engine = make_engine(url)
     year = 2021
     with open_session(engine) as session:
-        figures = samples(lambda: load_results(session, [year]), 5)
         bare = text(
             "SELECT c.country_code, i.dimension_code, i.step_code, avg(c.value), count(c.value) "
             "FROM currentvalue c JOIN indicator i ON i.code = c.indicator_code "
             "WHERE c.round_year = :year GROUP BY c.country_code, i.dimension_code, i.step_code"
         )
-        floor = samples(lambda: session.execute(bare, {"year": year}).all(), 5)
+        figures, floor = [], []
+        for _ in range(AGGREGATE_SAMPLES + 1):
+            figures += samples(lambda: load_results(session, [year]), 1)
+            floor += samples(lambda: session.execute(bare, {"year": year}).all(), 1)
+        figures, floor = figures[1:], floor[1:]
     engine.dispose()
     return {
         "aggregate_round_s": round(statistics.median(figures), 3),
