@@ -43,6 +43,8 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[object]]]
     delimiter: str = ","
+    # Every cell is text and no row is blank (as CSV is read): the checks may rely on it.
+    plain_text: bool = False
 
 
 class Unreadable(Exception):
@@ -116,14 +118,17 @@ def size_text(n: int) -> str:
     return ngettext("{count} byte", "{count} bytes", n).format(count=n)
 
 
-def split_header(rows: list[tuple[int, list[object]]]) -> Table | None:
-    """The first row with a value as the header, the rows after it as data; None if all blank."""
-    filled = [(number, cells) for number, cells in rows if not is_blank(cells)]
+def split_header(
+    rows: list[tuple[int, list[object]]], *, plain_text: bool = False
+) -> Table | None:
+    """The first row with a value as the header, the rows after it as data; None if all blank.
+    With `plain_text`, the rows are text and none is blank (as the CSV reader gives them)."""
+    filled = rows if plain_text else [(n, cells) for n, cells in rows if not is_blank(cells)]
     if not filled:
         return None
     (header_row, header_cells), *data = filled
     header = [cell_text(cell) for cell in header_cells]
-    return Table(header_row=header_row, header=header, rows=data)
+    return Table(header_row=header_row, header=header, rows=data, plain_text=plain_text)
 
 
 def is_blank(cells: Sequence[object]) -> bool:

@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from niem.accounts import Actor, authorize_seeing
 from niem.errors import UnknownChoice
 from niem.i18n import _
-from niem.illustrative import SOURCE as ILLUSTRATIVE_SOURCE
 from niem.importing import UploadRow
 from niem.models import Revision, RevisionStatus, Score, as_utc
-from niem.store import Key, PublishedValue, published_values, score_key
+from niem.store import (
+    ILLUSTRATIVE_SOURCE,
+    CurrentPart,
+    Key,
+    PublishedValue,
+    current_parts,
+    published_values,
+    score_key,
+)
 from niem.wording import SHOWN_IN_MESSAGES, more_text, value_text
 
 
@@ -30,9 +38,9 @@ class ChangeKind(StrEnum):
     TO_NO_DATA = "to_no_data"
 
 
-@dataclass(frozen=True)
-class Change:
-    """One score before and after: a row a submission would store, or one a revision stored."""
+class Change(NamedTuple):
+    """One score before and after: a row a submission would store, or one a revision stored.
+    A named tuple: an upload's preview makes one per row."""
 
     round_year: int
     country: str
@@ -60,9 +68,11 @@ class Change:
 
 @dataclass(frozen=True)
 class Preview:
-    """Every submitted row against the current values."""
+    """Every submitted row against the current values, as they were when `publications`
+    revisions were published (`published_revisions`)."""
 
     rows: list[Change]
+    publications: int = -1
 
     @property
     def counts(self) -> dict[ChangeKind, int]:
@@ -84,7 +94,7 @@ def same_value(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
 
 
-def parts(stored: PublishedValue | None) -> tuple[float | None, str, str]:
+def parts(stored: PublishedValue | CurrentPart | None) -> tuple[float | None, str, str]:
     """Value, note and source; a score no revision had set is no data."""
     return (stored.value, stored.note, stored.source) if stored else (None, "", "")
 
@@ -94,7 +104,9 @@ def same_parts(a: tuple[float | None, str, str], b: tuple[float | None, str, str
     return same_value(a[0], b[0]) and a[1:] == b[1:]
 
 
-def _kind(before: PublishedValue | None, value: float | None, note: str, source: str) -> ChangeKind:
+def _kind(
+    before: PublishedValue | CurrentPart | None, value: float | None, note: str, source: str
+) -> ChangeKind:
     old = before.value if before else None
     if old is None and value is not None:
         return ChangeKind.NEW
@@ -105,7 +117,7 @@ def _kind(before: PublishedValue | None, value: float | None, note: str, source:
     return ChangeKind.CHANGED
 
 
-def source_to_store(before: PublishedValue | None, row: UploadRow) -> str:
+def source_to_store(before: PublishedValue | CurrentPart | None, row: UploadRow) -> str:
     """The row's source, except the illustrative marker the template carried onto a new value.
 
     The marker stays only on an unchanged illustrative value: a changed value or note, or a
@@ -119,7 +131,7 @@ def source_to_store(before: PublishedValue | None, row: UploadRow) -> str:
 
 
 def _change(
-    before: PublishedValue | None,
+    before: PublishedValue | CurrentPart | None,
     key: Key,
     after: tuple[float | None, str, str],
     *,
@@ -160,7 +172,8 @@ def preview_changes(session: Session, rows: Sequence[UploadRow]) -> Preview:
     A changed row whose source is still the template's illustrative marker will be stored
     without a source, and the preview shows it so.
     """
-    current = published_values(session, (r.key for r in rows))
+    publications = published_revisions(session)
+    current = current_parts(session, (r.key for r in rows))
     preview = []
     for row in rows:
         before = current.get(row.key)
@@ -173,7 +186,17 @@ def preview_changes(session: Session, rows: Sequence[UploadRow]) -> Preview:
                 row=row.row,
             )
         )
-    return Preview(preview)
+    return Preview(preview, publications)
+
+
+def published_revisions(session: Session) -> int:
+    """How many revisions are published: it grows with every publication (nothing published is
+    ever unpublished), so a preview made at the same count still holds."""
+    return session.execute(
+        select(func.count()).select_from(Revision).where(
+            col(Revision.status) == RevisionStatus.PUBLISHED
+        )
+    ).scalar_one()
 
 
 def find_revision(session: Session, revision_id: int, *, lock: bool = False) -> Revision:
@@ -238,7 +261,7 @@ def diff(session: Session, revision: Revision) -> list[Change]:
         )
         change = _change(old, key, own)
         changes.append(
-            replace(change, conflict=True, newer_revision=change.current_revision)
+            change._replace(conflict=True, newer_revision=change.current_revision)
             if newer
             else change
         )

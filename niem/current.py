@@ -28,6 +28,11 @@ from niem.store import (
 
 BATCH = 5000
 KEY_COLUMNS = ("round_year", "country_code", "indicator_code")
+# The columns of a current value, in the order `_record_plain` selects them.
+STORED_COLUMNS = (
+    *KEY_COLUMNS, "value", "note", "source", "score_id", "revision_id", "provenance", "author",
+    "published_at", "ranks_as_illustrative",
+)
 Rank = tuple[bool, datetime, int, int]
 
 
@@ -42,6 +47,69 @@ def record_publication(session: Session, revision: Revision) -> int:
     """Make the values of a revision just published current wherever they rank above the
     current ones (as they do unless the revision is illustrative); returns how many."""
     assert revision.id is not None and revision.status == RevisionStatus.PUBLISHED
+    return _record_plain(session, revision) + _record_traced(session, revision)
+
+
+def _record_plain(session: Session, revision: Revision) -> int:
+    """The revision's own values (neither carried over nor restored), made current in one
+    statement: each is inserted, or replaces the current value it ranks above."""
+    assert revision.id is not None
+    table = CurrentValue.__table__  # type: ignore[attr-defined]
+    kind = revision_provenance(revision.id, revision.kind)
+    chosen = sql.select(
+        col(Score.round_year),
+        col(Score.country_code),
+        col(Score.indicator_code),
+        col(Score.value),
+        col(Score.note),
+        col(Score.source),
+        col(Score.id),
+        sql.literal(revision.id, sql.Integer),
+        sql.literal(kind, sql.String),
+        sql.literal(revision.author, sql.String),
+        sql.literal(revision.published_at, table.c.published_at.type),
+        sql.literal(revision.kind == RevisionKind.ILLUSTRATIVE, sql.Boolean),
+    ).where(
+        col(Score.revision_id) == revision.id,
+        col(Score.carried_from_id).is_(None),
+        col(Score.restored_from_id).is_(None),
+    )
+    upsert = _upsert(session)(table).from_select(STORED_COLUMNS, chosen)
+    new, old = upsert.excluded, table.c
+    statement = upsert.on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS),
+        set_={name: new[name] for name in STORED_COLUMNS if name not in KEY_COLUMNS},
+        # As `rank_of` ranks them: a value replaces only one it ranks above.
+        where=sql.tuple_(*_rank(old)) < sql.tuple_(*_rank(new)),
+    )
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def _rank(columns: Any) -> tuple[Any, ...]:
+    return (
+        sql.not_(columns.ranks_as_illustrative),
+        columns.published_at,
+        columns.revision_id,
+        columns.score_id,
+    )
+
+
+def _upsert(session: Session) -> Any:
+    """The dialect's INSERT with ON CONFLICT (SQLite and PostgreSQL write it alike), imported
+    for the database in use only (PostgreSQL's brings every driver's dialect with it)."""
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.insert
+
+
+def _record_traced(session: Session, revision: Revision) -> int:
+    """The revision's values carried over from a round or restored by a rollback, which keep
+    the provenance of the value they trace back to: made current one by one."""
+    assert revision.id is not None
     revision_rank = current_order(revision)
     rows = session.execute(
         sql.select(
@@ -54,7 +122,12 @@ def record_publication(session: Session, revision: Revision) -> int:
             col(Score.source),
             col(Score.restored_from_id),
             col(Score.carried_from_id),
-        ).where(col(Score.revision_id) == revision.id)
+        ).where(
+            col(Score.revision_id) == revision.id,
+            sql.or_(
+                col(Score.carried_from_id).is_not(None), col(Score.restored_from_id).is_not(None)
+            ),
+        )
     ).all()
     keys = [(r.round_year, r.country_code, r.indicator_code) for r in rows]
     existing = current_values(session, keys)
@@ -68,10 +141,8 @@ def record_publication(session: Session, revision: Revision) -> int:
             continue
         if row.carried_from_id is not None:
             provenance = carried[row.carried_from_id]
-        elif row.restored_from_id is not None:
-            provenance = _restored_provenance(session, row.restored_from_id)
         else:
-            provenance = revision_provenance(revision.id, revision.kind)
+            provenance = _restored_provenance(session, row.restored_from_id)
         value = PublishedValue(
             round_year=key[0],
             country=key[1],

@@ -26,14 +26,14 @@ from niem.database import create_tables, make_engine, open_session
 from niem.facts import Fact
 from niem.loading import load_published_facts, load_published_figures, load_reference_data
 from niem.methodology import Framework, IndicatorRef, aggregate, round_score
-from niem.store import load_framework, load_rounds
+from niem.store import ILLUSTRATIVE_SOURCE, load_framework, load_rounds
 from niem.store import load_published_facts as store_published_facts
 from niem.store import load_published_figures as store_published_figures
 
 SEED = 2022
 CALIBRATION_TOLERANCE = 0.02
 MISSING_SHARE = 0.02
-SOURCE = "illustrative (generated, not an expert score)"
+SOURCE = ILLUSTRATIVE_SOURCE
 
 # Overall levels of countries without a published one. In the latest round Czechia, the
 # Netherlands and Spain are placed so that the published facts hold: all at or above 50

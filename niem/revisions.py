@@ -12,11 +12,12 @@ import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from niem.accounts import Account, Action, authorize, check
 from niem.changes import (
+    Preview,
     conflicting,
     conflicts_message,
     diff,
@@ -24,11 +25,12 @@ from niem.changes import (
     keys_of,
     parts,
     preview_changes,
+    published_revisions,
     same_parts,
     scores_of,
 )
 from niem.current import record_publication
-from niem.database import write_transaction
+from niem.database import driver_insert, write_transaction
 from niem.errors import NiemError, UnknownChoice
 from niem.i18n import N_, _
 from niem.importing import UploadRow
@@ -69,6 +71,7 @@ class WrongStatus(NiemError):
 def _check_rows(session: Session, rows: Sequence[UploadRow]) -> None:
     """Refuse rows the upload validation would have refused, whichever path they came by."""
     seen: dict[Key, int] = {}
+    plain: set[str] = set()  # notes and sources already found free of control characters
     for row in rows:
         if row.key in seen:
             raise NiemError(
@@ -80,8 +83,10 @@ def _check_rows(session: Session, rows: Sequence[UploadRow]) -> None:
         seen[row.key] = row.row
         if row.value is not None and not 0 <= row.value <= 100:
             raise NiemError(f"row {row.row}: score {row.value:g} is outside 0–100")
-        for what, text in ((_("the note"), row.note), (_("the source"), row.source)):
-            check_plain(text, _("row {row}: {what}").format(row=row.row, what=what))
+        for what, text in ((N_("the note"), row.note), (N_("the source"), row.source)):
+            if text not in plain:
+                check_plain(text, _("row {row}: {what}").format(row=row.row, what=_(what)))
+                plain.add(text)
     members = set(session.exec(select(RoundCountry.round_year, RoundCountry.country_code)).all())
     unknown_pairs = sorted({k for k in seen if (k[0], k[1]) not in members})
     if unknown_pairs:
@@ -98,6 +103,16 @@ def _check_rows(session: Session, rows: Sequence[UploadRow]) -> None:
                 scores=describe_scores(unknown_codes)
             )
         )
+
+
+def _still_holds(session: Session, preview: Preview | None, rows: Sequence[UploadRow]) -> bool:
+    """Whether a preview made before is of these rows and nothing was published since."""
+    if preview is None or preview.publications != published_revisions(session):
+        return False
+    return len(preview.rows) == len(rows) and all(
+        change.key == row.key and change.row == row.row
+        for change, row in zip(preview.rows, rows, strict=True)
+    )
 
 
 def file_hash(data: bytes) -> str:
@@ -117,11 +132,14 @@ def submit(
     confirm_conflicts: bool = False,
     now: datetime | None = None,
     also: Callable[[Revision], object] | None = None,
+    preview: Preview | None = None,
 ) -> Revision:
     """Store the rows that change something as one revision, pending or (coordinator) published.
 
     Conflicting rows are refused unless confirmed; on any error nothing is written. `also`
     writes what belongs with the revision (such as the feedback it answers) in its transaction.
+    A `preview` of these rows made before is used if nothing was published since; else the
+    rows are compared again inside the transaction.
     """
     comment = check_plain(comment.strip(), _("the comment"))
     # The file name comes from the partner's computer; it is kept, its control characters not.
@@ -135,17 +153,20 @@ def submit(
         if not rows:
             raise NothingToSubmit(_("nothing to submit: there are no rows"))
         _check_rows(session, rows)
-        preview = preview_changes(session, rows)
-        if lost := lost_letters(preview.rows):
+        compared = preview
+        if not _still_holds(session, compared, rows):
+            compared = preview_changes(session, rows)
+        assert compared is not None
+        if lost := lost_letters(compared.rows):
             raise NiemError(lost_letters_message(lost))
-        if preview.conflicts and not confirm_conflicts:
+        if compared.conflicts and not confirm_conflicts:
             raise ConflictingChanges(
                 _("another revision changed these scores after your template was made: {scores}; "
                   "check them and confirm to overwrite them").format(
-                    scores=describe_scores([r.key for r in preview.conflicts])
+                    scores=describe_scores([r.key for r in compared.conflicts])
                 )
             )
-        if not preview.changes:
+        if not compared.changes:
             raise NothingToSubmit(_("nothing to submit: every value equals the current one"))
         if account.role == Role.PARTNER and not comment:
             raise CommentRequired(
@@ -165,7 +186,7 @@ def submit(
             reviewed_at=moment if direct else None,
             published_at=moment if direct else None,
         )
-        values = [(r.key, r.after, r.after_note, r.after_source, None) for r in preview.changes]
+        values = [(r.key, r.after, r.after_note, r.after_source, None) for r in compared.changes]
         _add(session, revision, values)
         if also is not None:
             also(revision)
@@ -196,10 +217,10 @@ def _add(
         }
         for (year, country, code), value, note, source, restored_from_id in values
     ]
-    # One executemany per batch: an upload's cost follows its rows, not ORM objects.
+    # One executemany per batch through the driver: an upload's cost follows its rows.
+    table = Score.__table__  # type: ignore[attr-defined]
     for start in range(0, len(rows), INSERT_BATCH):
-        session.execute(insert(Score), rows[start : start + INSERT_BATCH])
-    session.flush()
+        driver_insert(session, table, rows[start : start + INSERT_BATCH])
     if revision.status == RevisionStatus.PUBLISHED:
         record_publication(session, revision)
 

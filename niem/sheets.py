@@ -14,6 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from niem.cells import (
     Table,
@@ -27,7 +28,6 @@ from niem.cells import (
 )
 from niem.config import ReadLimits
 from niem.i18n import N_, _
-from niem.workbooks import read_workbook
 
 ENCODING_NAMES = {"cp1257": "Windows-1257", "cp1250": "Windows-1250", "cp1252": "Windows-1252"}
 SEPARATOR_NAMES = {",": N_("a comma"), ";": N_("a semicolon"), "\t": N_("a tab")}
@@ -82,6 +82,9 @@ def read_cells(data: bytes, filename: str, limits: ReadLimits, notices: list[str
               "you did not change").format(limit=limit)
         )
     if data[:4] == b"PK\x03\x04":
+        # Imported here: only a workbook needs openpyxl, which every command would load.
+        from niem.workbooks import read_workbook
+
         return read_workbook(data, filename, limits, notices)
     return _read_text(data, filename, limits, notices)
 
@@ -118,14 +121,15 @@ def _read_text(data: bytes, filename: str, limits: ReadLimits, notices: list[str
     if re.match(r"\s*<(?:!doctype|html|\?xml)", text, re.IGNORECASE):
         raise not_a_table(filename, N_("a web page or XML document"))
     delimiter = _delimiter(text)
-    table = split_header(list(_records(text, delimiter, limits)))
+    table = split_header(list(_records(text, delimiter, limits)), plain_text=True)
     if table is not None:
         table.delimiter = delimiter
     return table
 
 
 def _records(text: str, delimiter: str, limits: ReadLimits) -> Iterator[tuple[int, list[object]]]:
-    """The rows with a value, numbered as a spreadsheet numbers them, within the limits."""
+    """The rows with a value (none blank), numbered as a spreadsheet numbers them, within the
+    limits."""
     # The csv module's own limit (131,072 by default) must not cut a cell shorter than ours.
     if csv.field_size_limit() <= limits.cell_characters:
         csv.field_size_limit(limits.cell_characters + 1)
@@ -140,12 +144,12 @@ def _records(text: str, delimiter: str, limits: ReadLimits) -> Iterator[tuple[in
                 raise too_wide(last, limits.columns, number)
             # Empty cells beyond the last column read are separators a spreadsheet left.
             del cells[limits.columns :]
-            if any(len(cell) > limits.cell_characters for cell in cells):
+            if max(map(len, cells)) > limits.cell_characters:
                 raise too_long(limits.cell_characters, number)
             filled += 1
             if filled > limits.rows + 1:  # the header is not a row of values
                 raise too_many_rows(limits.rows, number)
-            yield number, list(cells)
+            yield number, cast(list[object], cells)
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             raise too_long(limits.cell_characters, number + 1) from error

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import sqlalchemy as sql
@@ -40,6 +40,8 @@ from niem.models import (
 )
 
 ILLUSTRATIVE = "illustrative"
+# The source of every illustrative score, and the template's placeholder beside one.
+ILLUSTRATIVE_SOURCE = "illustrative (generated, not an expert score)"
 # A carried-over value's provenance: `carried:<year it came from>:<the original provenance>`.
 CARRIED = "carried"
 # A figure computed over values of which some were carried over: `with-carried:<year>:<kind>`.
@@ -325,6 +327,40 @@ def current_values(
         for value in _current_rows(session, *within(CurrentValue, pairs))
         if value.key in wanted
     }
+
+
+class CurrentPart(NamedTuple):
+    """What a preview compares with: a score's current value, note and source, and the
+    revision they come from (named as `PublishedValue` names them)."""
+
+    value: float | None
+    note: str
+    source: str
+    revision_id: int
+
+
+def current_parts(session: Session, keys: Iterable[Key]) -> dict[Key, CurrentPart]:
+    """The current value, note, source and revision of each of these scores that has one,
+    read as plain rows (an upload compares 100,000 of them)."""
+    wanted = set(keys)
+    pairs = sorted({(year, country) for year, country, _ in wanted})
+    if not pairs:
+        return {}
+    query = sql.select(
+        col(CurrentValue.round_year),
+        col(CurrentValue.country_code),
+        col(CurrentValue.indicator_code),
+        col(CurrentValue.value),
+        col(CurrentValue.note),
+        col(CurrentValue.source),
+        col(CurrentValue.revision_id),
+    ).where(*within(CurrentValue, pairs))
+    found = {}
+    for year, country, indicator, value, note, source, revision in driver_rows(session, query):
+        key = (year, country, indicator)
+        if key in wanted:
+            found[key] = CurrentPart(value, note, source, revision)
+    return found
 
 
 @dataclass(frozen=True)

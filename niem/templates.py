@@ -20,8 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from niem.errors import UnknownChoice
 from niem.exporting import neutralise_formulas, to_csv_bytes
 from niem.i18n import _
-from niem.illustrative import SOURCE as ILLUSTRATIVE_SOURCE
-from niem.store import Catalogue, PublishedValue, RoundInfo
+from niem.store import ILLUSTRATIVE_SOURCE, Catalogue, PublishedValue, RoundInfo
 from niem.workbooks import INSTRUCTIONS_SHEET, SCORES_SHEET
 
 TEMPLATE_COLUMNS = ["round", "country", "indicator", "score", "note", "source"]

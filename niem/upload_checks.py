@@ -23,8 +23,8 @@ from sqlmodel import Session
 
 from niem.changes import Change, ChangeKind, Preview, preview_changes
 from niem.i18n import _, ngettext
-from niem.illustrative import SOURCE as ILLUSTRATIVE_SOURCE
 from niem.importing import Problem, UploadResult, UploadRow
+from niem.store import ILLUSTRATIVE_SOURCE
 from niem.wording import SHOWN_IN_MESSAGES, more_text
 
 # Letters with no decomposition that a "best fit" conversion turns into a plain letter.
@@ -86,6 +86,9 @@ def lost_letters(changes: Sequence[Change]) -> list[LostLetters]:
             ("note", change.before_note, change.after_note),
             ("source", change.before_source, change.after_source),
         ):
+            # Only a letter beyond ASCII can be lost: most notes are the same, or plain text.
+            if before == after or before.isascii():
+                continue
             current = unicodedata.normalize("NFC", before)
             submitted = unicodedata.normalize("NFC", after)
             position = first_lost_letter(current, submitted)

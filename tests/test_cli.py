@@ -313,3 +313,25 @@ def test_bad_settings_are_one_error_line(initialised: str, monkeypatch: pytest.M
     code, _, err = run("export")
     assert code == 1
     assert err.startswith("Error: NIEM_DATABASE_URL 'garbage' is not a database this app can open")
+
+
+def test_each_command_comes_from_the_module_named_for_it_and_only_when_used() -> None:
+    import importlib
+    import subprocess
+    import sys
+
+    from niem.cli import COMMAND_MODULES
+
+    for name, module in COMMAND_MODULES.items():
+        importlib.import_module(f"niem.cli.{module}")
+        assert cli.commands[name].callback.__module__ == f"niem.cli.{module}", name
+    assert sorted(cli.commands) == sorted(COMMAND_MODULES)
+    assert run("--help")[0] == 0
+    # `niem export` starts without the code of uploads, workbooks, passwords or PDFs.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from niem.cli import cli; "
+         "cli.get_command(None, 'export'); print(sorted(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    for module in ("niem.importing", "openpyxl", "niem.accounts", "fpdf", "niem.cli.scores"):
+        assert f"'{module}'" not in loaded, module

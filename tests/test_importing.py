@@ -810,3 +810,48 @@ def test_checking_rows_reports_its_progress_every_thousand_rows_and_at_the_end()
     assert told == [(1000, 2500), (2000, 2500), (2500, 2500)]
     # Every row repeats the first one: the check ran over all of them.
     assert len(result.problems) == 2499
+
+
+def test_a_valid_file_checked_once_per_value_gives_the_rows_of_the_row_by_row_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = workbook(
+        (
+            "Sheet1",
+            [
+                ["Round", "Country", "Indicator", "Score", "Note", "Source", "Revision"],
+                [2021, "LV", "MAI-L-01", 62.5, "Pašvaldības", "https://likumi.lv", 7],
+                [2021.0, "Latvia", "mai-l-02", None, None, None, None],
+                ["2021", "LVA", "RES-L-01", " 62,5 ", 12, None, 7.0],
+                [2021, "LV", "FAM-L-01", 62.5, "'-5 % after the reform", "'=gov.lv", None],
+            ],
+        )
+    )
+    by_values = read_upload(data, "scores.xlsx", PARTNER)
+    monkeypatch.setattr("niem.row_checks.RowChecker._by_values", lambda self, progress: None)
+    row_by_row = read_upload(data, "scores.xlsx", PARTNER)
+    assert by_values == row_by_row
+    assert [(r.row, r.value, r.note, r.based_on_revision) for r in by_values.rows] == [
+        (2, 62.5, "Pašvaldības", 7),
+        (3, None, "", None),
+        (4, 62.5, "12", 7),
+        (5, 62.5, "-5 % after the reform", None),
+    ]
+
+
+def test_a_true_cell_among_scores_of_one_is_refused_though_python_takes_true_for_1() -> None:
+    data = workbook(
+        (
+            "Sheet1",
+            [
+                ["round", "country", "indicator", "score"],
+                [2021, "LV", "MAI-L-01", 1],
+                [2021, "LV", "MAI-L-02", True],
+                [2021, "LV", "RES-L-01", 1.0],
+            ],
+        )
+    )
+    assert problems(data, "scores.xlsx") == [
+        'row 3, column score: "TRUE" is not a number; '
+        "enter a score from 0 to 100, or leave it empty for no data",
+    ]

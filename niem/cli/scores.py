@@ -121,10 +121,7 @@ def import_file(
         if not result.valid:
             problems = plural(len(result.problems), "problem")
             raise NiemError(f"{problems}; nothing was imported")
-        # Counted now and let go: `submit` compares again inside its transaction, and two
-        # previews of a large file at once would double the memory it needs.
         counts = _counts(preview or Preview([]))
-        del preview
         bar.set_description("store")
         try:
             revision = revisions.submit(
@@ -135,6 +132,8 @@ def import_file(
                 file_name=file.name,
                 file_bytes=data,
                 confirm_conflicts=confirm_conflicts,
+                # Compared again inside the transaction only if something was published since.
+                preview=preview,
             )
         except revisions.ConflictingChanges as error:
             raise NiemError(f"{error}: run again with --confirm-conflicts") from error

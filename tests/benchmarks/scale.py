@@ -29,7 +29,7 @@ from niem.config import load_settings
 from niem.database import make_engine, open_session
 from niem.results import load_results
 from niem.synthetic import StoreSize, build_store
-from tests.benchmarks import median_time, samples
+from tests.benchmarks import samples
 
 ROOT = Path(__file__).resolve().parents[2]
 STORE = Path(os.environ.get("NIEM_BENCH_STORE", str(ROOT / "bench" / "store-1m.db")))
