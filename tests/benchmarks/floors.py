@@ -3,12 +3,13 @@ the plainest way, run as a child process like the commands themselves (so each f
 interpreter's start and its own imports, as a command does).
 
     python -m tests.benchmarks.floors export DATABASE_URL OUTPUT.csv
-    python -m tests.benchmarks.floors import UPLOAD.csv SQLITE_FILE
+    python -m tests.benchmarks.floors import UPLOAD.csv DATABASE_URL
 """
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 
 def export_floor(url: str, output: str) -> None:
@@ -27,19 +28,29 @@ def export_floor(url: str, output: str) -> None:
     engine.dispose()
 
 
-def import_floor(upload: str, database: str) -> None:
-    """The upload read by pandas and inserted into a table of its own with `executemany`."""
-    import sqlite3
-
+def import_floor(upload: str, url: str) -> None:
+    """The upload read by pandas and inserted with the driver's `executemany` into a table of
+    its own on the same database (the driver alone: no SQLAlchemy to load)."""
     import pandas as pd
 
     frame = pd.read_csv(upload)
-    with sqlite3.connect(database) as connection:
-        connection.execute("CREATE TEMP TABLE floor (r, c, i, v, n, s)")
-        connection.executemany(
-            "INSERT INTO floor VALUES (?, ?, ?, ?, ?, ?)",
-            frame.itertuples(index=False, name=None),
-        )
+    rows = list(frame.itertuples(index=False, name=None))
+    connection: Any
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        mark = "?"
+    else:
+        import psycopg
+
+        connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        mark = "%s"
+    with connection:
+        cursor = connection.cursor()
+        cursor.execute("CREATE TEMP TABLE floor (r int, c text, i text, v float, n text, s text)")
+        cursor.executemany(f"INSERT INTO floor VALUES ({', '.join([mark] * 6)})", rows)
+    connection.close()
 
 
 if __name__ == "__main__":

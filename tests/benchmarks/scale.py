@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -143,8 +145,10 @@ def _import_file(folder: Path) -> Path:
     return path
 
 
-def import_figures(folder: Path) -> dict[str, float]:
-    """`niem import` of 100,000 rows into a copy of the store, against pandas + executemany."""
+def import_figures(url: str, folder: Path) -> dict[str, float]:
+    """`niem import` of 100,000 rows into a fresh copy of the store (the SQLite file copied,
+    or a PostgreSQL database made from the store's as a template), against pandas and an
+    `executemany` into a table of their own on the same database."""
     upload = _import_file(folder)
     limits = {
         "NIEM_MAX_UPLOAD_ROWS": str(IMPORT_ROWS + 10),
@@ -152,25 +156,42 @@ def import_figures(folder: Path) -> dict[str, float]:
     }
     times, peaks = [], []
     for _ in range(3):
-        copy = folder / "import.db"
-        shutil.copy(STORE, copy)
-        url = f"sqlite:///{copy}"
-        seconds, peak, _ = run_child(
-            [NIEM, "import", str(upload), "--user", "bench",
-             "--comment", "bench"],
-            {"NIEM_DATABASE_URL": url, **limits},
-        )
+        with _copy_of(url, folder) as copy:
+            seconds, peak, _ = run_child(
+                [NIEM, "import", str(upload), "--user", "bench", "--comment", "bench"],
+                {"NIEM_DATABASE_URL": copy, **limits},
+            )
         times.append(seconds)
         peaks.append(peak)
-    floors = [
-        run_child([*FLOOR, "import", str(upload), str(folder / "import.db")])[0]
-        for _ in range(3)
-    ]
+    floors = [run_child([*FLOOR, "import", str(upload), url])[0] for _ in range(3)]
     return {
         "import_100k_s": round(statistics.median(times), 3),
         "import_floor_s": round(statistics.median(floors), 3),
         "import_peak_rss_mb": round(max(peaks), 1),
     }
+
+
+@contextmanager
+def _copy_of(url: str, folder: Path) -> Iterator[str]:
+    """A copy of the store to write to, dropped afterwards."""
+    if url.startswith("sqlite"):
+        copy = folder / "import.db"
+        shutil.copy(STORE, copy)
+        yield f"sqlite:///{copy}"
+        copy.unlink()
+        return
+    name = f"{POSTGRES_DATABASE}_import"
+    source = make_url(url).database
+    admin = make_engine(url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def aggregate_figures(url: str) -> dict[str, float]:
@@ -196,7 +217,7 @@ def aggregate_figures(url: str) -> dict[str, float]:
     }
 
 
-def measure(url: str, with_files: bool) -> dict[str, Any]:
+def measure(url: str) -> dict[str, Any]:
     """Every figure against one store."""
     figures: dict[str, Any] = {"score_rows": ensure_store(url)}
     pages, app_peak = page_figures(url)
@@ -206,8 +227,7 @@ def measure(url: str, with_files: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         figures.update(export_figures(url, folder))
-        if with_files:
-            figures.update(import_figures(folder))
+        figures.update(import_figures(url, folder))
     peaks = [v for k, v in figures.items() if k.endswith("peak_rss_mb")]
     figures["peak_rss_mb"] = max(peaks)
     return figures
@@ -264,10 +284,10 @@ def _print(figures: dict[str, Any], other: dict[str, Any] | None) -> None:
 def run() -> tuple[dict[str, Any], list[str]]:
     """Every figure at 1M rows on SQLite (and PostgreSQL when configured), with targets."""
     STORE.parent.mkdir(parents=True, exist_ok=True)
-    figures = measure(f"sqlite:///{STORE}", with_files=True)
+    figures = measure(f"sqlite:///{STORE}")
     figures["store_path"] = str(STORE)
     postgres_url = _postgres_url()
-    postgres = measure(postgres_url, with_files=False) if postgres_url else None
+    postgres = measure(postgres_url) if postgres_url else None
     _print(figures, postgres)
     if postgres:
         figures["postgresql"] = postgres
