@@ -141,6 +141,7 @@ if st.button(
         file_name=file_name if uploading else None,
         file_bytes=data_bytes if uploading else None,
         confirm_conflicts=confirmed,
+        preview=preview,
     )
 ):
     session.remember_submission(kind, file_id)

@@ -20,16 +20,17 @@ from sqlmodel import Session
 
 from niem import account_admin, accounts, feedback, revisions, rounds
 from niem.accounts import Account
+from niem.changes import Preview
 from niem.config import load_settings
 from niem.database import open_session
 from niem.errors import NiemError
 from niem.feedback import FeedbackItem
-from niem.i18n import _
+from niem.i18n import _, count_text, ngettext
 from niem.importing import UploadRow
 from niem.models import AccountEvent, Feedback, FeedbackDecision, Revision, RevisionKind
 from niem.store import RoundInfo
 from niem.ui import data
-from niem.wording import plural, sentence
+from niem.wording import sentence
 
 T = TypeVar("T")
 LOG = logging.getLogger("niem.app")
@@ -98,9 +99,12 @@ def submit_scores(
     file_name: str | None = None,
     file_bytes: bytes | None = None,
     confirm_conflicts: bool = False,
+    preview: Preview | None = None,
 ) -> Revision | None:
-    """Store the rows as one revision, with a progress bar; on refusal show why, return None."""
-    progress = st.progress(0, text=f"Storing {plural(len(rows), 'row')}…")
+    """Store the rows as one revision, with a progress bar; on refusal show why, return None.
+    The page's `preview` of the rows is used unless something was published since."""
+    storing = ngettext("Storing {count} row…", "Storing {count} rows…", len(rows))
+    progress = st.progress(0, text=storing.format(count=count_text(len(rows))))
     revision = _write(
         lambda session: revisions.submit(
             session,
@@ -111,12 +115,13 @@ def submit_scores(
             file_bytes=file_bytes,
             kind=kind,
             confirm_conflicts=confirm_conflicts,
+            preview=preview,
         )
     )
     if revision is None:
         progress.empty()
     else:
-        progress.progress(100, text="Stored.")
+        progress.progress(100, text=_("Stored."))
     return revision
 
 
