@@ -11,9 +11,12 @@ not found".
 
 import streamlit as st
 
+from niem import runtime
 from niem.i18n import _
 from niem.ui import actions, data, event, language, session, style
 
+# The first run has loaded the app's code: the garbage collector leaves it out from now on.
+runtime.settle()
 st.set_page_config(page_title="NIEM Explorer", page_icon="🗺️", layout="wide")
 with actions.error_edge(stop=True):
     language.choose_language()

@@ -42,7 +42,9 @@ with weak:
     views.st_dimension_list(profile.weakest, catalogue)
 views.st_profile_chart(view)
 with st.container(key="screen-only-what-if"):
-    whatif_views.st_what_if(data.framework(), catalogue, round_info, country)
+    whatif_views.st_what_if(
+        data.framework(), catalogue, round_info, country, view.indicator_values
+    )
 practice_views.st_gap_practices(round_info.year, country, catalogue)
 with st.container(key="screen-only-details"):
     views.st_profile_table(view, key="profile_dimensions")

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from niem.facts import Fact, rank_statements
-from niem.figures import Stat, average, derived, describe, rank_among
+from niem.figures import Stat, average, average_of, derived, describe, rank_among
 from niem.i18n import _
 from niem.methodology import Measure
+from niem.provenance import Provenance
 from niem.store import Catalogue, RoundInfo
 from niem.trends import country_changes, previous_round, trend
 from niem.wording import empty_text
@@ -148,9 +149,17 @@ def average_of_others(
     """Per code, the mean figure of the countries other than the focus one, with the
     provenance of the weakest figure in it."""
     others = comparison_matrix(results, round_year, [c for c in countries if c != focus], level)
+    by_code: dict[str, tuple[list[float], list[Provenance | None]]] = {}
+    for code, score, origin in zip(
+        others["code"].tolist(), others["score"].tolist(), others["origin_of"].tolist(),
+        strict=True,
+    ):
+        scores, origins = by_code.setdefault(code, ([], []))
+        scores.append(score)
+        origins.append(origin)
     rows = []
-    for code, group in others.groupby("code", sort=False):
-        mean = average(group)
+    for code, (scores, origins) in by_code.items():
+        mean = average_of(scores, origins)
         rows.append(
             {
                 "code": code,
@@ -238,6 +247,9 @@ def country_profile(
     change since its previous round and its overall figure in every round. `history` holds
     the figures of the other rounds (their aggregates are enough); by default, `results`."""
     history = results if history is None else history
+    # Every round's figures are narrowed once: the country's, and everyone's overall.
+    mine_history = history[history["country"] == country]
+    overall_history = history[history["level"] == "overall"]
     mine = (results["round"] == round_year) & (results["country"] == country)
     figures = describe(results[mine])
     participants = list(next(r.countries for r in rounds if r.year == round_year))
@@ -249,8 +261,8 @@ def country_profile(
     changes = pd.DataFrame(columns=["code", "change", "direction", "origin"])
     overall_change = None
     if previous is not None:
-        changes = country_changes(history, previous, round_year, country, "dimension")
-        mine = country_changes(history, previous, round_year, country, "overall")
+        changes = country_changes(mine_history, previous, round_year, country, "dimension")
+        mine = country_changes(mine_history, previous, round_year, country, "overall")
         if not mine.empty and pd.notna(mine["change"].iloc[0]):
             overall_change = Stat(float(mine["change"].iloc[0]), mine["origin_of"].iloc[0])
     return CountryProfile(
@@ -265,7 +277,7 @@ def country_profile(
         previous=previous,
         dimension_changes=changes,
         overall_change=overall_change,
-        trend=trend(history, rounds, country, Measure("overall")),
+        trend=trend(overall_history, rounds, country, Measure("overall")),
     )
 
 

@@ -8,7 +8,7 @@ and a derived number are worded the same way everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
@@ -199,12 +199,17 @@ def _rank_words(
 
 def average(frame: pd.DataFrame) -> Stat | None:
     """The mean of the figures that have one, as strong as the weakest of them."""
-    scored = frame.dropna(subset=["score"])
-    if scored.empty:
+    return average_of(frame["score"].tolist(), frame["origin_of"].tolist())
+
+
+def average_of(scores: Sequence[float], origins: Sequence[Provenance | None]) -> Stat | None:
+    """`average` of described figures given as their scores (NaN: none) and provenances."""
+    scored = [(s, o) for s, o in zip(scores, origins, strict=True) if s == s and o is not None]
+    if not scored:
         return None
-    value = round_score(fmean(float(s) for s in scored["score"]))
+    value = round_score(fmean(float(s) for s, _ in scored))
     assert value is not None
-    return Stat(value, weakest(scored["origin_of"]))
+    return Stat(value, weakest(o for _, o in scored))
 
 
 def derived(value: float, inputs: Iterable[Provenance | None], country: str = "") -> Stat:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from niem.explorer import Measure, figures_for, strongest_and_weakest
+from niem.figures import describe, rank_among
 from niem.i18n import _
 from niem.practices import PracticeRecord
 from niem.store import Catalogue, RoundInfo
@@ -226,15 +227,14 @@ def gap_links(
 ) -> list[GapLink]:
     """For the country's three weakest dimensions: the countries scoring better there, best
     first, and their published practices on that dimension."""
-    mine = (
-        (results["round"] == round_year)
-        & (results["country"] == country)
-        & (results["level"] == "dimension")
+    # Every country's dimensions, described once: the three rankings are made from them.
+    dimensions = describe(
+        results[(results["round"] == round_year) & (results["level"] == "dimension")]
     )
-    _strongest, weakest = strongest_and_weakest(results[mine])
+    _strongest, weakest = strongest_and_weakest(dimensions[dimensions["country"] == country])
     links = []
     for row in weakest.itertuples():
-        figures = figures_for(results, round_year, Measure("dimension", str(row.code)))
+        figures = rank_among(dimensions[dimensions["code"] == row.code])
         mine = figures[figures["country"] == country].iloc[0]
         better = figures[(figures["score"] > mine["score"]) & (figures["country"] != country)]
         leaders = _leaders(better)

@@ -8,6 +8,7 @@ illustrative change, and every table, chart and card says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -43,10 +44,21 @@ def _measure_rows(results: pd.DataFrame, year: int, measure: Measure) -> pd.Data
     return describe(results.loc[mask])
 
 
+def _rows_by(frame: pd.DataFrame, key: str) -> dict[Any, dict[str, Any]]:
+    """The score and provenance of each described row, by `key` (read as lists: quicker than
+    records)."""
+    return {
+        name: {"score": score, "origin_of": origin}
+        for name, score, origin in zip(
+            frame[key].tolist(), frame["score"].tolist(), frame["origin_of"].tolist(),
+            strict=True,
+        )
+    }
+
+
 def _paired(then: pd.DataFrame, now: pd.DataFrame, key: str) -> pd.DataFrame:
     """Rows of two rounds paired on `key`: before, after, change, direction, provenance."""
-    old = {row[key]: row for row in then.to_dict("records")}
-    new = {row[key]: row for row in now.to_dict("records")}
+    old, new = _rows_by(then, key), _rows_by(now, key)
     rows = []
     for name in sorted(old.keys() & new.keys()):
         before, after = old[name], new[name]

@@ -268,6 +268,7 @@ class ProfileView:
     indicators: pd.DataFrame  # described, as `explorer.indicator_table` gives them
     indicator_table: Shown
     score_choices: dict[str, str]  # the scores the "Is this right?" form offers
+    indicator_values: dict[str, float | None]  # the country's values, for the what-if
 
 
 def profile_view(
@@ -291,4 +292,8 @@ def profile_view(
         indicators=indicators,
         indicator_table=shown(tables.indicators_shown(indicators)),
         score_choices=tables.score_choices(indicators, with_country=False),
+        indicator_values={
+            code: None if pd.isna(score) else float(score)
+            for code, score in zip(indicators["code"], indicators["score"], strict=True)
+        },
     )

@@ -199,7 +199,7 @@ def test_a_what_if_moves_the_figures_and_its_link_restores_it(
     page.get_by_label("What-if value (0–100)").press("Enter")
     _settle(page)
     page.get_by_role("button", name="Try it").click()
-    page.get_by_text("What if: BRI-I-01 22.0 → 100").wait_for(timeout=RENDER_TIMEOUT_MS)
+    page.get_by_text("What if: BRI-I-01 22 → 100").wait_for(timeout=RENDER_TIMEOUT_MS)
     _settle(page)
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
     assert query["whatif"] == ["BRI-I-01:100"]
@@ -217,7 +217,7 @@ def test_a_what_if_moves_the_figures_and_its_link_restores_it(
 
     shared = _tab(browser, {"width": 1440, "height": 1400})
     _open(shared, page.url)
-    shared.get_by_text("What if: BRI-I-01 22.0 → 100").wait_for(timeout=RENDER_TIMEOUT_MS)
+    shared.get_by_text("What if: BRI-I-01 22 → 100").wait_for(timeout=RENDER_TIMEOUT_MS)
     assert _errors(shared) == []
     assert _what_if_csv(shared).equals(moved)
     page.context.close()

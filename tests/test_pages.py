@@ -265,6 +265,7 @@ def test_a_published_figure_the_current_data_contradict_shows_both_numbers(
 def test_a_what_if_link_restores_the_scenario_and_saves_nothing(shipped: None) -> None:
     app = open_page("app_pages/country.py", round="2021", country="LV", whatif="BRI-I-01:100")
     assert not app.exception
+    assert "What if: BRI-I-01 22 → 100" in [t.value for t in app.text]
     [table] = [d.value for d in app.dataframe if "What if" in d.value.columns]
     assert table[["Figure", "Current", "What if", "Current rank", "What-if rank"]].values.tolist(
     )[-2:] == [
@@ -275,6 +276,10 @@ def test_a_what_if_link_restores_the_scenario_and_saves_nothing(shipped: None) -
     app.number_input(key="whatif_value_BRI-I-02").set_value(0).run()
     app.button(key="whatif_add").click().run()
     assert app.query_params["whatif"] == "BRI-I-01:100,BRI-I-02:0"
+    latvian = open_page(
+        "app_pages/country.py", round="2021", country="LV", whatif="BRI-I-01:62.5", lang="lv"
+    )
+    assert "Ja nu: BRI-I-01 22 → 62,5" in [t.value for t in latvian.text]
     # The current figures are untouched: a fresh profile shows no what-if table.
     fresh = open_page("app_pages/country.py", round="2021", country="LV")
     assert not [d for d in fresh.dataframe if "What if" in d.value.columns]

@@ -13,7 +13,6 @@ A new group gets a module of its own and its commands' lines in `COMMAND_MODULES
 
 from __future__ import annotations
 
-import gc
 import importlib
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from niem import runtime
 from niem.config import load_settings
 from niem.errors import NiemError, NotInitialised, UnknownChoice
 from niem.text import printable
@@ -64,12 +64,7 @@ class NiemGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
             importlib.import_module(f"niem.cli.{COMMAND_MODULES[cmd_name]}")
-            # The code just loaded lives as long as the command, so the garbage collector
-            # need not walk it again; and it looks for cycles less often than every 700 new
-            # objects, since a file's 100,000 rows (freed as they are used, not cyclic) would
-            # otherwise set it off thousands of times: 3.4 s instead of 2.9 s for such an import.
-            gc.freeze()
-            gc.set_threshold(50_000, 20, 20)
+            runtime.settle()  # the command's code is loaded: 3.4 s to 2.9 s for a large import
         return super().get_command(ctx, cmd_name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:

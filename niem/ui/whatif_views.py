@@ -4,6 +4,8 @@ travels in the URL (`whatif=CODE:VALUE,...`) so that it can be shared."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from niem import effects, tables
@@ -12,6 +14,7 @@ from niem.methodology import Framework
 from niem.store import Catalogue, RoundInfo
 from niem.ui import data
 from niem.ui.downloads import st_table
+from niem.wording import value_text
 
 URL_KEY = "whatif"
 
@@ -21,13 +24,13 @@ def st_what_if(
     catalogue: Catalogue,
     round_info: RoundInfo,
     country: str,
+    mine: Mapping[str, float | None],
 ) -> None:
     """The what-if panel: the scenario from the URL, a form to change one more value, and
-    every figure it moves, current -> what if."""
+    every figure it moves, current -> what if. `mine` holds the country's current values; the
+    other countries' are read only for a scenario (the ranks it moves)."""
     codes = [i.code for i in framework.scored()]
     scenario = effects.decode_scenario(str(st.query_params.get(URL_KEY, "")), codes)
-    values = data.indicator_values(round_info.year)
-    mine = values.get(country, {})
     with st.expander(
         _("What if? Try other values for this country (nothing is saved)"), expanded=bool(scenario)
     ):
@@ -64,7 +67,7 @@ def st_what_if(
         st.text(
             _("What if: {changes}").format(
                 changes=", ".join(
-                    f"{c} {mine.get(c, '–')} → {'no data' if v is None else f'{v:g}'}"
+                    f"{c} {value_text(mine.get(c))} → {value_text(v)}"
                     for c, v in scenario.items()
                 )
             )
@@ -72,6 +75,7 @@ def st_what_if(
         if st.button(_("Clear the what-if values"), key="whatif_clear"):
             del st.query_params[URL_KEY]
             st.rerun()
+        values = data.indicator_values(round_info.year)
         moved = effects.what_if(framework, round_info.year, values, country, scenario)
         table = tables.effect_table(moved, catalogue).rename(
             columns={
