@@ -147,22 +147,23 @@ def _change(
         and based_on_revision is not None
         and based_on_revision != current_revision
     )
+    # By position, in the order of Change's fields: a preview makes one per row.
     return Change(
-        round_year=key[0],
-        country=key[1],
-        indicator=key[2],
-        kind=kind,
-        before=before.value if before else None,
-        after=value,
-        before_note=before.note if before else "",
-        after_note=note,
-        before_source=before.source if before else "",
-        after_source=source,
-        current_revision=current_revision,
-        conflict=conflict,
-        newer_revision=current_revision if conflict else None,
-        row=row,
-        based_on_revision=based_on_revision,
+        key[0],
+        key[1],
+        key[2],
+        kind,
+        before.value if before else None,
+        value,
+        before.note if before else "",
+        note,
+        before.source if before else "",
+        source,
+        current_revision,
+        conflict,
+        current_revision if conflict else None,
+        row,
+        based_on_revision,
     )
 
 
@@ -173,15 +174,19 @@ def preview_changes(session: Session, rows: Sequence[UploadRow]) -> Preview:
     without a source, and the preview shows it so.
     """
     publications = published_revisions(session)
-    current = current_parts(session, (r.key for r in rows))
+    keys = [row.key for row in rows]
+    current = current_parts(session, keys)
     preview = []
-    for row in rows:
-        before = current.get(row.key)
+    for key, row in zip(keys, rows, strict=True):
+        before = current.get(key)
+        source = row.source
+        if source == ILLUSTRATIVE_SOURCE:
+            source = source_to_store(before, row)
         preview.append(
             _change(
                 before,
-                row.key,
-                (row.value, row.note, source_to_store(before, row)),
+                key,
+                (row.value, row.note, source),
                 based_on_revision=row.based_on_revision,
                 row=row.row,
             )

@@ -109,7 +109,7 @@ def _read_header(table: Table, problems: list[Problem], notices: list[Problem]) 
     # One pass over the cells, whatever the number of unnamed columns.
     unnamed_with_values = {
         index
-        for _number, cells in table.rows
+        for _number, cells in (table.rows if unnamed else ())
         for index, cell in enumerate(cells)
         if index in unnamed and cell_text(cell)
     }

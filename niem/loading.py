@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sql
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import Column, Table
@@ -268,11 +269,24 @@ def add_missing_indexes(engine: Engine) -> None:
             index.create(engine, checkfirst=True)
 
 
+# Indexes an older version made that no look-up needs, each slowing every insert into its table.
+RETIRED_INDEXES = ("ix_score_round_year",)  # ix_score_key begins with the round
+
+
+def drop_retired_indexes(engine: Engine) -> None:
+    """Drop the indexes an older version made that this one does not declare."""
+    with engine.begin() as connection:
+        quote = connection.dialect.identifier_preparer.quote
+        for name in RETIRED_INDEXES:
+            connection.execute(sql.text(f"DROP INDEX IF EXISTS {quote(name)}"))
+
+
 def initialise(engine: Engine, settings: Settings, *, demo: bool = True) -> InitReport:
     """Create or upgrade the database and load the shipped data; safe to run again."""
     create_tables(engine)
     add_missing_columns(engine)
     add_missing_indexes(engine)
+    drop_retired_indexes(engine)
     enable_search(engine)
     with open_session(engine) as session:
         reference = load_reference_data(session, settings)

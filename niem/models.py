@@ -138,7 +138,8 @@ class Revision(SQLModel, table=True):
 class Score(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     revision_id: int = Field(foreign_key="revision.id", index=True)
-    round_year: int = Field(foreign_key="round.year", index=True)
+    # No index of its own: the score key's index (below) begins with it.
+    round_year: int = Field(foreign_key="round.year")
     country_code: str = Field(foreign_key="country.code", index=True)
     indicator_code: str = Field(foreign_key="indicator.code", index=True)
     value: float | None = None

@@ -45,7 +45,7 @@ from niem.models import (
     utc_now,
 )
 from niem.store import Key, PublishedValue, published_values
-from niem.text import CONTROL, check_plain
+from niem.text import CONTROL, check_plain, control_character
 from niem.upload_checks import lost_letters, lost_letters_message
 from niem.wording import describe_scores, status_word
 
@@ -70,24 +70,20 @@ class WrongStatus(NiemError):
 
 def _check_rows(session: Session, rows: Sequence[UploadRow]) -> None:
     """Refuse rows the upload validation would have refused, whichever path they came by."""
-    seen: dict[Key, int] = {}
-    plain: set[str] = set()  # notes and sources already found free of control characters
-    for row in rows:
-        if row.key in seen:
-            raise NiemError(
-                _("row {row} repeats {scores} of row {first}; keep one row per round, country and "
-                  "indicator").format(
-                    row=row.row, scores=describe_scores([row.key]), first=seen[row.key]
-                )
-            )
-        seen[row.key] = row.row
-        if row.value is not None and not 0 <= row.value <= 100:
-            raise NiemError(f"row {row.row}: score {row.value:g} is outside 0–100")
-        for what, text in ((N_("the note"), row.note), (N_("the source"), row.source)):
-            if text not in plain:
-                check_plain(text, _("row {row}: {what}").format(row=row.row, what=_(what)))
-                plain.add(text)
-    members = set(session.exec(select(RoundCountry.round_year, RoundCountry.country_code)).all())
+    seen = {row.key: row.row for row in rows}
+    texts = {row.note for row in rows} | {row.source for row in rows}
+    if (
+        len(seen) != len(rows)
+        or any(row.value is not None and not 0 <= row.value <= 100 for row in rows)
+        or any(control_character(text) for text in texts)
+    ):
+        _refuse_the_first_wrong_row(rows)
+    members = {
+        (year, country)
+        for year, country in session.exec(
+            select(RoundCountry.round_year, RoundCountry.country_code)
+        ).all()
+    }
     unknown_pairs = sorted({k for k in seen if (k[0], k[1]) not in members})
     if unknown_pairs:
         raise UnknownChoice(
@@ -103,6 +99,24 @@ def _check_rows(session: Session, rows: Sequence[UploadRow]) -> None:
                 scores=describe_scores(unknown_codes)
             )
         )
+
+
+def _refuse_the_first_wrong_row(rows: Sequence[UploadRow]) -> None:
+    """Row by row, the first repeated score, score outside 0–100 or control character."""
+    seen: dict[Key, int] = {}
+    for row in rows:
+        if row.key in seen:
+            raise NiemError(
+                _("row {row} repeats {scores} of row {first}; keep one row per round, country and "
+                  "indicator").format(
+                    row=row.row, scores=describe_scores([row.key]), first=seen[row.key]
+                )
+            )
+        seen[row.key] = row.row
+        if row.value is not None and not 0 <= row.value <= 100:
+            raise NiemError(f"row {row.row}: score {row.value:g} is outside 0–100")
+        for what, text in ((_("the note"), row.note), (_("the source"), row.source)):
+            check_plain(text, _("row {row}: {what}").format(row=row.row, what=what))
 
 
 def _still_holds(session: Session, preview: Preview | None, rows: Sequence[UploadRow]) -> bool:
@@ -204,23 +218,18 @@ def _add(
     session.add(revision)
     session.flush()
     assert revision.id is not None
+    columns = (
+        "revision_id", "round_year", "country_code", "indicator_code", "value", "note",
+        "source", "restored_from_id",
+    )
     rows = [
-        {
-            "revision_id": revision.id,
-            "round_year": year,
-            "country_code": country,
-            "indicator_code": code,
-            "value": value,
-            "note": note,
-            "source": source,
-            "restored_from_id": restored_from_id,
-        }
+        (revision.id, year, country, code, value, note, source, restored_from_id)
         for (year, country, code), value, note, source, restored_from_id in values
     ]
     # One executemany per batch through the driver: an upload's cost follows its rows.
     table = Score.__table__  # type: ignore[attr-defined]
     for start in range(0, len(rows), INSERT_BATCH):
-        driver_insert(session, table, rows[start : start + INSERT_BATCH])
+        driver_insert(session, table, columns, rows[start : start + INSERT_BATCH])
     if revision.status == RevisionStatus.PUBLISHED:
         record_publication(session, revision)
 

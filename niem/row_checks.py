@@ -193,16 +193,15 @@ class RowChecker:
         total = len(table.rows)
         for start in range(0, total, PROGRESS_EVERY):
             end = min(start + PROGRESS_EVERY, total)
+            # By position, in the order of UploadRow's fields: one per row of the file.
             rows.extend(
                 UploadRow(
-                    row=table.rows[n][0],
-                    round_year=keys[n][0],
-                    country=keys[n][1],
-                    indicator=keys[n][2],
-                    value=score.results[score.codes[n]],
-                    note=note.texts[note.codes[n]] if note else "",
-                    source=source.texts[source.codes[n]] if source else "",
-                    based_on_revision=revision.results[revision.codes[n]] if revision else None,
+                    table.rows[n][0],
+                    *keys[n],
+                    score.results[score.codes[n]],
+                    note.texts[note.codes[n]] if note else "",
+                    source.texts[source.codes[n]] if source else "",
+                    revision.results[revision.codes[n]] if revision else None,
                 )
                 for n in range(start, end)
             )

@@ -157,11 +157,6 @@ def current_order(revision: Revision) -> tuple[bool, datetime, int]:
     return revision.kind != RevisionKind.ILLUSTRATIVE, published_at, revision.id
 
 
-def by_current_order(rows: Iterable[tuple[Score, Revision]]) -> list[tuple[Score, Revision]]:
-    """Published scores, lowest rank first, so that the last one for each score is current."""
-    return sorted(rows, key=lambda pair: (current_order(pair[1]), pair[0].id or 0))
-
-
 def load_framework(session: Session) -> Framework:
     """The framework as plain data for the scoring method."""
     # Columns, not ORM objects: every figures table starts here.
@@ -455,6 +450,32 @@ def publication_moments(session: Session, revision_ids: Sequence[int]) -> dict[i
     return found
 
 
+class _Written(NamedTuple):
+    """A published score row with what its revision says of it: the history's unit, read as
+    columns (a diff reads thousands)."""
+
+    id: int
+    revision_id: int
+    round_year: int
+    country_code: str
+    indicator_code: str
+    value: float | None
+    note: str
+    source: str
+    restored_from_id: int | None
+    carried_from_id: int | None
+    kind: str
+    published_at: datetime | None
+    author: str
+
+    @property
+    def order(self) -> tuple[bool, datetime, int]:
+        """Its revision's `current_order`."""
+        published_at = as_utc(self.published_at)
+        assert published_at is not None
+        return self.kind != RevisionKind.ILLUSTRATIVE, published_at, self.revision_id
+
+
 def derive_published_values(
     session: Session,
     keys: Iterable[Key] | None = None,
@@ -466,9 +487,23 @@ def derive_published_values(
     current one, or the one just before `before` or at `as_of` (the current-values table's
     definition, and its oracle in the tests)."""
     query = (
-        select(Score, Revision)
+        sql.select(
+            col(Score.id),
+            col(Score.revision_id),
+            col(Score.round_year),
+            col(Score.country_code),
+            col(Score.indicator_code),
+            col(Score.value),
+            col(Score.note),
+            col(Score.source),
+            col(Score.restored_from_id),
+            col(Score.carried_from_id),
+            col(Revision.kind),
+            col(Revision.published_at),
+            col(Revision.author),
+        )
         .join(Revision, col(Score.revision_id) == col(Revision.id))
-        .where(Revision.status == RevisionStatus.PUBLISHED)
+        .where(col(Revision.status) == RevisionStatus.PUBLISHED)
     )
     wanted = None if keys is None else set(keys)
     if wanted is not None:
@@ -476,49 +511,51 @@ def derive_published_values(
         if not pairs:
             return {}
         query = query.where(*within(Score, pairs))
-    rows = by_current_order(session.exec(query).all())
-    published = {score.id: (score, revision) for score, revision in rows}
+    rows = sorted(
+        (_Written._make(row) for row in session.connection().execute(query)),
+        key=lambda w: (w.order, w.id),
+    )
+    published = {w.id: w for w in rows}
     limit = current_order(before) if before is not None else None
     values: dict[Key, PublishedValue] = {}
-    for score, revision in rows:
-        if limit is not None and current_order(revision) >= limit:
+    for written in rows:
+        if limit is not None and written.order >= limit:
             break
-        published_at = as_utc(revision.published_at)
+        published_at = as_utc(written.published_at)
         if as_of is not None and published_at is not None and published_at > as_of:
             continue
-        key = score_key(score)
+        key = (written.round_year, written.country_code, written.indicator_code)
         if wanted is None or key in wanted:
-            values[key] = _published_value(score, revision, published)
+            values[key] = _published_value(written, published)
     return values
 
 
-def _published_value(
-    score: Score, revision: Revision, published: dict[int | None, tuple[Score, Revision]]
-) -> PublishedValue:
+def _published_value(written: _Written, published: dict[int, _Written]) -> PublishedValue:
     return PublishedValue(
-        **value_fields(score),
-        revision_id=score.revision_id,
-        provenance=_stored_provenance(score, revision, published),
-        author=revision.author,
-        published_at=revision.published_at,
-        score_id=score.id or 0,
-        ranks_as_illustrative=revision.kind == RevisionKind.ILLUSTRATIVE,
+        round_year=written.round_year,
+        country=written.country_code,
+        indicator=written.indicator_code,
+        value=written.value,
+        note=written.note,
+        source=written.source,
+        revision_id=written.revision_id,
+        provenance=_stored_provenance(written, published),
+        author=written.author,
+        published_at=written.published_at,
+        score_id=written.id,
+        ranks_as_illustrative=written.kind == RevisionKind.ILLUSTRATIVE,
     )
 
 
-def _stored_provenance(
-    score: Score, revision: Revision, published: dict[int | None, tuple[Score, Revision]]
-) -> str:
-    origin, origin_revision = score, revision
+def _stored_provenance(written: _Written, published: dict[int, _Written]) -> str:
+    origin = written
     # A rolled-back-to value keeps the provenance of the value it restores.
     while origin.restored_from_id in published:
-        origin, origin_revision = published[origin.restored_from_id]
+        origin = published[origin.restored_from_id]  # type: ignore[index]
     if origin.carried_from_id in published:
-        carried, carried_revision = published[origin.carried_from_id]
-        return carried_provenance(
-            carried.round_year, _stored_provenance(carried, carried_revision, published)
-        )
-    return revision_provenance(origin.revision_id, origin_revision.kind)
+        carried = published[origin.carried_from_id]  # type: ignore[index]
+        return carried_provenance(carried.round_year, _stored_provenance(carried, published))
+    return revision_provenance(origin.revision_id, origin.kind)
 
 
 def current_scores_of(session: Session, round_year: int, country: str) -> list[PublishedValue]:

@@ -80,14 +80,12 @@ def lost_letters(changes: Sequence[Change]) -> list[LostLetters]:
     """The notes and sources of these changes that only lost letters, in row order."""
     found = []
     for change in changes:
-        if change.kind == ChangeKind.UNCHANGED:
-            continue
         for column, before, after in (
             ("note", change.before_note, change.after_note),
             ("source", change.before_source, change.after_source),
         ):
-            # Only a letter beyond ASCII can be lost: most notes are the same, or plain text.
-            if before == after or before.isascii():
+            # Only a letter beyond ASCII can be lost: most texts are the same, or plain.
+            if before == after or before.isascii() or change.kind == ChangeKind.UNCHANGED:
                 continue
             current = unicodedata.normalize("NFC", before)
             submitted = unicodedata.normalize("NFC", after)

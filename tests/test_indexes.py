@@ -41,3 +41,20 @@ def test_each_lookup_uses_its_index(engine: Engine, lookup: str) -> None:
     with engine.connect() as connection:
         steps = [row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {query}"))]
     assert any(plan in step for step in steps), steps
+
+
+def test_init_drops_the_round_index_an_older_version_made_on_scores(engine: Engine) -> None:
+    # The score key's index begins with the round: a second one only slows every insert.
+    from niem.config import load_settings
+    from niem.loading import initialise
+
+    with engine.begin() as connection:
+        connection.execute(text("CREATE INDEX ix_score_round_year ON score (round_year)"))
+    initialise(engine, load_settings())
+    with engine.connect() as connection:
+        names = connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'score'")
+        ).scalars().all()
+    assert sorted(names) == [
+        "ix_score_country_code", "ix_score_indicator_code", "ix_score_key", "ix_score_revision_id"
+    ]

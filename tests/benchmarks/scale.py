@@ -29,6 +29,7 @@ from sqlalchemy import make_url, text
 
 from niem.config import load_settings
 from niem.database import make_engine, open_session
+from niem.loading import initialise
 from niem.results import load_results
 from niem.synthetic import StoreSize, build_store
 from tests.benchmarks import samples
@@ -86,6 +87,9 @@ def ensure_store(url: str) -> int:
         rows = build_store(engine, load_settings(), SIZE)
         print(f"built a store of {rows:,} score rows in {time.perf_counter() - start:.0f} s")
         _run_niem(url, ["user", "add", "bench", "--role", "coordinator"], stdin=PASSWORD)
+    else:
+        # A store built by an older version is upgraded, as `niem init` upgrades one.
+        initialise(engine, load_settings(), demo=False)
     engine.dispose()
     return rows
 
