@@ -11,6 +11,7 @@ two equal. Aggregates are rounded to one decimal by the one rounding rule
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 from sqlmodel import Session
 
-from niem.aggregation import Layout, aggregate_arrays, layout_of, round_scores
+from niem.aggregation import Aggregates, Layout, aggregate_arrays, layout_of, round_scores
 from niem.methodology import Framework, aggregate, indicators_beneath, round_score
 from niem.models import PublishedFigure, as_utc
 from niem.store import (
@@ -271,76 +272,22 @@ def _round_columns(
     """The figures table's columns for one round: per country, its indicators (unless not
     wanted), then its aggregates, in the layout's order (text as positions in their pools)."""
     countries = round_info.countries
-    count, width = len(countries), len(layout.indicators)
-    country_at = _positions_in(current.country, countries)
-    indicator_at = _positions_in(current.indicator, layout.indicators)
-    kept = (country_at >= 0) & (indicator_at >= 0)
-    at = (country_at[kept], indicator_at[kept])
-    values = np.full((count, width), np.nan)
-    values[at] = current.value[kept]
-    provenance_codes, provenances = pd.factorize(current.provenance[kept])
-    kinds = provenances.tolist()
-    illustrative = np.zeros((count, width), dtype=bool)
-    illustrative[at] = np.array(
-        [original_provenance(k) == ILLUSTRATIVE for k in kinds], dtype=bool
-    )[provenance_codes]
-    carried = np.full((count, width), np.nan)
-    carried[at] = np.array([carried_year(k) or np.nan for k in kinds], dtype=float)[
-        provenance_codes
-    ]
-    aggregates = aggregate_arrays(layout, values, illustrative, carried)
+    grid = _Grid.of(layout, countries, current)
+    aggregates = aggregate_arrays(layout, grid.values, grid.illustrative, grid.carried)
     computed = round_scores(aggregates.score)
-    totals = np.broadcast_to(layout.totals, aggregates.covered.shape)
-
-    # Text: the indicators' own, the aggregates' (computed or illustrative, perhaps resting
-    # on carried-over values), then the published figures over them.
-    nothing = {name: int(texts[name].positions([""])[0]) for name in ("source", "note")}
-    kind = texts["provenance"].positions([COMPUTED, ILLUSTRATIVE])
-    aggregate_text = {
-        "provenance": np.where(aggregates.illustrative, kind[1], kind[0]).astype(np.int32),
-        "source": np.full(computed.shape, nothing["source"], dtype=np.int32),
-        "note": np.full(computed.shape, nothing["note"], dtype=np.int32),
-    }
-    for row, place in zip(*np.nonzero(~np.isnan(aggregates.carried)), strict=True):
-        named = COMPUTED if aggregate_text["provenance"][row, place] == kind[0] else ILLUSTRATIVE
-        marked = f"{WITH_CARRIED}:{int(aggregates.carried[row, place])}:{named}"
-        aggregate_text["provenance"][row, place] = texts["provenance"].positions([marked])[0]
     score = computed.copy()
-    country_row = {country: row for row, country in enumerate(countries)}
-    position = layout.position
-    for (year, country, level, code), figure in published_by_key.items():
-        row, place = country_row.get(country), position.get((level, code))
-        if year != round_info.year or row is None or place is None:
-            continue
-        score[row, place] = figure.value
-        for name, text in (
-            ("provenance", PUBLISHED), ("source", figure.source_url), ("note", figure.note)
-        ):
-            aggregate_text[name][row, place] = texts[name].positions([text])[0]
+    aggregate_text = _aggregate_text(aggregates, texts)
+    _publish(score, aggregate_text, layout, round_info, published_by_key, texts)
 
-    present = ~np.isnan(values)
-    own_text: dict[str, np.ndarray] = {}
-    if indicators:
-        moment_codes, revisions = pd.factorize(current.revision[kept])
-        moments = [current.published.get(r) for r in revisions.tolist()]
-        indicator_text = {
-            "provenance": (provenance_codes, provenances.tolist()),
-            "source": pd.factorize(current.source[kept]),
-            "note": pd.factorize(current.note[kept]),
-            # The day the revision that set the value was published, for its provenance.
-            "revised": (moment_codes, [_day(m) for m in _moments(moments)]),
-        }
-        for name, (codes, distinct) in indicator_text.items():
-            cells = np.full((count, width), texts[name].positions([""])[0], dtype=np.int32)
-            cells[at] = texts[name].positions(distinct)[codes] if len(codes) else []
-            own_text[name] = cells
+    count, width = grid.values.shape
+    shown = width if indicators else 0
+    own_text = _indicator_text(grid, current, texts) if indicators else {}
     columns: dict[str, np.ndarray] = {}
     for name in ("provenance", "source", "note", "revised"):
         beside = aggregate_text.get(name)
         if beside is None:
             beside = np.full(computed.shape, texts[name].positions([""])[0], dtype=np.int32)
         columns[name] = _joined(own_text.get(name), beside)
-    shown = width if indicators else 0
     template = {
         "level": ("indicator",) * shown + layout.levels,
         "code": layout.indicators[:shown] + layout.codes,
@@ -354,16 +301,115 @@ def _round_columns(
     def own(matrix: np.ndarray) -> np.ndarray | None:
         return matrix if indicators else None
 
+    present = ~np.isnan(grid.values)
+    totals = np.broadcast_to(layout.totals, aggregates.covered.shape)
     columns.update(
         country=np.repeat(texts["country"].positions(countries), rows),
         round=np.full(count * rows, round_info.year, dtype=np.int64),
-        score=_joined(own(values), score),
+        score=_joined(own(grid.values), score),
         computed=_joined(own(np.full((count, width), np.nan)), computed),
         coverage=_joined(own(present.astype(float)), _coverage(aggregates.covered, totals)),
         covered=_joined(own(present.astype(np.int64)), aggregates.covered),
         total=_joined(own(np.ones((count, width), dtype=np.int64)), totals),
     )
     return columns
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """One round's current values laid out as countries x indicators (NaN: no data), with
+    which are illustrative and from which round each was carried over."""
+
+    values: np.ndarray
+    illustrative: np.ndarray
+    carried: np.ndarray
+    kept: np.ndarray  # the current values of the round's countries and the framework's indicators
+    at: tuple[np.ndarray, np.ndarray]  # where each of those sits
+    provenance_codes: np.ndarray  # each one's place among `provenances`
+    provenances: list[str]
+
+    @classmethod
+    def of(cls, layout: Layout, countries: Sequence[str], current: CurrentColumns) -> _Grid:
+        shape = (len(countries), len(layout.indicators))
+        country_at = _positions_in(current.country, countries)
+        indicator_at = _positions_in(current.indicator, layout.indicators)
+        kept = (country_at >= 0) & (indicator_at >= 0)
+        at = (country_at[kept], indicator_at[kept])
+        values = np.full(shape, np.nan)
+        values[at] = current.value[kept]
+        # Provenance is worked out once per different code: a round has a few hundred.
+        codes, distinct = pd.factorize(current.provenance[kept])
+        provenances = distinct.tolist()
+        illustrative = np.zeros(shape, dtype=bool)
+        illustrative[at] = np.array(
+            [original_provenance(p) == ILLUSTRATIVE for p in provenances], dtype=bool
+        )[codes]
+        carried = np.full(shape, np.nan)
+        carried[at] = np.array([carried_year(p) or np.nan for p in provenances], dtype=float)[
+            codes
+        ]
+        return cls(values, illustrative, carried, kept, at, codes, provenances)
+
+
+def _aggregate_text(aggregates: Aggregates, texts: Mapping[str, _Texts]) -> dict[str, np.ndarray]:
+    """The aggregates' provenance (computed or illustrative, saying when it rests on values
+    carried over from an earlier round), source and note, as positions in their pools."""
+    shape = aggregates.covered.shape
+    kind = texts["provenance"].positions([COMPUTED, ILLUSTRATIVE])
+    provenance = np.where(aggregates.illustrative, kind[1], kind[0]).astype(np.int32)
+    for row, place in zip(*np.nonzero(~np.isnan(aggregates.carried)), strict=True):
+        named = COMPUTED if provenance[row, place] == kind[0] else ILLUSTRATIVE
+        marked = f"{WITH_CARRIED}:{int(aggregates.carried[row, place])}:{named}"
+        provenance[row, place] = texts["provenance"].positions([marked])[0]
+    return {
+        "provenance": provenance,
+        "source": np.full(shape, texts["source"].positions([""])[0], dtype=np.int32),
+        "note": np.full(shape, texts["note"].positions([""])[0], dtype=np.int32),
+    }
+
+
+def _publish(
+    score: np.ndarray,
+    aggregate_text: Mapping[str, np.ndarray],
+    layout: Layout,
+    round_info: RoundInfo,
+    published_by_key: Mapping[tuple[int, str, str, str], PublishedFigure],
+    texts: Mapping[str, _Texts],
+) -> None:
+    """Put the round's published figures over the computed ones, with their source and note."""
+    country_row = {country: row for row, country in enumerate(round_info.countries)}
+    position = layout.position
+    for (year, country, level, code), figure in published_by_key.items():
+        row, place = country_row.get(country), position.get((level, code))
+        if year != round_info.year or row is None or place is None:
+            continue
+        score[row, place] = figure.value
+        for name, text in (
+            ("provenance", PUBLISHED), ("source", figure.source_url), ("note", figure.note)
+        ):
+            aggregate_text[name][row, place] = texts[name].positions([text])[0]
+
+
+def _indicator_text(
+    grid: _Grid, current: CurrentColumns, texts: Mapping[str, _Texts]
+) -> dict[str, np.ndarray]:
+    """Each indicator value's provenance, source, note and the day it was published, as
+    positions in their pools (empty where a score has no value set)."""
+    moment_codes, revisions = pd.factorize(current.revision[grid.kept])
+    moments = [current.published.get(r) for r in revisions.tolist()]
+    found = {
+        "provenance": (grid.provenance_codes, grid.provenances),
+        "source": pd.factorize(current.source[grid.kept]),
+        "note": pd.factorize(current.note[grid.kept]),
+        # The day the revision that set the value was published, for its provenance.
+        "revised": (moment_codes, [_day(m) for m in _moments(moments)]),
+    }
+    cells = {}
+    for name, (codes, distinct) in found.items():
+        own = np.full(grid.values.shape, texts[name].positions([""])[0], dtype=np.int32)
+        own[grid.at] = texts[name].positions(distinct)[codes] if len(codes) else []
+        cells[name] = own
+    return cells
 
 
 def _joined(indicator_part: np.ndarray | None, aggregate_part: np.ndarray) -> np.ndarray:
