@@ -174,9 +174,10 @@ def _csv_chunk(frame: pd.DataFrame, *, header: bool) -> bytes:
 
 
 def _float_texts(values: np.ndarray) -> pd.arrays.ArrowStringArray:
-    """Each number as `FLOAT_FORMAT` writes it, empty for none; formatted once per value."""
-    distinct, where = np.unique(values, return_inverse=True)
-    texts = ["" if v != v else FLOAT_FORMAT % v for v in distinct.tolist()]
+    """Each number as `FLOAT_FORMAT` writes it, empty for none; formatted once per value (told
+    apart by their bits: -0.0 and 0.0 are equal numbers but written "-0" and "0")."""
+    bits, where = np.unique(np.ascontiguousarray(values).view(np.int64), return_inverse=True)
+    texts = ["" if v != v else FLOAT_FORMAT % v for v in bits.view(np.float64).tolist()]
     return pd.array(np.array(texts, dtype=object)[where], dtype="str")
 
 

@@ -44,7 +44,7 @@ from niem.models import (
     Score,
     utc_now,
 )
-from niem.store import Key, PublishedValue, published_values
+from niem.store import ILLUSTRATIVE_SOURCE, Key, PublishedValue, published_values
 from niem.text import CONTROL, check_plain, control_character
 from niem.upload_checks import lost_letters, lost_letters_message
 from niem.wording import describe_scores, status_word
@@ -120,11 +120,18 @@ def _refuse_the_first_wrong_row(rows: Sequence[UploadRow]) -> None:
 
 
 def _still_holds(session: Session, preview: Preview | None, rows: Sequence[UploadRow]) -> bool:
-    """Whether a preview made before is of these rows and nothing was published since."""
+    """Whether a preview made before is of these very rows (each score, value, note, source
+    and template revision) and nothing was published since."""
     if preview is None or preview.publications != published_revisions(session):
         return False
     return len(preview.rows) == len(rows) and all(
-        change.key == row.key and change.row == row.row
+        change.key == row.key
+        and change.row == row.row
+        and change.after == row.value
+        and change.after_note == row.note
+        # The template's placeholder source may have been dropped (`source_to_store`).
+        and (change.after_source == row.source or row.source == ILLUSTRATIVE_SOURCE)
+        and change.based_on_revision == row.based_on_revision
         for change, row in zip(preview.rows, rows, strict=True)
     )
 

@@ -223,12 +223,17 @@ class RowChecker:
 
     def _distinct(self, key: str, column: Sequence[object]) -> _Distinct:
         """A column's different values, each checked once; _ValueHasProblem if one is wrong."""
-        column = list(column) + [None] * (len(self.table.rows) - len(column))
         if self.table.plain_text:
-            # Text only (CSV, and the padding of short rows): pandas tells the values apart.
-            found, distinct = pd.factorize(np.array(column, dtype=object), use_na_sentinel=False)
+            # Text only (CSV): pandas tells the values apart. A short row's missing cells are
+            # empty text, as the row-by-row check reads them.
+            column = [
+                "" if value is None else value
+                for value in [*column, *[None] * (len(self.table.rows) - len(column))]
+            ]
+            found, distinct = pd.factorize(np.array(column, dtype=object))
             codes, values = found.tolist(), distinct.tolist()
         else:
+            column = [*column, *[None] * (len(self.table.rows) - len(column))]
             places: dict[object, int] = {}
             codes = [places.setdefault(_identity(value), len(places)) for value in column]
             values = [_value(identity) for identity in places]

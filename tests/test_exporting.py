@@ -47,3 +47,9 @@ def test_export_chunks_are_the_csv_pandas_writes_with_and_without_cells_to_quote
         b'"x,y",1,1\n"q""uote",,2\n"line\nbreak",0.1,3\n,33.33333333,4\n',
     ]
     assert b"".join(chunks) == to_csv_bytes(pd.concat([plain, quoted], ignore_index=True))
+
+
+def test_negative_zero_is_written_as_pandas_writes_it() -> None:
+    frame = pd.DataFrame({"round": [2021, 2021], "score": [0.0, -0.0]})
+    [(chunk, _rows)] = list(csv_chunks([frame]))
+    assert chunk == b"round,score\n2021,0\n2021,-0\n" == to_csv_bytes(frame)

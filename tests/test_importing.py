@@ -855,3 +855,9 @@ def test_a_true_cell_among_scores_of_one_is_refused_though_python_takes_true_for
         'row 3, column score: "TRUE" is not a number; '
         "enter a score from 0 to 100, or leave it empty for no data",
     ]
+
+
+def test_a_csv_row_without_its_last_cells_has_an_empty_note_and_source() -> None:
+    data = HEADER.encode() + b"2021,LV,MAI-L-01,50\n2021,LV,MAI-L-02,60,Note\n"
+    result = read_upload(data, "short.csv", PARTNER)
+    assert result.rows == [row(2, "MAI-L-01", 50.0), row(3, "MAI-L-02", 60.0, note="Note")]

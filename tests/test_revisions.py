@@ -989,3 +989,20 @@ def test_tabs_and_line_breaks_stay_in_comments_and_notes(session: Session, lv: A
     assert [c.after_note for c in revision_diff(session, revision.id or 0, viewer=OPERATOR)] == [
         "first line\r\nsecond\tline"
     ]
+
+
+def test_a_preview_is_used_only_for_its_own_rows_and_only_while_nothing_is_published(
+    session: Session, coord: Account
+) -> None:
+    first = [row("MAI-L-01", 70.0, source="law", based_on=None)]
+    preview = preview_changes(session, first)
+    # The same score with another value: the preview of the first rows is not used for it.
+    other = [row("MAI-L-01", 20.0, source="law", based_on=None)]
+    submit(session, other, user=coord, comment="Other rows", preview=preview)
+    assert current(session)["MAI-L-01"][:3] == (20.0, "", "law")
+    # Something was published since that preview: its rows are compared again.
+    submit(session, first, user=coord, comment="First rows", preview=preview)
+    assert current(session)["MAI-L-01"][:3] == (70.0, "", "law")
+    again = preview_changes(session, first)
+    with pytest.raises(NiemError, match="every value equals the current one"):
+        submit(session, first, user=coord, comment="Nothing new", preview=again)
