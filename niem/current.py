@@ -24,6 +24,7 @@ from niem.store import (
     current_values,
     derive_published_values,
     revision_provenance,
+    written_scores,
 )
 
 BATCH = 5000
@@ -111,24 +112,11 @@ def _record_traced(session: Session, revision: Revision) -> int:
     the provenance of the value they trace back to: made current one by one."""
     assert revision.id is not None
     revision_rank = current_order(revision)
-    rows = session.execute(
-        sql.select(
-            col(Score.id),
-            col(Score.round_year),
-            col(Score.country_code),
-            col(Score.indicator_code),
-            col(Score.value),
-            col(Score.note),
-            col(Score.source),
-            col(Score.restored_from_id),
-            col(Score.carried_from_id),
-        ).where(
-            col(Score.revision_id) == revision.id,
-            sql.or_(
-                col(Score.carried_from_id).is_not(None), col(Score.restored_from_id).is_not(None)
-            ),
-        )
-    ).all()
+    rows = written_scores(
+        session,
+        col(Score.revision_id) == revision.id,
+        sql.or_(col(Score.carried_from_id).is_not(None), col(Score.restored_from_id).is_not(None)),
+    )
     keys = [(r.round_year, r.country_code, r.indicator_code) for r in rows]
     existing = current_values(session, keys)
     carried = _carried_provenances(session, [r.carried_from_id for r in rows])
@@ -136,12 +124,12 @@ def _record_traced(session: Session, revision: Revision) -> int:
     updates: list[dict[str, Any]] = []
     for key, row in zip(keys, rows, strict=True):
         before = existing.get(key)
-        assert row.id is not None
         if before is not None and rank_of(before) > (*revision_rank, row.id):
             continue
         if row.carried_from_id is not None:
             provenance = carried[row.carried_from_id]
         else:
+            assert row.restored_from_id is not None  # one of the two, as selected
             provenance = _restored_provenance(session, row.restored_from_id)
         value = PublishedValue(
             round_year=key[0],

@@ -450,7 +450,7 @@ def publication_moments(session: Session, revision_ids: Sequence[int]) -> dict[i
     return found
 
 
-class _Written(NamedTuple):
+class WrittenScore(NamedTuple):
     """A published score row with what its revision says of it: the history's unit, read as
     columns (a diff reads thousands)."""
 
@@ -476,16 +476,9 @@ class _Written(NamedTuple):
         return self.kind != RevisionKind.ILLUSTRATIVE, published_at, self.revision_id
 
 
-def derive_published_values(
-    session: Session,
-    keys: Iterable[Key] | None = None,
-    *,
-    before: Revision | None = None,
-    as_of: datetime | None = None,
-) -> dict[Key, PublishedValue]:
-    """The value of each score derived from every published revision that set it: the
-    current one, or the one just before `before` or at `as_of` (the current-values table's
-    definition, and its oracle in the tests)."""
+def written_scores(session: Session, *conditions: Any) -> list[WrittenScore]:
+    """The published score rows meeting the conditions, with what their revisions say of
+    them, read as columns."""
     query = (
         sql.select(
             col(Score.id),
@@ -503,18 +496,29 @@ def derive_published_values(
             col(Revision.author),
         )
         .join(Revision, col(Score.revision_id) == col(Revision.id))
-        .where(col(Revision.status) == RevisionStatus.PUBLISHED)
+        .where(col(Revision.status) == RevisionStatus.PUBLISHED, *conditions)
     )
+    return [WrittenScore._make(row) for row in session.execute(query)]
+
+
+def derive_published_values(
+    session: Session,
+    keys: Iterable[Key] | None = None,
+    *,
+    before: Revision | None = None,
+    as_of: datetime | None = None,
+) -> dict[Key, PublishedValue]:
+    """The value of each score derived from every published revision that set it: the
+    current one, or the one just before `before` or at `as_of` (the current-values table's
+    definition, and its oracle in the tests)."""
+    conditions = []
     wanted = None if keys is None else set(keys)
     if wanted is not None:
         pairs = sorted({(year, country) for year, country, _ in wanted})
         if not pairs:
             return {}
-        query = query.where(*within(Score, pairs))
-    rows = sorted(
-        (_Written._make(row) for row in session.connection().execute(query)),
-        key=lambda w: (w.order, w.id),
-    )
+        conditions = list(within(Score, pairs))
+    rows = sorted(written_scores(session, *conditions), key=lambda w: (w.order, w.id))
     published = {w.id: w for w in rows}
     limit = current_order(before) if before is not None else None
     values: dict[Key, PublishedValue] = {}
@@ -530,7 +534,7 @@ def derive_published_values(
     return values
 
 
-def _published_value(written: _Written, published: dict[int, _Written]) -> PublishedValue:
+def _published_value(written: WrittenScore, published: dict[int, WrittenScore]) -> PublishedValue:
     return PublishedValue(
         round_year=written.round_year,
         country=written.country_code,
@@ -547,7 +551,7 @@ def _published_value(written: _Written, published: dict[int, _Written]) -> Publi
     )
 
 
-def _stored_provenance(written: _Written, published: dict[int, _Written]) -> str:
+def _stored_provenance(written: WrittenScore, published: dict[int, WrittenScore]) -> str:
     origin = written
     # A rolled-back-to value keeps the provenance of the value it restores.
     while origin.restored_from_id in published:

@@ -80,7 +80,8 @@ def _rounds_results(version: Version, years: tuple[int, ...] | None) -> pd.DataF
         return load_results(session, years)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# Only the profile views read it, and only read it: shared, not unpickled for each view.
+@st.cache_resource(show_spinner=False, max_entries=VERSIONS_KEPT)
 def _aggregates(version: Version) -> pd.DataFrame:
     with open_session(engine()) as session:
         return load_results(session, indicators=False)
