@@ -18,6 +18,9 @@ from niem.i18n import _, count_text, ngettext, number_text
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 WHOLE_NUMBER = re.compile(r"[0-9]{1,15}(?:[.,]0*)?")
 EXCEL_COLUMNS = 16_384
+# A spreadsheet runs a cell starting with these as a formula (tab and line breaks too, as
+# some spreadsheets skip them before looking for "="); our exports put an apostrophe before.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,14 @@ def split_header(
 def is_blank(cells: Sequence[object]) -> bool:
     """Whether every cell of a row is empty."""
     return all(cell_text(cell) == "" for cell in cells)
+
+
+def free_text(value: object) -> str:
+    """A cell as text, stripped, without our exporter's apostrophe before a formula-like start."""
+    text = cell_text(value)
+    if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
 
 
 def cell_text(value: object) -> str:

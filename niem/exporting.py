@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from niem.cells import FORMULA_PREFIXES
 from niem.errors import UnknownChoice
 from niem.methodology import LEVELS
 from niem.results import COLUMNS, PUBLISHED
@@ -21,9 +22,6 @@ from niem.wording import empty_text
 # says which revision). `computed` is filled for published rows only: what the current data
 # give beside the published figure (elsewhere the score is the computed figure).
 EXPORT_COLUMNS = [c for c in COLUMNS if c != "revised"]
-# A spreadsheet runs a cell starting with these as a formula (tab and line breaks too, as
-# some spreadsheets skip them before looking for "=").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMATS = ("csv", "xlsx")
 FLOAT_FORMAT = "%.10g"
 

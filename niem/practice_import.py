@@ -18,10 +18,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from niem.accounts import Account, Operator, submit_countries
-from niem.cells import Formula, Table, Unreadable, cell_text, cell_whole_number, is_blank
+from niem.cells import (
+    Formula,
+    Table,
+    Unreadable,
+    cell_text,
+    cell_whole_number,
+    free_text,
+    is_blank,
+)
 from niem.config import ReadLimits
 from niem.countries import resolve_country
-from niem.exporting import FORMULA_PREFIXES
 from niem.i18n import _, count_text
 from niem.importing import Problem
 from niem.sheets import SEPARATOR_NAMES, read_cells
@@ -272,7 +279,7 @@ class _PracticeChecker:
                     ),
                 )
         # A formula is reported above; its cell is then left out, not reported again as empty.
-        texts = {k: _free_text(v) for k, v in values.items() if not isinstance(v, Formula)}
+        texts = {k: free_text(v) for k, v in values.items() if not isinstance(v, Formula)}
         for key, text in list(texts.items()):
             if code := control_character(text):
                 self.report(
@@ -497,10 +504,3 @@ def _lookup(names: Mapping[str, str]) -> dict[str, str]:
     lookup.update({_name_key(code): code for code in names})
     return lookup
 
-
-def _free_text(value: object) -> str:
-    """A cell as text, without our exporter's apostrophe before a formula-like start."""
-    text = cell_text(value)
-    if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
-        return text[1:]
-    return text

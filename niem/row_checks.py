@@ -24,11 +24,11 @@ from niem.cells import (
     cell_number,
     cell_text,
     cell_whole_number,
+    free_text,
     is_blank,
     looks_like_a_number,
 )
 from niem.countries import resolve_country
-from niem.exporting import FORMULA_PREFIXES
 from niem.i18n import _
 from niem.sheets import SEPARATOR_NAMES
 from niem.text import control_character
@@ -152,8 +152,8 @@ class RowChecker:
             country=country,
             indicator=indicator,
             value=value,
-            note=_free_text(self.cell(cells, "note")),
-            source=_free_text(self.cell(cells, "source")),
+            note=free_text(self.cell(cells, "note")),
+            source=free_text(self.cell(cells, "source")),
             based_on_revision=revision,
         )
 
@@ -250,7 +250,7 @@ class RowChecker:
             if check is not None:
                 results.append(self._quietly(check, value))
             if key in OPTIONAL_COLUMNS:
-                texts.append(_free_text(value))
+                texts.append(free_text(value))
         if key in ("round", "indicator") and None in results:
             raise _ValueHasProblem
         return _Distinct(codes, values, results, texts)
@@ -506,10 +506,3 @@ def _identity(value: object) -> object:
 def _value(identity: object) -> object:
     return identity[1] if isinstance(identity, tuple) else identity
 
-
-def _free_text(value: object) -> str:
-    """A note or source as written, stripped, without our exporter's formula guard."""
-    text = cell_text(value)
-    if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
-        return text[1:]
-    return text

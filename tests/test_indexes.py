@@ -58,3 +58,22 @@ def test_init_drops_the_round_index_an_older_version_made_on_scores(engine: Engi
     assert sorted(names) == [
         "ix_score_country_code", "ix_score_indicator_code", "ix_score_key", "ix_score_revision_id"
     ]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_postgresql_plans_for_a_store_in_memory_unless_the_url_says_otherwise(
+    database_url: str,
+) -> None:
+    from sqlalchemy import make_url
+
+    from niem.database import make_engine
+
+    own = make_url(database_url).update_query_dict({"options": "-c random_page_cost=4"})
+    found = []
+    for url in (database_url, own.render_as_string(hide_password=False)):
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            found.append(connection.execute(text("SHOW random_page_cost")).scalar_one())
+        engine.dispose()
+    assert found == ["1.1", "4"]
+
