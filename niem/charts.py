@@ -199,13 +199,13 @@ def ranking_chart(
     )
     # An empty figure and a published one the current data contradict say it in words.
     labels = base.mark_text(align="left", dx=6, fontSize=FONT_SIZE, color=TEXT).encode(
-        text="shown:N"
+        text=alt.Text("shown:N")
     )
     layers: list[alt.Chart] = [bars, labels]
     if reference is not None:
         rule = alt.Chart(pd.DataFrame({"x": [reference]}))
         layers.append(
-            rule.mark_rule(color=FOCUS, strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
+            rule.mark_rule(color=FOCUS, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("x:Q"))
         )
     description = _("Bar chart of {what}, one bar per country in rank order: {summary}.").format(
         what=what, summary=_summary(figures, names)
@@ -278,7 +278,7 @@ def heatmap(
     texts = [
         base.transform_filter(test)
         .mark_text(fontSize=FONT_SIZE - 1, lineBreak="\n", fontStyle=style)
-        .encode(text="label:N", color=alt.Color("ink:N", scale=None))
+        .encode(text=alt.Text("label:N"), color=alt.Color("ink:N", scale=None))
         for test, style in (("datum.italic", "italic"), ("!datum.italic", "normal"))
     ]
     description = _(
@@ -362,7 +362,7 @@ def profile_chart(
                 legend=None,
                 condition=_if("datum.hollow", "#ffffff"),
             ),
-            yOffset=alt.value(8),
+            yOffset=alt.YOffsetValue(8),
             tooltip=tooltips(
                 ("name", _("Dimension")),
                 ("series", _("Who")),
@@ -374,7 +374,7 @@ def profile_chart(
     captions = (
         alt.Chart(titles)
         .mark_text(align="left", baseline="bottom", dy=-4, fontSize=FONT_SIZE - 1, color=TEXT)
-        .encode(x=alt.value(0), y=y, text="title:N")
+        .encode(x=alt.XValue(0), y=y, text=alt.Text("title:N"))
     )
     description = _(
         "Dot chart of {country}'s twelve dimension scores, each against the average of the "
@@ -415,7 +415,7 @@ def trend_chart(trend: pd.DataFrame, country_name: str) -> alt.LayerChart:
         ) or _("no figures"),
     )
     chart = alt.LayerChart(
-        layer=[line.encode(x=x, y=y), points, labels.encode(x=x, y=y, text="shown:N")],
+        layer=[line.encode(x=x, y=y), points, labels.encode(x=x, y=y, text=alt.Text("shown:N"))],
         height=240,
     )
     return _configured(chart, description)
@@ -512,7 +512,7 @@ def slope_chart(
         x=x,
         y=alt.Y("score:Q", scale=y_scale, title=_("Score (0-100)")),
         color=colour,
-        detail="country:N",
+        detail=alt.Detail("country:N"),
         tooltip=tooltips(
             ("name", _("Country")),
             ("round", _("Round")),
@@ -526,7 +526,7 @@ def slope_chart(
         strokeWidth=alt.StrokeWidthValue(2.5, condition=_if("datum.focus", 5)),
     )
     label_base = alt.Chart(ends).encode(
-        x=x, y=alt.Y("label_y:Q", scale=y_scale), color=colour, text="label:N"
+        x=x, y=alt.Y("label_y:Q", scale=y_scale), color=colour, text=alt.Text("label:N")
     )
     labels = [
         label_base.transform_filter("datum.focus").mark_text(

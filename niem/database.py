@@ -8,23 +8,24 @@ one: a write is never confirmed unless it reached the database the app was start
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, event, make_url
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, SQLModel, create_engine
 
-from niem import models  # noqa: F401  (registers the tables)
+from niem import models, runtime  # noqa: F401  (models registers the tables)
 from niem.errors import BadSetting, NiemError
 from niem.i18n import _
 
@@ -109,26 +110,48 @@ def open_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def driver_rows(session: Session, query: ClauseElement) -> list[tuple[Any, ...]]:
+def driver_rows(
+    session: Session, query: ClauseElement, parameters: Mapping[str, Any] | None = None
+) -> list[tuple[Any, ...]]:
     """The rows of a query as the database driver returns them: plain tuples, without
     SQLAlchemy's result processing (a fifth of the time of reading 10,000 current values).
 
+    Given `parameters`, the query is a statement kept for the life of the process, with
+    `bindparam`s those parameters fill: it is compiled once per kind of database, not per
+    call (a figures table makes eight small reads, and compiling was a third of each).
     Only for columns the driver already gives as the caller needs them (numbers and text).
     """
     connection = session.connection()
-    compiled = query.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    assert isinstance(compiled, SQLCompiler)
-    parameters: Any = compiled.params
-    if compiled.positional:
-        parameters = [parameters[name] for name in compiled.positiontup or ()]
+    if parameters is None:
+        statement, values = _compiled_with_values(query, connection.dialect)
+    else:
+        statement, names = _compiled_once(query, connection.dialect)
+        values = [parameters[name] for name in names] if names is not None else parameters
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(str(compiled), parameters)
-        return list(cursor.fetchall())
+        with runtime.collector_paused():
+            cursor.execute(statement, values)
+            return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def _compiled_with_values(query: ClauseElement, dialect: Dialect) -> tuple[str, Any]:
+    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    assert isinstance(compiled, SQLCompiler)
+    values: Any = compiled.params
+    if compiled.positional:
+        values = [values[name] for name in compiled.positiontup or ()]
+    return str(compiled), values
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_once(query: ClauseElement, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+    """The SQL of a kept statement and, for drivers that take parameters by position, the
+    names of its parameters in order."""
+    compiled = query.compile(dialect=dialect)
+    assert isinstance(compiled, SQLCompiler)
+    return str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else None
 
 
 def driver_insert(

@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from niem.errors import NiemError
 from niem.methodology import Measure, round_score
 from niem.wording import ordinal, score_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The arguments each check needs; `measure` and `level` may be given to any of them.
 CHECKS: dict[str, tuple[str, ...]] = {

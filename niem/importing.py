@@ -13,10 +13,6 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import pandas as pd
-
 from niem.cells import Table, Unreadable, cell_text
 from niem.i18n import _
 from niem.row_checks import RowChecker
@@ -40,7 +36,6 @@ __all__ = [
     "UploadContext",
     "UploadResult",
     "UploadRow",
-    "problems_table",
     "read_upload",
     "upload_context",
 ]
@@ -58,17 +53,6 @@ def read_upload(
     if table is None:
         return _file_problem(_("the file is empty; fill in the template and upload it again"))
     return _check_table(table, context, [Problem(None, "", n) for n in read_notices], progress)
-
-
-def problems_table(problems: Sequence[Problem]) -> pd.DataFrame:
-    """The problems as a table with columns row, column and problem, for a CSV download."""
-    return pd.DataFrame(
-        {
-            "row": pd.array([p.row for p in problems], dtype="Int64"),
-            "column": [p.column for p in problems],
-            "problem": [p.message for p in problems],
-        }
-    )
 
 
 def _file_problem(message: str) -> UploadResult:

@@ -281,12 +281,33 @@ def drop_retired_indexes(engine: Engine) -> None:
             connection.execute(sql.text(f"DROP INDEX IF EXISTS {quote(name)}"))
 
 
+# The foreign keys an older version gave the derived table of current values (`CurrentValue`).
+RETIRED_FOREIGN_KEYS = tuple(
+    f"currentvalue_{column}_fkey"
+    for column in ("round_year", "country_code", "indicator_code", "score_id", "revision_id")
+)
+
+
+def drop_retired_foreign_keys(engine: Engine) -> None:
+    """Drop the foreign keys an older version made that this one does not declare, on
+    PostgreSQL. SQLite keeps a table's constraints for the table's life: it checks them at
+    little cost, and they always hold."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        present = {key["name"] for key in sql.inspect(connection).get_foreign_keys("currentvalue")}
+        # Only those still there: altering a table locks out its readers, even to do nothing.
+        for name in [name for name in RETIRED_FOREIGN_KEYS if name in present]:
+            connection.execute(sql.text(f'ALTER TABLE currentvalue DROP CONSTRAINT "{name}"'))
+
+
 def initialise(engine: Engine, settings: Settings, *, demo: bool = True) -> InitReport:
     """Create or upgrade the database and load the shipped data; safe to run again."""
     create_tables(engine)
     add_missing_columns(engine)
     add_missing_indexes(engine)
     drop_retired_indexes(engine)
+    drop_retired_foreign_keys(engine)
     enable_search(engine)
     with open_session(engine) as session:
         reference = load_reference_data(session, settings)

@@ -12,13 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import sqlalchemy as sql
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from niem import practice_search
 from niem.accounts import OPERATOR, Account, Action, Actor, authorize, check, may_see
 from niem.config import Settings
-from niem.database import write_transaction
+from niem.database import driver_rows, write_transaction
 from niem.errors import NiemError, PermissionDenied, UnknownChoice
 from niem.i18n import _
 from niem.models import (
@@ -235,10 +236,15 @@ def versions_for(
     return [r for r in records if r.submitted_by == viewer.name]
 
 
+# Read on every run of a page that lists practices: one kept statement (`driver_rows`).
+_PRACTICES_VERSION = select(
+    func.count(), sql.type_coerce(func.max(PracticeVersion.reviewed_at), sql.String)
+).select_from(PracticeVersion)
+
+
 def practices_version(session: Session) -> tuple[int, str]:
     """A cheap fingerprint that changes whenever a practice version is added or reviewed."""
-    count = session.exec(select(func.count()).select_from(PracticeVersion)).one()
-    reviewed = session.exec(select(func.max(PracticeVersion.reviewed_at))).one()
+    [(count, reviewed)] = driver_rows(session, _PRACTICES_VERSION, {})
     return count, str(reviewed)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -20,22 +20,22 @@ import pandas as pd
 import pyarrow as pa
 from sqlmodel import Session
 
+from niem import runtime
 from niem.aggregation import Aggregates, Layout, aggregate_arrays, layout_of, round_scores
 from niem.methodology import Framework, aggregate, indicators_beneath, round_score
 from niem.models import PublishedFigure, as_utc
 from niem.store import (
     ILLUSTRATIVE,
     WITH_CARRIED,
-    CurrentColumns,
     PublishedValue,
     RoundInfo,
     carried_year,
-    current_columns,
     load_framework,
     load_published_figures,
     load_rounds,
     original_provenance,
 )
+from niem.value_columns import CurrentColumns, current_columns
 
 PUBLISHED = "published"
 COMPUTED = "computed"
@@ -189,16 +189,17 @@ def load_results(
     """The figures table for everything currently in the store, or for the rounds `years`;
     without `indicators`, only its aggregate rows (read without the values' notes and
     sources: half the reading)."""
-    rounds = load_rounds(session)
-    if years is not None:
-        rounds = [r for r in rounds if r.year in years]
-    return frame_results(
-        load_framework(session),
-        rounds,
-        current_columns(session, years, text=indicators),
-        load_published_figures(session),
-        indicators=indicators,
-    )
+    with runtime.collector_paused():
+        rounds = load_rounds(session)
+        if years is not None:
+            rounds = [r for r in rounds if r.year in years]
+        return frame_results(
+            load_framework(session),
+            rounds,
+            current_columns(session, years, text=indicators),
+            load_published_figures(session),
+            indicators=indicators,
+        )
 
 
 def frame_results(
@@ -230,7 +231,8 @@ def frame_results(
         else np.concatenate([part[name] for part in parts])
         for name in COLUMNS
     }
-    return pd.DataFrame(columns)
+    # Every column was made for this table alone: nothing to copy.
+    return pd.DataFrame(columns, copy=False)
 
 
 TEXT_COLUMNS = (
@@ -429,8 +431,15 @@ def _positions_in(texts: np.ndarray, known: Sequence[str]) -> np.ndarray:
 
 def _moments(stored: Sequence[Any]) -> list[datetime | None]:
     """Publication moments as stored (SQLite gives text, PostgreSQL datetimes), in UTC."""
-    converted = pd.to_datetime(pd.Series(stored, dtype=object), utc=True, format="ISO8601")
-    return [None if pd.isna(m) else m.to_pydatetime() for m in converted]
+    moments: list[datetime | None] = []
+    for moment in stored:
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        if isinstance(moment, datetime):
+            zone = moment.tzinfo
+            moment = moment.replace(tzinfo=UTC) if zone is None else moment.astimezone(UTC)
+        moments.append(moment)
+    return moments
 
 
 def _coverage(covered: np.ndarray, totals: np.ndarray) -> np.ndarray:

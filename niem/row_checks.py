@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any, TypeVar
 
-import numpy as np
-import pandas as pd
-
 from niem.cells import (
     Formula,
     Table,
@@ -224,14 +221,15 @@ class RowChecker:
     def _distinct(self, key: str, column: Sequence[object]) -> _Distinct:
         """A column's different values, each checked once; _ValueHasProblem if one is wrong."""
         if self.table.plain_text:
-            # Text only (CSV): pandas tells the values apart. A short row's missing cells are
+            # Text only (CSV): equal texts are the same value. A short row's missing cells are
             # empty text, as the row-by-row check reads them.
             column = [
                 "" if value is None else value
                 for value in [*column, *[None] * (len(self.table.rows) - len(column))]
             ]
-            found, distinct = pd.factorize(np.array(column, dtype=object))
-            codes, values = found.tolist(), distinct.tolist()
+            seen: dict[object, int] = {}
+            codes = [seen.setdefault(value, len(seen)) for value in column]
+            values = list(seen)
         else:
             column = [*column, *[None] * (len(self.table.rows) - len(column))]
             places: dict[object, int] = {}

@@ -8,12 +8,11 @@ reads take one row per score however long its history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-import numpy as np
 import sqlalchemy as sql
 from sqlmodel import Session, col, select
 
@@ -157,30 +156,33 @@ def current_order(revision: Revision) -> tuple[bool, datetime, int]:
     return revision.kind != RevisionKind.ILLUSTRATIVE, published_at, revision.id
 
 
+# The reads every figures table starts from: kept statements, compiled once (`driver_rows`).
+_DIMENSIONS = sql.select(col(Dimension.code), col(Dimension.area_code)).order_by(
+    col(Dimension.position)
+)
+_STEPS = sql.select(col(Step.code)).order_by(col(Step.position))
+_INDICATORS = sql.select(
+    col(Indicator.code), col(Indicator.dimension_code), col(Indicator.step_code),
+    col(Indicator.scored),
+).order_by(col(Indicator.code))
+_ROUNDS = sql.select(
+    col(Round.year), col(Round.situation), col(Round.label), col(Round.published)
+).order_by(col(Round.year))
+_MEMBERS = sql.select(col(RoundCountry.round_year), col(RoundCountry.country_code))
+
+
 def load_framework(session: Session) -> Framework:
     """The framework as plain data for the scoring method."""
-    # Columns, not ORM objects: every figures table starts here.
-    connection = session.connection()
-    dimensions = connection.execute(
-        sql.select(col(Dimension.code), col(Dimension.area_code)).order_by(
-            col(Dimension.position)
-        )
-    ).all()
-    steps = connection.execute(
-        sql.select(col(Step.code)).order_by(col(Step.position))
-    ).scalars()
-    indicators = connection.execute(
-        sql.select(
-            col(Indicator.code),
-            col(Indicator.dimension_code),
-            col(Indicator.step_code),
-            col(Indicator.scored),
-        ).order_by(col(Indicator.code))
-    ).all()
+    dimensions = driver_rows(session, _DIMENSIONS, {})
+    steps = driver_rows(session, _STEPS, {})
+    indicators = driver_rows(session, _INDICATORS, {})
     return Framework(
         dimension_area=dict(dimensions),  # type: ignore[arg-type]
-        steps=tuple(steps),
-        indicators=tuple(IndicatorRef(*row) for row in indicators),
+        steps=tuple(code for code, in steps),
+        indicators=tuple(
+            IndicatorRef(code, dimension, step, bool(scored))
+            for code, dimension, step, scored in indicators
+        ),
     )
 
 
@@ -217,26 +219,28 @@ def load_local_names(session: Session) -> dict[tuple[str, str, str, str], str]:
 
 def load_rounds(session: Session) -> list[RoundInfo]:
     """Every round, oldest first, with its participating countries."""
-    connection = session.connection()
-    rounds = connection.execute(
-        sql.select(col(Round.year), col(Round.situation), col(Round.label), col(Round.published))
-        .order_by(col(Round.year))
-    ).all()
-    members = connection.execute(
-        sql.select(col(RoundCountry.round_year), col(RoundCountry.country_code))
-    ).all()
     by_round: dict[int, list[str]] = {}
-    for year, country in members:
+    for year, country in driver_rows(session, _MEMBERS, {}):
         by_round.setdefault(year, []).append(country)
     return [
         RoundInfo(year, situation, label, published, tuple(sorted(by_round.get(year, []))))
-        for year, situation, label, published in rounds
+        for year, situation, label, published in driver_rows(session, _ROUNDS, {})
     ]
 
 
+_PUBLISHED_FIGURES = sql.select(
+    *(col(getattr(PublishedFigure, name)) for name in PublishedFigure.model_fields)
+)
+
+
 def load_published_figures(session: Session) -> list[PublishedFigure]:
-    """Every published aggregate figure."""
-    return list(session.exec(select(PublishedFigure)).all())
+    """Every published aggregate figure (read as rows, not through the session: every
+    figures table starts here)."""
+    names = list(PublishedFigure.model_fields)
+    return [
+        PublishedFigure.model_construct(**dict(zip(names, row, strict=True)))
+        for row in driver_rows(session, _PUBLISHED_FIGURES, {})
+    ]
 
 
 def load_published_facts(session: Session) -> list[Fact]:
@@ -355,98 +359,6 @@ def current_parts(session: Session, keys: Iterable[Key]) -> dict[Key, CurrentPar
         key = (year, country, indicator)
         if key in wanted:
             found[key] = CurrentPart(value, note, source, revision)
-    return found
-
-
-@dataclass(frozen=True)
-class CurrentColumns:
-    """Current values as columns, one entry per value: what the figures table is built from."""
-
-    round: np.ndarray
-    country: np.ndarray
-    indicator: np.ndarray
-    value: np.ndarray  # NaN where a score is set without a value
-    provenance: np.ndarray
-    source: np.ndarray
-    note: np.ndarray
-    revision: np.ndarray  # the revision that made each value current
-    # When each of those revisions was published, as stored (SQLite text, PostgreSQL datetimes).
-    published: Mapping[int, Any]
-
-    def of_round(self, year: int) -> CurrentColumns:
-        """The values of one round."""
-        if (self.round == year).all():
-            return self
-        keep = self.round == year
-        arrays = {name: getattr(self, name)[keep] for name in _ARRAY_FIELDS}
-        return CurrentColumns(**arrays, published=self.published)
-
-
-_ARRAY_FIELDS = (
-    "round", "country", "indicator", "value", "provenance", "source", "note", "revision"
-)
-
-
-def current_columns(
-    session: Session, years: Iterable[int] | None = None, *, text: bool = True
-) -> CurrentColumns:
-    """Every current value (of the rounds `years`, or all) as columns, from `CurrentValue`,
-    read round by round along its key; without `text`, notes and sources are left empty."""
-    if years is None:
-        years = session.connection().execute(
-            sql.select(col(Round.year)).order_by(col(Round.year))
-        ).scalars()
-    wanted = [
-        col(CurrentValue.country_code),
-        col(CurrentValue.indicator_code),
-        col(CurrentValue.value),
-        col(CurrentValue.provenance),
-    ]
-    if text:
-        wanted += [
-            col(CurrentValue.source), col(CurrentValue.note), col(CurrentValue.revision_id)
-        ]
-    parts = []
-    for year in years:
-        query = sql.select(*wanted).where(col(CurrentValue.round_year) == year)
-        rows = driver_rows(session, query)
-        if rows:
-            table = np.array(rows, dtype=object)
-            parts.append((np.full(len(rows), year, dtype=np.int64), table))
-    if not parts:
-        empty = {name: np.zeros(0, dtype=object) for name in _ARRAY_FIELDS}
-        empty.update(
-            round=np.zeros(0, dtype=np.int64),
-            value=np.zeros(0),
-            revision=np.zeros(0, dtype=np.int64),
-        )
-        return CurrentColumns(**empty, published={})
-    table = np.concatenate([t for _, t in parts])
-    count = len(table)
-    blank = np.full(count, "", dtype=object)
-    revision = table[:, 6].astype(np.int64) if text else np.zeros(count, dtype=np.int64)
-    return CurrentColumns(
-        round=np.concatenate([y for y, _ in parts]),
-        country=table[:, 0],
-        indicator=table[:, 1],
-        value=table[:, 2].astype(float),
-        provenance=table[:, 3],
-        source=table[:, 4] if text else blank,
-        note=table[:, 5] if text else blank,
-        revision=revision,
-        published=publication_moments(session, np.unique(revision).tolist()) if text else {},
-    )
-
-
-def publication_moments(session: Session, revision_ids: Sequence[int]) -> dict[int, Any]:
-    """When each of these revisions was published, as stored."""
-    found: dict[int, Any] = {}
-    for start in range(0, len(revision_ids), 5000):
-        chunk = revision_ids[start : start + 5000]
-        query = sql.select(
-            col(Revision.id), sql.type_coerce(Revision.published_at, sql.String)
-        ).where(col(Revision.id).in_(chunk))
-        found.update(driver_rows(session, query))
     return found
 
 
@@ -578,18 +490,23 @@ def load_current_scores(session: Session) -> list[PublishedValue]:
     return list(published_values(session).values())
 
 
+_COUNT = sql.func.count()
+_DATA_VERSION = sql.select(
+    sql.select(_COUNT).select_from(Revision).scalar_subquery(),
+    sql.select(_COUNT).select_from(PublishedFigure).scalar_subquery(),
+    sql.select(_COUNT).select_from(PublishedFact).scalar_subquery(),
+    # As text: the fingerprint only has to change when they do.
+    sql.select(sql.type_coerce(sql.func.max(Revision.published_at), sql.String)).scalar_subquery(),
+    sql.select(sql.type_coerce(sql.func.max(Revision.reviewed_at), sql.String)).scalar_subquery(),
+    # A round or a country added to one changes what pages show, though no value changed.
+    sql.select(_COUNT).select_from(RoundCountry).scalar_subquery(),
+)
+
+
 def data_version(session: Session) -> tuple[int, int, str]:
     """A cheap fingerprint that changes whenever published data change; keys the caches.
     One query: every page run starts by reading it."""
-    count = sql.func.count()
-    query = sql.select(
-        sql.select(count).select_from(Revision).scalar_subquery(),
-        sql.select(count).select_from(PublishedFigure).scalar_subquery(),
-        sql.select(count).select_from(PublishedFact).scalar_subquery(),
-        sql.select(sql.func.max(Revision.published_at)).scalar_subquery(),
-        sql.select(sql.func.max(Revision.reviewed_at)).scalar_subquery(),
-        # A round or a country added to one changes what pages show, though no value changed.
-        sql.select(count).select_from(RoundCountry).scalar_subquery(),
+    [(revisions, figures, facts, latest, reviewed, members)] = driver_rows(
+        session, _DATA_VERSION, {}
     )
-    revisions, figures, facts, latest, reviewed, members = session.execute(query).one()
     return revisions, figures + facts, f"{latest}|{reviewed}|{members}"

@@ -18,7 +18,7 @@ from niem.feedback import FeedbackItem
 from niem.feedback import status_word as feedback_status_word
 from niem.history import HistoryEntry, RevisionSummary
 from niem.i18n import N_, _
-from niem.importing import Problem, problems_table
+from niem.importing import Problem
 from niem.models import AccountEvent, PublishedFigure
 from niem.rounds import RoundSummary
 from niem.store import Catalogue, RoundInfo
@@ -286,6 +286,17 @@ def framework_indicators_table(catalogue: Catalogue) -> pd.DataFrame:
             _("Scored"): [
                 _("scored") if i.scored else _("statistical (not scored)") for i in indicators
             ],
+        }
+    )
+
+
+def problems_table(problems: Sequence[Problem]) -> pd.DataFrame:
+    """The problems as a table with columns row, column and problem, for a CSV download."""
+    return pd.DataFrame(
+        {
+            "row": pd.array([p.row for p in problems], dtype="Int64"),
+            "column": [p.column for p in problems],
+            "problem": [p.message for p in problems],
         }
     )
 

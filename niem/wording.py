@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from babel import Locale
 
 from niem.cells import size_text
@@ -94,6 +93,10 @@ def value_text(value: float | None) -> str:
 
 
 def _missing(value: object) -> bool:
+    # pandas is loaded by whatever made the table a cell comes from; `niem import` runs
+    # without it.
+    import pandas as pd
+
     return value is None or bool(pd.isna(value))  # type: ignore[call-overload]
 
 

@@ -25,9 +25,9 @@ from niem.importing import (
     UploadContext,
     UploadResult,
     UploadRow,
-    problems_table,
     read_upload,
 )
+from niem.tables import problems_table
 
 UPLOADS = Path(__file__).parent / "uploads"
 COUNTRIES_2017 = frozenset("CZ ES FR GR HU IT LT LV NL PL PT RO SE SI".split())

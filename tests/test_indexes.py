@@ -77,3 +77,28 @@ def test_postgresql_plans_for_a_store_in_memory_unless_the_url_says_otherwise(
         engine.dispose()
     assert found == ["1.1", "4"]
 
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_init_drops_the_foreign_keys_an_older_version_gave_current_values(engine: Engine) -> None:
+    # The table is derived from scores, which keep theirs; each was checked again per value.
+    from sqlalchemy import inspect
+
+    from niem.config import load_settings
+    from niem.loading import initialise
+
+    with engine.begin() as connection:
+        for column, target in (("score_id", "score (id)"), ("revision_id", "revision (id)")):
+            connection.execute(
+                text(
+                    f"ALTER TABLE currentvalue ADD CONSTRAINT currentvalue_{column}_fkey "
+                    f"FOREIGN KEY ({column}) REFERENCES {target}"
+                )
+            )
+    assert len(inspect(engine).get_foreign_keys("currentvalue")) == 2
+    initialise(engine, load_settings())
+    inspector = inspect(engine)
+    assert inspector.get_foreign_keys("currentvalue") == []
+    assert sorted(key["referred_table"] for key in inspector.get_foreign_keys("score")) == [
+        "country", "indicator", "revision", "round", "score", "score"
+    ]

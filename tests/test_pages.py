@@ -166,11 +166,23 @@ def test_compare_ranks_the_chosen_countries(shipped: None) -> None:
     assert app.selectbox(key="country").value == "LV"
     ranking = app.dataframe[0].value
     assert list(ranking["Code"]) == ["SE", "LT", "LV"]
+    # The reader's own country is named as theirs in words, not by a colour alone.
+    assert list(ranking["Country"]) == ["Sweden", "Lithuania", "Latvia (your country)"]
     assert list(ranking["Rank"]) == ["1st of 3", "2nd of 3", "3rd of 3"]
     assert list(ranking["Rank from"]) == ["from published figures"] * 3
     assert (
         "the average of the other chosen countries: 67.6 (from published figures)" in texts(app)
     )
+
+
+def test_the_readers_own_country_is_named_as_theirs_in_latvian(shipped: None) -> None:
+    app = open_page("app_pages/policy-areas.py", country="LT", lang="lv")
+    assert not app.exception
+    leaders = app.dataframe[0].value
+    assert list(leaders.columns[:3]) == ["Vieta", "Valsts", "Kods"]
+    marked = [name for name in leaders["Valsts"] if "(jūsu valsts)" in name]
+    assert marked == ["Lietuva (jūsu valsts)"]
+    assert list(leaders["Kods"][leaders["Valsts"] == "Lietuva (jūsu valsts)"]) == ["LT"]
 
 
 def test_compare_of_published_countries_still_warns_about_illustrative_heatmaps(

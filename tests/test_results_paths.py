@@ -17,6 +17,7 @@ from niem.database import make_engine, open_session
 from niem.loading import initialise
 from niem.results import build_results, frame_results, load_results
 from niem.synthetic import StoreSize, build_store
+from niem.value_columns import current_columns
 
 
 def both_paths(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -24,7 +25,7 @@ def both_paths(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
         framework = store.load_framework(session)
         rounds = store.load_rounds(session)
         published = store.load_published_figures(session)
-        columns = frame_results(framework, rounds, store.current_columns(session), published)
+        columns = frame_results(framework, rounds, current_columns(session), published)
         pure = build_results(framework, rounds, store.load_current_scores(session), published)
     return columns, pure
 

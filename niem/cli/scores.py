@@ -14,8 +14,8 @@ from niem import (
     history,
     importing,
     revisions,
+    runtime,
     store,
-    tables,
     upload_checks,
 )
 from niem.accounts import OPERATOR, Account, Operator
@@ -114,7 +114,8 @@ def import_file(
 ) -> None:
     """Validate a file and store it as a revision: pending for a partner, else published."""
     data = _read_file(file)
-    with store_session() as session, stage_bar(show_progress) as bar:
+    # The upload's rows are checked, compared and stored in one go, bounded by the upload.
+    with runtime.collector_paused(), store_session() as session, stage_bar(show_progress) as bar:
         account = accounts.current_account(session, accounts.load_account(session, user_name))
         assert account is not None
         result, preview = _check_upload(session, data, file.name, account, rows_checked(bar))
@@ -231,6 +232,9 @@ def diff(revision_id: int) -> None:
     if not moved:
         echo("no figure changes.")
         return
+    # Here only: every other command here (import above all) runs without pandas.
+    from niem import tables
+
     table = tables.effect_table(moved, catalogue)
     table[_("Country")] = [e.country for e in moved]
     print_table(

@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from niem import changes, effects, history, importing, store, upload_checks, views
+from niem import changes, effects, history, importing, practices, store, upload_checks, views
 from niem.accounts import Account
 from niem.config import ReadLimits, load_settings
 from niem.database import make_engine, open_session
@@ -37,6 +37,7 @@ from niem.templates import build_template
 Version = tuple[int, int, str]
 # Where a run keeps the fingerprint it read (see data_version).
 VERSION_KEY = "niem_data_version"
+PRACTICES_VERSION_KEY = "niem_practices_version"
 # The most values the history page lists at once.
 HISTORY_ROWS = 1000
 
@@ -48,11 +49,23 @@ def engine() -> Engine:
 
 
 def read_data_version() -> Version:
-    """Read the store's fingerprint for this run; the frame calls it once at the start."""
+    """Read the store's fingerprint for this run; the frame calls it once at the start. The
+    practices' fingerprint is read with it: one connection per run, not two (each begins by
+    checking that the server is still there)."""
     with open_session(engine()) as session:
         version = store.data_version(session)
+        st.session_state[PRACTICES_VERSION_KEY] = practices.practices_version(session)
     st.session_state[VERSION_KEY] = version
     return version
+
+
+def practices_version() -> tuple[int, str]:
+    """The practices' fingerprint as this run read it."""
+    version = st.session_state.get(PRACTICES_VERSION_KEY)
+    if version is None:
+        read_data_version()
+        version = st.session_state[PRACTICES_VERSION_KEY]
+    return version  # type: ignore[no-any-return]
 
 
 def data_version() -> Version:

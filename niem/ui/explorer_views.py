@@ -15,18 +15,15 @@ from html import escape
 from typing import Any, Literal
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from niem import charts, maps, tables
 from niem.explorer import CountryProfile, Headline, Standing, Stat
 from niem.facts import FactCheck
 from niem.i18n import _, current_language, number_text
 from niem.models import PublishedFigure
-from niem.palette import FOCUS
 from niem.provenance import Provenance, Strength
 from niem.store import Catalogue, RoundInfo
 from niem.trends import FLAT_THRESHOLD, RoundChange, direction
@@ -42,7 +39,6 @@ from niem.views import (
 )
 from niem.wording import names_text, score_text, signed_text
 
-FOCUS_ROW = f"background-color: #fdebd3; color: {FOCUS}"
 NUMBER_TEXT = st.column_config.TextColumn(alignment="right")
 ROW_HEIGHT = 38
 
@@ -75,22 +71,29 @@ def st_shown_table(
     table: pd.DataFrame | Shown, key: str, *, focus: str | None = None, **options: Any
 ) -> None:
     """A table of described figures (numbers as text, right-aligned) with its download; the
-    row whose `Code` is the focus country is highlighted. A view's table is drawn from the
-    Arrow form it was made with."""
+    reader's own country (`focus`, by its `Code`) is named as theirs. A view's table is drawn
+    from the Arrow form it was made with."""
     frame = table.frame if isinstance(table, Shown) else table
-    drawn: pd.DataFrame | Styler | pa.Table = table.arrow if isinstance(table, Shown) else table
-    if focus is not None and _("Code") in frame.columns:
-        drawn = frame.style.apply(_focus_row_styles, axis=None, code=_("Code"), focus=focus)
+    drawn: pd.DataFrame | pa.Table = table.arrow if isinstance(table, Shown) else table
+    if focus is not None and {_("Code"), _("Country")} <= set(frame.columns):
+        if isinstance(drawn, pd.DataFrame):
+            drawn = pa.Table.from_pandas(drawn, preserve_index=False)
+        drawn = _focus_named(drawn, focus)
     st_table(drawn, key, column_config=_column_config(frame), download_frame=frame, **options)
 
 
-def _focus_row_styles(table: pd.DataFrame, code: str, focus: str) -> pd.DataFrame:
-    """The focus country's row highlighted, every other cell plain (one call for the table)."""
-    mine = (table[code] == focus).to_numpy()
-    styles = np.where(mine[:, None], FOCUS_ROW, "")
-    return pd.DataFrame(
-        np.broadcast_to(styles, table.shape), index=table.index, columns=table.columns
-    )
+def _focus_named(table: pa.Table, focus: str) -> pa.Table:
+    """The table with "(your country)" after the focus country's name: in words, which reach
+    a screen reader and a washed-out projector alike, where a row's colour reaches neither."""
+    place = table.schema.get_field_index(_("Country"))
+    names = [
+        _("{country} (your country)").format(country=name) if code == focus else name
+        for name, code in zip(
+            table.column(place).to_pylist(), table.column(_("Code")).to_pylist(), strict=True
+        )
+    ]
+    field = table.schema.field(place)
+    return table.set_column(place, field, pa.array(names, type=field.type))
 
 
 def st_origin(provenance: Provenance | None) -> None:

@@ -19,17 +19,12 @@ from niem.practice_import import safe_link
 from niem.practices import PracticeFilters, PracticeRecord
 from niem.store import Catalogue
 from niem.ui import data, urlstate
+from niem.ui.data import practices_version
 from niem.ui.downloads import st_download
 from niem.wording import moment_text, score_text
 
 PAGE = "app_pages/practices.py"
 SHOWN_AT_MOST = 50
-
-
-def practices_version() -> tuple[int, str]:
-    """The practices' fingerprint; the cache below refreshes when it changes."""
-    with open_session(data.engine()) as session:
-        return practices.practices_version(session)
 
 
 @st.cache_data(show_spinner=False)

@@ -216,8 +216,8 @@ def aggregate_figures(url: str) -> dict[str, float]:
         figures, floor = figures[1:], floor[1:]
     engine.dispose()
     return {
-        "aggregate_round_s": round(statistics.median(figures), 3),
-        "aggregate_floor_s": round(statistics.median(floor), 3),
+        "aggregate_round_s": round(statistics.median(figures), 4),
+        "aggregate_floor_s": round(statistics.median(floor), 4),
     }
 
 
