@@ -148,3 +148,25 @@ def test_the_table_holds_one_row_per_score_with_its_provenance(engine: Engine) -
             "niem init",
             True,
         )
+
+
+def test_publication_moments_are_read_for_lists_of_any_length(engine: Engine) -> None:
+    # Lists are padded to a few fixed lengths and read in chunks of the longest.
+    from niem.value_columns import publication_moments
+
+    with open_session(engine) as session:
+        stored = {
+            revision.id: revision.published_at
+            for revision in session.exec(select(Revision)).all()
+            if revision.published_at is not None
+        }
+        # 5,001 ids: one chunk of 4,096, then 905 padded to 4,096; the one revision that
+        # exists comes last, in the second chunk.
+        wanted = [*range(10_000, 15_000), *stored]
+        found = publication_moments(session, wanted)
+        few = publication_moments(session, list(stored))
+        none = publication_moments(session, [])
+    assert len(stored) == 1
+    assert found == few
+    assert list(found) == list(stored)
+    assert none == {}
