@@ -25,7 +25,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, SQLModel, create_engine
 
-from niem import models, runtime  # noqa: F401  (models registers the tables)
+from niem import models  # noqa: F401  (registers the tables)
 from niem.errors import BadSetting, NiemError
 from niem.i18n import _
 
@@ -129,9 +129,8 @@ def driver_rows(
         values = [parameters[name] for name in names] if names is not None else parameters
     cursor = connection.connection.cursor()
     try:
-        with runtime.collector_paused():
-            cursor.execute(statement, values)
-            return list(cursor.fetchall())
+        cursor.execute(statement, values)
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 

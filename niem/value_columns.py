@@ -6,6 +6,7 @@ as plain tuples made into arrays, not as objects: every figures table reads 10,0
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -122,14 +123,17 @@ def publication_moments(session: Session, revision_ids: Sequence[int]) -> dict[i
         size = next(size for size in _MOMENTS_SIZES if size >= len(chunk))
         chunk += chunk[-1:] * (size - len(chunk))
         parameters = {f"id{n}": revision for n, revision in enumerate(chunk)}
-        found.update(driver_rows(session, _MOMENTS[size], parameters))
+        found.update(driver_rows(session, _moments_of(size), parameters))
     return found
 
 
 _MOMENTS_SIZES = (64, 512, 4096)
-_MOMENTS = {
-    size: sql.select(col(Revision.id), sql.type_coerce(Revision.published_at, sql.String)).where(
+
+
+@functools.cache
+def _moments_of(size: int) -> sql.Select[int | None, str]:
+    """The statement reading the moments of `size` revisions, made when first needed (the
+    longest holds 4,096 parameters) and kept, so that it is compiled once."""
+    return sql.select(col(Revision.id), sql.type_coerce(Revision.published_at, sql.String)).where(
         col(Revision.id).in_([sql.bindparam(f"id{n}") for n in range(size)])
     )
-    for size in _MOMENTS_SIZES
-}
